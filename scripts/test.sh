@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need, starts a throwaway PostgreSQL, builds once, runs every
+# test project, stops PostgreSQL, and ends with its own line "N passed, N failed".
+# Exit code: 0 only when every test passed and at least one ran.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '== %s\n' "$*" >&2; }
+
+# --- 1. What the tests need from Debian ---------------------------------------------------------------
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
+  log "installing ${missing[*]}"
+  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { echo "apt-get install ${missing[*]} failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+  # Debian's package starts a cluster of its own; the tests use their own throwaway one.
+  if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+    (service postgresql stop || pg_ctlcluster --all stop) >/dev/null 2>&1 || true
+  fi
+fi
+
+# --- 2. A throwaway PostgreSQL ---------------------------------------------------------------------------
+export PFORTE_PG_PORT="${PFORTE_PG_PORT:-55432}"
+pg_env=$(scripts/pg-test-cluster.sh start) || { echo "PostgreSQL did not start" >&2; echo "0 passed, 1 failed"; exit 1; }
+eval "$pg_env"
+trap 'scripts/pg-test-cluster.sh stop' EXIT
+log "PostgreSQL on 127.0.0.1:$PFORTE_PG_PORT"
+
+# --- 3. Build once -------------------------------------------------------------------------------------
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log "building"
+build_log=$(mktemp)
+if ! dotnet build Pforte.slnx -c Release -nologo -v q >"$build_log" 2>&1; then
+  grep -E "error|Error" "$build_log" | sort -u | head -n 40 >&2
+  echo "build failed" >&2; echo "0 passed, 1 failed"; exit 1
+fi
+
+# --- 4. Every test project -------------------------------------------------------------------------------
+passed=0; failed=0; skipped=0; broken=0
+results_dir=$(mktemp -d)
+for project in tests/*.Tests/*.csproj; do
+  name=$(basename "$project" .csproj)
+  log "running $name"
+  out="$results_dir/$name.log"
+  dotnet test --project "$project" -c Release --no-build 2>&1 | tee "$out" | grep -E "^(  (failed|error)|failed |Test run summary)" || true
+  total_line=$(grep -E '^\s+total: [0-9]+' "$out" | tail -n 1)
+  if [ -z "$total_line" ]; then
+    echo "!! $name produced no test summary" >&2
+    tail -n 40 "$out" >&2
+    broken=$((broken + 1))
+    continue
+  fi
+  p=$(grep -E '^\s+succeeded: [0-9]+' "$out" | tail -n 1 | grep -oE '[0-9]+')
+  f=$(grep -E '^\s+failed: [0-9]+' "$out" | tail -n 1 | grep -oE '[0-9]+')
+  s=$(grep -E '^\s+skipped: [0-9]+' "$out" | tail -n 1 | grep -oE '[0-9]+')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+  if [ "${f:-0}" != "0" ]; then
+    grep -E -A 25 '^failed ' "$out" | head -n 200 >&2
+  fi
+done
+
+failed=$((failed + broken))
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$skipped" -ne 0 ]; then
+  exit 1
+fi
+exit 0

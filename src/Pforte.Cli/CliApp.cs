@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pforte.Cli.Commands;
+using Pforte.Core;
+using Pforte.Core.Common;
+
+namespace Pforte.Cli;
+
+/// <summary>
+/// <c>pforte</c>: the operations tool. It reads the same configuration as the web host (appsettings.json in the
+/// working directory, then <c>Pforte__…</c> environment variables), so both work on the same database.
+/// </summary>
+public static class CliApp
+{
+    public static class ExitCodes
+    {
+        public const int Ok = 0;
+        public const int Refused = 1;
+        public const int BadInput = 2;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
+    {
+        var context = new CliContext(stdout, stderr, overrides);
+        var root = new RootCommand("Pforte – sichere Kommunikation mit Versicherten: Betriebswerkzeug.");
+        foreach (var command in new[]
+                 {
+                     DbCommands.Build(context),
+                     KasseCommands.Build(context),
+                 })
+        {
+            root.Subcommands.Add(command);
+        }
+        var parse = root.Parse(args);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>What every command needs: output streams and a way to get a fresh service scope on the configured database.</summary>
+public sealed class CliContext(TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string?>? overrides)
+{
+    public TextWriter Out { get; } = stdout;
+
+    public TextWriter Err { get; } = stderr;
+
+    public IConfiguration BuildConfiguration()
+    {
+        var builder = new ConfigurationBuilder()
+            .SetBasePath(Directory.GetCurrentDirectory())
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables();
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides);
+        }
+        return builder.Build();
+    }
+
+    public ServiceProvider BuildServices()
+    {
+        var configuration = BuildConfiguration();
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).SetMinimumLevel(LogLevel.Warning));
+        services.AddPforteCore(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+    }
+
+    /// <summary>Runs a command body in a service scope; a refusal prints its code and German sentence and returns 1.</summary>
+    public async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            await using var provider = BuildServices();
+            await using var scope = provider.CreateAsyncScope();
+            return await body(scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            // Bad configuration: the validator's message carries the error code and sentence.
+            await Err.WriteLineAsync(string.Join(Environment.NewLine, ex.Failures)).ConfigureAwait(false);
+            return CliApp.ExitCodes.Refused;
+        }
+    }
+
+    public async Task<int> FailAsync(Error error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        await Err.WriteLineAsync($"{error.Code}: {error.Message}").ConfigureAwait(false);
+        return CliApp.ExitCodes.Refused;
+    }
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Pforte.Core.Persistence;
+
+namespace Pforte.Cli.Commands;
+
+internal static class DbCommands
+{
+    public static Command Build(CliContext cli)
+    {
+        var migrate = new Command("migrate", "Bringt das Datenbankschema auf den neuesten Stand (SQLite oder PostgreSQL, je nach Konfiguration).");
+        migrate.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
+        {
+            var db = services.GetRequiredService<PforteDbContext>();
+            var pending = (await db.Database.GetPendingMigrationsAsync(token).ConfigureAwait(false)).ToList();
+            await DatabaseSetup.MigrateAsync(db, token).ConfigureAwait(false);
+            await cli.Out.WriteLineAsync(pending.Count == 0
+                ? "Datenbank ist aktuell; keine Migration nötig."
+                : $"{pending.Count} Migration(en) angewendet: {string.Join(", ", pending)}").ConfigureAwait(false);
+            return CliApp.ExitCodes.Ok;
+        }, ct));
+
+        var db = new Command("db", "Datenbank verwalten.");
+        db.Subcommands.Add(migrate);
+        return db;
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Pforte.Core.Audit;
+using Pforte.Core.Common;
+using Pforte.Core.Persistence;
+
+namespace Pforte.Core.Insured;
+
+public sealed record NewKasse(string Ik, string Name, string SenderStreet, string SenderHouseNumber, string SenderPostalCode, string SenderCity, bool IsDemo = false);
+
+/// <summary>Registers a Kasse (tenant) with its audit chain.</summary>
+public sealed class CreateKasse(PforteDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public async Task<Result<Kasse>> ExecuteAsync(NewKasse input, AuditContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!Common.Ik.Parse(input.Ik).TryGetValue(out var ik, out var error))
+        {
+            return error;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await db.Kassen.AnyAsync(k => k.Ik == ik.Value, cancellationToken).ConfigureAwait(false))
+        {
+            return new Error(ErrorCodes.KasseExists, ik.Value);
+        }
+        var kasse = new Kasse
+        {
+            Id = Guid.CreateVersion7(),
+            Ik = ik.Value,
+            Name = input.Name.Trim(),
+            SenderStreet = input.SenderStreet.Trim(),
+            SenderHouseNumber = input.SenderHouseNumber.Trim(),
+            SenderPostalCode = input.SenderPostalCode.Trim(),
+            SenderCity = input.SenderCity.Trim(),
+            IsDemo = input.IsDemo,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Kassen.Add(kasse);
+        db.AuditChainHeads.Add(AuditLog.NewHead(kasse.Id));
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(kasse.Id, context, new AuditEvent(AuditAction.KasseCreated, AuditOutcome.Success, Details: $"{{\"ik\":\"{ik.Value}\"}}"), cancellationToken).ConfigureAwait(false);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return kasse;
+    }
+}
+
+/// <summary>Finds the Kasse a command works on: the named one, or the only one.</summary>
+public static class KasseLookup
+{
+    public static async Task<Result<Kasse>> ResolveAsync(PforteDbContext db, string? ik, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (ik is not null)
+        {
+            if (!Common.Ik.Parse(ik).TryGetValue(out var parsed, out var error))
+            {
+                return error;
+            }
+            var kasse = await db.Kassen.AsNoTracking().SingleOrDefaultAsync(k => k.Ik == parsed.Value, cancellationToken).ConfigureAwait(false);
+            return kasse is null ? new Error(ErrorCodes.KasseUnknown, parsed.Value) : kasse;
+        }
+        var all = await db.Kassen.AsNoTracking().Take(2).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return all.Count switch
+        {
+            0 => new Error(ErrorCodes.KasseNone),
+            1 => all[0],
+            _ => new Error(ErrorCodes.KasseAmbiguous),
+        };
+    }
+}

@@ -1,0 +1,191 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Pforte.Core.Audit;
+using Pforte.Core.Clients;
+using Pforte.Core.Insured;
+
+namespace Pforte.Core.Persistence;
+
+/// <summary>The unit of work. No repository is wrapped around it (docs/architecture.md).</summary>
+public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) : DbContext(options)
+{
+    public DbSet<Kasse> Kassen => Set<Kasse>();
+
+    public DbSet<InsuredPerson> InsuredPersons => Set<InsuredPerson>();
+
+    public DbSet<HealthCard> HealthCards => Set<HealthCard>();
+
+    public DbSet<Representative> Representatives => Set<Representative>();
+
+    public DbSet<ApiClient> ApiClients => Set<ApiClient>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (IsSqlite)
+        {
+            // SQLite has no timestamp type and EF cannot compare DateTimeOffset stored as text. Instants are stored
+            // as UTC DateTime text (sortable, readable with the sqlite3 shell).
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Kasse>(e =>
+        {
+            e.ToTable("kassen");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.Ik).IsUnique();
+            e.Property(x => x.Ik).HasMaxLength(9);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.SenderStreet).HasMaxLength(100);
+            e.Property(x => x.SenderHouseNumber).HasMaxLength(20);
+            e.Property(x => x.SenderPostalCode).HasMaxLength(10);
+            e.Property(x => x.SenderCity).HasMaxLength(100);
+        });
+
+        modelBuilder.Entity<InsuredPerson>(e =>
+        {
+            e.ToTable("insured_persons");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.KasseId, x.Kvnr }).IsUnique();
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Kvnr).HasMaxLength(10);
+            e.Property(x => x.MainMemberKvnr).HasMaxLength(10);
+            e.Property(x => x.FamilyName).HasMaxLength(InsuredLimits.Name);
+            e.Property(x => x.GivenName).HasMaxLength(InsuredLimits.Name);
+            e.Property(x => x.Street).HasMaxLength(InsuredLimits.Street);
+            e.Property(x => x.HouseNumber).HasMaxLength(InsuredLimits.HouseNumber);
+            e.Property(x => x.PostalCode).HasMaxLength(InsuredLimits.PostalCode);
+            e.Property(x => x.City).HasMaxLength(InsuredLimits.City);
+            e.Property(x => x.Country).HasMaxLength(2);
+            e.Property(x => x.InsuranceKind).HasConversion(new InsuranceKindConverter()).HasMaxLength(10);
+            e.HasMany(x => x.Cards).WithOne().HasForeignKey(c => c.PersonId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<HealthCard>(e =>
+        {
+            e.ToTable("health_cards");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.CardNumber).HasMaxLength(20);
+            // A card number identifies one card of one person, forever.
+            e.HasIndex(x => x.CardNumber).IsUnique();
+            // At most one current card per person, enforced by the database even under concurrent writers.
+            e.HasIndex(x => x.PersonId).IsUnique().HasFilter(IsSqlite ? "ended_at IS NULL" : "\"ended_at\" IS NULL")
+                .HasDatabaseName("ix_health_cards_current");
+            e.HasIndex(x => new { x.PersonId, x.RecordedAt }).HasDatabaseName("ix_health_cards_history");
+        });
+
+        modelBuilder.Entity<Representative>(e =>
+        {
+            e.ToTable("representatives");
+            e.HasKey(x => x.Id);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.RepresentedPersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.RepresentativePersonId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(x => x.RepresentedPersonId);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.FamilyName).HasMaxLength(InsuredLimits.Name);
+            e.Property(x => x.GivenName).HasMaxLength(InsuredLimits.Name);
+            e.Property(x => x.Scope).HasMaxLength(500);
+            e.Property(x => x.ProofReference).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<ApiClient>(e =>
+        {
+            e.ToTable("api_clients");
+            e.HasKey(x => x.Id);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.KeyId).IsUnique();
+            e.HasIndex(x => new { x.KasseId, x.Name }).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(64);
+            e.Property(x => x.KeyId).HasMaxLength(16);
+            e.Property(x => x.KeyHash).HasMaxLength(32);
+            e.Property(x => x.Scopes).HasMaxLength(500);
+        });
+
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_entries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.HasIndex(x => new { x.KasseId, x.Seq }).IsUnique();
+            e.HasIndex(x => new { x.KasseId, x.SubjectPersonId, x.Seq });
+            e.HasIndex(x => new { x.KasseId, x.OccurredAt });
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.ActorKind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.ActorId).HasMaxLength(100);
+            e.Property(x => x.SubjectKvnr).HasMaxLength(10);
+            e.Property(x => x.Channel).HasMaxLength(32);
+            e.Property(x => x.ReasonCode).HasMaxLength(32);
+            e.Property(x => x.SourceIp).HasMaxLength(64);
+            e.Property(x => x.SourceCallerId).HasMaxLength(64);
+            e.Property(x => x.SourceCallId).HasMaxLength(128);
+            e.Property(x => x.CorrelationId).HasMaxLength(128);
+            e.Property(x => x.Details).HasMaxLength(4000);
+            e.Property(x => x.PrevHash).HasMaxLength(32);
+            e.Property(x => x.Hash).HasMaxLength(32);
+        });
+
+        modelBuilder.Entity<AuditChainHead>(e =>
+        {
+            e.ToTable("audit_chain_heads");
+            e.HasKey(x => x.KasseId);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.LastHash).HasMaxLength(32);
+            e.Property(x => x.AnchorHash).HasMaxLength(32);
+        });
+
+        ApplySnakeCase(modelBuilder);
+    }
+
+    /// <summary>snake_case columns so that operators can write SQL against PostgreSQL without quoting.</summary>
+    private static void ApplySnakeCase(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.Name));
+            }
+        }
+    }
+
+    internal static string ToSnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && !char.IsUpper(name[i - 1]))
+                {
+                    sb.Append('_');
+                }
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+        return sb.ToString();
+    }
+
+    private sealed class UtcDateTimeOffsetConverter() : ValueConverter<DateTimeOffset, DateTime>(
+        v => v.UtcDateTime,
+        v => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)));
+
+    private sealed class InsuranceKindConverter() : ValueConverter<InsuranceKind, string>(
+        v => v == InsuranceKind.Family ? "family" : "member",
+        v => v == "family" ? InsuranceKind.Family : InsuranceKind.Member);
+}

@@ -1,0 +1,15 @@
+using Pforte.Web.Hosting;
+
+namespace Pforte.Web.Api;
+
+public static class ApiEndpoints
+{
+    /// <summary>Every API lives under /api/v1 and needs an API client (scopes per endpoint).</summary>
+    public static WebApplication MapPforteApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var v1 = app.MapGroup("/api/v1").RequireAuthorization();
+        v1.MapInsuredApi();
+        return app;
+    }
+}

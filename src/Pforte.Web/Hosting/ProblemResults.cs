@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Pforte.Core.Common;
+
+namespace Pforte.Web.Hosting;
+
+/// <summary>
+/// RFC 9457 problem details carrying the stable error code (<c>code</c>) and the German sentence (<c>detail</c>).
+/// The <c>type</c> points at the code's entry in docs/errors.md.
+/// </summary>
+public static class ProblemResults
+{
+    public const string TypeBase = "https://pforte.example/errors/";
+
+    public static ProblemDetails Create(int status, Error error, IDictionary<string, object?>? extensions = null)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Type = TypeBase + error.Code,
+            Title = error.MessageIn(ErrorTexts.English),
+            Detail = error.Message,
+        };
+        problem.Extensions["code"] = error.Code;
+        if (extensions is not null)
+        {
+            foreach (var (key, value) in extensions)
+            {
+                problem.Extensions[key] = value;
+            }
+        }
+        return problem;
+    }
+
+    public static IResult Result(int status, Error error, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(Create(status, error, extensions));
+
+    public static async Task WriteAsync(HttpContext context, int status, Error error)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.StatusCode = status;
+        var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await service.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = Create(status, error) }).ConfigureAwait(false);
+    }
+}
+
+public static class ProblemDetailsSetup
+{
+    public static IServiceCollection AddPforteProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity?.Id ?? c.HttpContext.TraceIdentifier;
+            // Framework-made problems (404 route, 405, 415, bad JSON) get a code too.
+            if (!c.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                var error = c.ProblemDetails.Status switch
+                {
+                    StatusCodes.Status400BadRequest => new Error(ErrorCodes.ApiMalformedBody),
+                    StatusCodes.Status413PayloadTooLarge => new Error(ErrorCodes.ApiBodyTooLarge, MaxBodyBytes),
+                    StatusCodes.Status500InternalServerError => new Error(ErrorCodes.ApiInternal),
+                    _ => null,
+                };
+                if (error is not null)
+                {
+                    var replacement = ProblemResults.Create(c.ProblemDetails.Status!.Value, error);
+                    c.ProblemDetails.Type = replacement.Type;
+                    c.ProblemDetails.Title = replacement.Title;
+                    c.ProblemDetails.Detail = replacement.Detail;
+                    c.ProblemDetails.Extensions["code"] = error.Code;
+                }
+            }
+        });
+        return services;
+    }
+
+    /// <summary>The API takes small JSON documents; anything larger is refused before it is read.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public static WebApplication UsePforteProblemDetails(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Bad client input surfaces as BadHttpRequestException: answer with its status, not 500.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.Use((context, next) =>
+        {
+            var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (feature is { IsReadOnly: false })
+            {
+                feature.MaxRequestBodySize = MaxBodyBytes;
+            }
+            return next(context);
+        });
+        return app;
+    }
+}
