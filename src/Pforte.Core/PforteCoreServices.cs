@@ -28,6 +28,7 @@ public static class PforteCoreServices
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<AuditLog>();
         services.AddScoped<CreateKasse>();
+        services.AddScoped<RecordRepresentative>();
         services.AddScoped<CreateApiClient>();
         services.AddScoped<AuthenticateApiKey>();
         return services;

@@ -71,4 +71,13 @@ public static class ErrorCodes
     public const string DateArgumentInvalid = "PF-GEN-001";
     public const string DbProviderUnknown = "PF-DB-001";
     public const string DbConnectionStringMissing = "PF-DB-002";
+    public const string RepresentativeKindUnknown = "PF-REP-001";
+    public const string RepresentativeScopeEmpty = "PF-REP-002";
+    public const string RepresentativeScopeUnknown = "PF-REP-003";
+    public const string RepresentativeValidity = "PF-REP-004";
+    public const string RepresentativeProofMissing = "PF-REP-005";
+    public const string RepresentativeEinwilligungsvorbehalt = "PF-REP-006";
+    public const string RepresentativeSelf = "PF-REP-007";
+    public const string RepresentativePersonUnknown = "PF-REP-008";
+    public const string RepresentativeIdentityMissing = "PF-REP-009";
 }

@@ -10,6 +10,7 @@ public static class ApiEndpoints
         ArgumentNullException.ThrowIfNull(app);
         var v1 = app.MapGroup("/api/v1").RequireAuthorization();
         v1.MapInsuredApi();
+        v1.MapRepresentativesApi();
         return app;
     }
 }
