@@ -1,0 +1,60 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Pforte.Core.Common;
+using Pforte.Core.Persistence;
+using Pforte.Testing;
+
+namespace Pforte.Persistence.Tests.Schema;
+
+public sealed class MigrationTests
+{
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task The_migrations_match_the_model(string provider)
+    {
+        // Fails when someone changes the model and forgets the migration for this provider.
+        await using var testDb = await TestDb.CreateAsync(provider);
+        await using var db = testDb.NewContext();
+        Assert.False(db.Database.HasPendingModelChanges(), $"The {provider} migrations lag behind the model: add a migration.");
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Migrating_twice_is_harmless(string provider)
+    {
+        await using var testDb = await TestDb.CreateAsync(provider);
+        await using var db = testDb.NewContext();
+        await DatabaseSetup.MigrateAsync(db, TestContext.Current.CancellationToken);
+        Assert.Equal(0, await db.InsuredPersons.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task The_embedded_database_runs_in_wal_mode()
+    {
+        await using var testDb = await TestDb.CreateAsync("sqlite");
+        await using var connection = new SqliteConnection(testDb.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData("mysql", null, ErrorCodes.DbProviderUnknown)]
+    [InlineData("postgres", null, ErrorCodes.DbConnectionStringMissing)]
+    [InlineData("postgres", " ", ErrorCodes.DbConnectionStringMissing)]
+    public void Bad_database_settings_are_refused_with_a_code(string provider, string? connectionString, string code)
+    {
+        var result = new DatabaseOptions { Provider = provider, ConnectionString = connectionString }.Resolve();
+        Assert.Equal(code, result.Error?.Code);
+    }
+
+    [Fact]
+    public void Sqlite_is_the_default_with_a_file_under_data()
+    {
+        var result = new DatabaseOptions().Resolve();
+        Assert.Equal(DatabaseProvider.Sqlite, result.Value.Provider);
+        Assert.Contains("data/pforte.db", result.Value.ConnectionString, StringComparison.Ordinal);
+    }
+}
