@@ -1,0 +1,56 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Pforte.Core.Common.Keys;
+
+namespace Pforte.Core.AuthCodes;
+
+/// <summary>
+/// Seals a new code inside its pending letter with AES-GCM under a letter key that is separate from the hash key.
+/// The letter id is bound as associated data, so a sealed code copied to another letter does not open.
+/// Layout: key version (4) ‖ nonce (12) ‖ ciphertext (4) ‖ tag (16).
+/// </summary>
+public sealed class CodeSealer(IKeyStore keys)
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private const int CodeLength = 4;
+
+    public byte[] Seal(Guid letterId, string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        if (code.Length != CodeLength)
+        {
+            throw new ArgumentException("A code has four digits.", nameof(code));
+        }
+        var key = keys.Current(KeyPurpose.LetterSeal);
+        var sealedCode = new byte[4 + NonceSize + CodeLength + TagSize];
+        BinaryPrimitives.WriteInt32BigEndian(sealedCode, key.Version);
+        var nonce = sealedCode.AsSpan(4, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        Span<byte> plain = stackalloc byte[CodeLength];
+        Encoding.ASCII.GetBytes(code, plain);
+        using var aes = new AesGcm(key.Material, TagSize);
+        aes.Encrypt(nonce, plain, sealedCode.AsSpan(4 + NonceSize, CodeLength), sealedCode.AsSpan(4 + NonceSize + CodeLength, TagSize), letterId.ToByteArray(bigEndian: true));
+        CryptographicOperations.ZeroMemory(plain);
+        return sealedCode;
+    }
+
+    /// <summary>Opens a seal; only the print hand-over calls this. Throws on a tampered or misplaced seal.</summary>
+    public string Unseal(Guid letterId, byte[] sealedCode)
+    {
+        ArgumentNullException.ThrowIfNull(sealedCode);
+        if (sealedCode.Length != 4 + NonceSize + CodeLength + TagSize)
+        {
+            throw new CryptographicException("Sealed code has the wrong length.");
+        }
+        var version = BinaryPrimitives.ReadInt32BigEndian(sealedCode);
+        var key = keys.Find(KeyPurpose.LetterSeal, version) ?? throw new CryptographicException($"Letter key {version} is not in the key ring.");
+        Span<byte> plain = stackalloc byte[CodeLength];
+        using var aes = new AesGcm(key.Material, TagSize);
+        aes.Decrypt(sealedCode.AsSpan(4, NonceSize), sealedCode.AsSpan(4 + NonceSize, CodeLength), sealedCode.AsSpan(4 + NonceSize + CodeLength, TagSize), plain, letterId.ToByteArray(bigEndian: true));
+        var code = Encoding.ASCII.GetString(plain);
+        CryptographicOperations.ZeroMemory(plain);
+        return code;
+    }
+}

@@ -1,0 +1,214 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Pforte.Core.Common.Keys;
+
+/// <summary>
+/// Key ring in a JSON file outside the database (<c>Pforte:Keys:Path</c>), created on first use with mode 0600.
+/// Writes go to a temp file that replaces the ring atomically, under an exclusive lock file, so the web host and
+/// the CLI can share it. A process notices a rotation by another one at its next look-up (file time check).
+/// </summary>
+public sealed class FileKeyRing : IKeyStore
+{
+    private const int KeyBytes = 32;
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly string _path;
+    private readonly TimeProvider _clock;
+    private readonly Lock _gate = new();
+    private RingFile _ring;
+    private Dictionary<KeyPurpose, KeyVersion[]> _parsed = [];
+    private DateTime _loadedWriteTime;
+    private long _checkedAt;
+
+    public FileKeyRing(string path, TimeProvider clock)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _path = Path.GetFullPath(path);
+        _clock = clock;
+        _ring = LoadOrCreate();
+        _parsed = Parse(_ring);
+    }
+
+    public string FilePath => _path;
+
+    public KeyVersion Current(KeyPurpose purpose)
+    {
+        var keys = Keys(purpose);
+        return keys[^1];
+    }
+
+    public KeyVersion? Find(KeyPurpose purpose, int version)
+    {
+        var found = Keys(purpose).FirstOrDefault(k => k.Version == version);
+        if (found is null)
+        {
+            // Another process may have rotated since we loaded: look once more.
+            Refresh(force: true);
+            found = Keys(purpose).FirstOrDefault(k => k.Version == version);
+        }
+        return found;
+    }
+
+    public IReadOnlyList<KeyVersion> All(KeyPurpose purpose) => Keys(purpose);
+
+    public KeyVersion Rotate(KeyPurpose purpose) => Mutate(ring =>
+    {
+        var list = ring.For(purpose);
+        var next = new StoredKey(list.Count == 0 ? 1 : list.Max(k => k.Version) + 1, Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes)), _clock.GetUtcNow());
+        list.Add(next);
+        return next.ToKey();
+    });
+
+    public bool Retire(KeyPurpose purpose, int version) => Mutate(ring =>
+    {
+        var list = ring.For(purpose);
+        if (list.Count <= 1 || list[^1].Version == version)
+        {
+            return false; // the newest key is never retired
+        }
+        return list.RemoveAll(k => k.Version == version) > 0;
+    });
+
+    private KeyVersion[] Keys(KeyPurpose purpose)
+    {
+        Refresh(force: false);
+        return Volatile.Read(ref _parsed)[purpose];
+    }
+
+    /// <summary>Looks at the file's time at most once a second: verification is a hot path.</summary>
+    private void Refresh(bool force)
+    {
+        var now = Environment.TickCount64;
+        if (!force && now - Interlocked.Read(ref _checkedAt) < 1000)
+        {
+            return;
+        }
+        Interlocked.Exchange(ref _checkedAt, now);
+        var writeTime = File.GetLastWriteTimeUtc(_path);
+        if (!force && writeTime == _loadedWriteTime)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _ring = Read();
+            Volatile.Write(ref _parsed, Parse(_ring));
+            _loadedWriteTime = writeTime;
+        }
+    }
+
+    private static Dictionary<KeyPurpose, KeyVersion[]> Parse(RingFile ring) =>
+        Enum.GetValues<KeyPurpose>().ToDictionary(p => p, p => ring.For(p).Select(k => k.ToKey()).ToArray());
+
+    private T Mutate<T>(Func<RingFile, T> change)
+    {
+        lock (_gate)
+        {
+            using var fileLock = AcquireFileLock();
+            var ring = Read();
+            var result = change(ring);
+            Write(ring);
+            _ring = ring;
+            Volatile.Write(ref _parsed, Parse(ring));
+            _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
+            return result;
+        }
+    }
+
+    private RingFile LoadOrCreate()
+    {
+        lock (_gate)
+        {
+            if (!File.Exists(_path))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+                using var fileLock = AcquireFileLock();
+                if (!File.Exists(_path))
+                {
+                    var fresh = new RingFile();
+                    foreach (var purpose in Enum.GetValues<KeyPurpose>())
+                    {
+                        fresh.For(purpose).Add(new StoredKey(1, Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes)), _clock.GetUtcNow()));
+                    }
+                    Write(fresh);
+                }
+            }
+            _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
+            return Read();
+        }
+    }
+
+    private RingFile Read()
+    {
+        var ring = JsonSerializer.Deserialize<RingFile>(File.ReadAllBytes(_path), Json)
+            ?? throw new InvalidDataException($"Key ring {_path} is empty.");
+        foreach (var purpose in Enum.GetValues<KeyPurpose>())
+        {
+            if (ring.For(purpose).Count == 0)
+            {
+                throw new InvalidDataException($"Key ring {_path} has no {purpose} key.");
+            }
+            ring.For(purpose).Sort((a, b) => a.Version.CompareTo(b.Version));
+        }
+        return ring;
+    }
+
+    private void Write(RingFile ring)
+    {
+        var temp = _path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using (var stream = new FileStream(temp, options))
+        {
+            JsonSerializer.Serialize(stream, ring, Json);
+            stream.Flush(flushToDisk: true);
+        }
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        File.Move(temp, _path, overwrite: true);
+    }
+
+    private FileStream AcquireFileLock()
+    {
+        var lockPath = _path + ".lock";
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (attempt < 200)
+            {
+                Thread.Sleep(25);
+            }
+        }
+    }
+
+    private sealed class RingFile
+    {
+        [JsonPropertyName("code_hash")]
+        public List<StoredKey> CodeHash { get; set; } = [];
+
+        [JsonPropertyName("letter_seal")]
+        public List<StoredKey> LetterSeal { get; set; } = [];
+
+        public List<StoredKey> For(KeyPurpose purpose) => purpose switch
+        {
+            KeyPurpose.CodeHash => CodeHash,
+            KeyPurpose.LetterSeal => LetterSeal,
+            _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
+        };
+    }
+
+    private sealed record StoredKey(int Version, string Key, DateTimeOffset CreatedAt)
+    {
+        public KeyVersion ToKey() => new(Version, Convert.FromBase64String(Key), CreatedAt);
+    }
+}
