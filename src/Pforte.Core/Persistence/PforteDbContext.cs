@@ -2,6 +2,9 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Pforte.Core.Audit;
+using Pforte.Core.AuthCodes;
+using Pforte.Core.Authentication;
+using Pforte.Core.Letters;
 using Pforte.Core.Clients;
 using Pforte.Core.Insured;
 
@@ -23,6 +26,18 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+
+    public DbSet<AuthCode> AuthCodes => Set<AuthCode>();
+
+    public DbSet<OutboxLetter> Letters => Set<OutboxLetter>();
+
+    public DbSet<PersonAuthentication> Authentications => Set<PersonAuthentication>();
+
+    public DbSet<SourceFailure> SourceFailures => Set<SourceFailure>();
+
+    public DbSet<SourceBlock> SourceBlocks => Set<SourceBlock>();
+
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -142,6 +157,78 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.LastHash).HasMaxLength(32);
             e.Property(x => x.AnchorHash).HasMaxLength(32);
+        });
+
+        modelBuilder.Entity<AuthCode>(e =>
+        {
+            e.ToTable("auth_codes");
+            e.HasKey(x => x.PersonId);
+            e.HasOne<InsuredPerson>().WithOne().HasForeignKey<AuthCode>(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.CodeHash).HasMaxLength(32);
+            e.Property(x => x.Reason).HasMaxLength(40);
+            e.HasIndex(x => new { x.KasseId, x.State });
+        });
+
+        modelBuilder.Entity<OutboxLetter>(e =>
+        {
+            e.ToTable("letters");
+            e.HasKey(x => x.Id);
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.Kvnr).HasMaxLength(10);
+            e.Property(x => x.FamilyName).HasMaxLength(InsuredLimits.Name);
+            e.Property(x => x.GivenName).HasMaxLength(InsuredLimits.Name);
+            e.Property(x => x.Street).HasMaxLength(InsuredLimits.Street);
+            e.Property(x => x.HouseNumber).HasMaxLength(InsuredLimits.HouseNumber);
+            e.Property(x => x.PostalCode).HasMaxLength(InsuredLimits.PostalCode);
+            e.Property(x => x.City).HasMaxLength(InsuredLimits.City);
+            e.Property(x => x.Country).HasMaxLength(2);
+            e.Property(x => x.SealedCode).HasMaxLength(64);
+            e.HasIndex(x => new { x.PersonId, x.QueuedAt });
+            // The export's work list: letters not yet handed over, oldest first.
+            e.HasIndex(x => new { x.ExportedAt, x.Kind, x.QueuedAt });
+            e.HasIndex(x => x.BatchId);
+        });
+
+        modelBuilder.Entity<PersonAuthentication>(e =>
+        {
+            e.ToTable("authentications");
+            e.HasKey(x => x.Id);
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Method).HasMaxLength(32);
+            e.Property(x => x.Level).HasMaxLength(16);
+            e.Property(x => x.Channel).HasMaxLength(32);
+            e.HasIndex(x => new { x.PersonId, x.CreatedAt });
+        });
+
+        modelBuilder.Entity<SourceFailure>(e =>
+        {
+            e.ToTable("source_failures");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.SourceKey).HasMaxLength(140);
+            e.Property(x => x.SubjectKvnr).HasMaxLength(10);
+            e.HasIndex(x => new { x.SourceKey, x.At });
+            e.HasIndex(x => x.At);
+        });
+
+        modelBuilder.Entity<SourceBlock>(e =>
+        {
+            e.ToTable("source_blocks");
+            e.HasKey(x => x.SourceKey);
+            e.Property(x => x.SourceKey).HasMaxLength(140);
+        });
+
+        modelBuilder.Entity<JobRun>(e =>
+        {
+            e.ToTable("job_runs");
+            e.HasKey(x => new { x.Job, x.Day });
+            e.Property(x => x.Job).HasMaxLength(64);
+            e.Property(x => x.RunBy).HasMaxLength(200);
         });
 
         ApplySnakeCase(modelBuilder);

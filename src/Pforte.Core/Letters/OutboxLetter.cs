@@ -1,0 +1,59 @@
+namespace Pforte.Core.Letters;
+
+/// <summary>Letter kinds; the identifiers are used in the manifest, the API and the CLI.</summary>
+public static class LetterKinds
+{
+    public const string CodeFirst = "code-first";
+    public const string CodeReissued = "code-reissued";
+    public const string CodeReissuedAfterLock = "code-reissued-after-lock";
+    public const string CodeLocked = "code-locked";
+    public const string CodeChanged = "code-changed";
+    public const string AddressChanged = "address-changed";
+
+    public static readonly IReadOnlyList<string> All = [CodeFirst, CodeReissued, CodeReissuedAfterLock, CodeLocked, CodeChanged, AddressChanged];
+
+    /// <summary>Kinds that carry a code: security letters, printed in files of their own.</summary>
+    public static bool CarriesCode(string kind) => kind is CodeFirst or CodeReissued or CodeReissuedAfterLock;
+}
+
+/// <summary>
+/// A letter in the durable outbox. The address is copied at queue time (the letter goes where the person lived when
+/// it was decided). A code letter holds its code sealed (AES-GCM, letter key) until the print hand-over clears it.
+/// </summary>
+public sealed class OutboxLetter
+{
+    public Guid Id { get; set; }
+
+    public Guid KasseId { get; set; }
+
+    public Guid PersonId { get; set; }
+
+    public required string Kind { get; set; }
+
+    public required string Kvnr { get; set; }
+
+    public required string FamilyName { get; set; }
+
+    public required string GivenName { get; set; }
+
+    public required string Street { get; set; }
+
+    public required string HouseNumber { get; set; }
+
+    public required string PostalCode { get; set; }
+
+    public required string City { get; set; }
+
+    public required string Country { get; set; }
+
+    public DateTimeOffset QueuedAt { get; set; }
+
+    /// <summary>Version ‖ nonce ‖ ciphertext ‖ tag; null for letters without code and after the hand-over.</summary>
+    public byte[]? SealedCode { get; set; }
+
+    public DateTimeOffset? ExportedAt { get; set; }
+
+    public Guid? BatchId { get; set; }
+
+    public DateTimeOffset? ReturnedAt { get; set; }
+}
