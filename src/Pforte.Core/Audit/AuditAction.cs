@@ -16,6 +16,25 @@ public enum AuditAction
     InsuranceEnded = 1007,
     DeathRecorded = 1008,
 
+    // 2xxx authentication code life cycle (never the code itself)
+    CodeIssued = 2001,
+    CodeVerified = 2002,
+    CodeVerificationFailed = 2003,
+    CodeLocked = 2004,
+    CodeReissueCapReached = 2005,
+    CodeChanged = 2006,
+    CodeChangeRefused = 2007,
+    CodeReissuedByStaff = 2008,
+    CodeDeleted = 2009,
+    CodeActivated = 2010,
+    CodeRekeyed = 2011,
+    SourceThrottled = 2012,
+    FailureRateAlarm = 2013,
+
+    // 3xxx letters
+    LetterQueued = 3001,
+    LetterHandedOver = 3002,
+
     // 9xxx administration
     KasseCreated = 9001,
     ApiClientCreated = 9002,

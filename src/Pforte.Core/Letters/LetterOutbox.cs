@@ -1,0 +1,44 @@
+using Pforte.Core.Audit;
+using Pforte.Core.AuthCodes;
+using Pforte.Core.Insured;
+using Pforte.Core.Persistence;
+
+namespace Pforte.Core.Letters;
+
+/// <summary>
+/// Queues letters in the durable outbox, inside the caller's transaction. Code letters are queued by
+/// <see cref="CodeIssuer"/>, which seals the code; nothing but the print hand-over unseals it.
+/// </summary>
+public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public async Task<OutboxLetter> QueueAsync(InsuredPerson person, string kind, AuditContext context, Guid? letterId = null, Func<Guid, byte[]>? seal = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        if (!LetterKinds.All.Contains(kind, StringComparer.Ordinal))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown letter kind.");
+        }
+        var id = letterId ?? Guid.CreateVersion7();
+        var letter = new OutboxLetter
+        {
+            Id = id,
+            KasseId = person.KasseId,
+            PersonId = person.Id,
+            Kind = kind,
+            Kvnr = person.Kvnr,
+            FamilyName = person.FamilyName,
+            GivenName = person.GivenName,
+            Street = person.Street,
+            HouseNumber = person.HouseNumber,
+            PostalCode = person.PostalCode,
+            City = person.City,
+            Country = person.Country,
+            QueuedAt = clock.GetUtcNow(),
+            SealedCode = seal?.Invoke(id),
+        };
+        db.Letters.Add(letter);
+        await audit.AppendAsync(person.KasseId, context, new AuditEvent(AuditAction.LetterQueued, AuditOutcome.Success, person.Id, person.Kvnr,
+            Details: $"{{\"letter\":\"{id}\",\"kind\":\"{kind}\"}}"), cancellationToken).ConfigureAwait(false);
+        return letter;
+    }
+}
