@@ -30,6 +30,8 @@ public static class PforteCoreServices
         services.AddScoped<CreateKasse>();
         services.AddScoped<CreateApiClient>();
         services.AddScoped<AuthenticateApiKey>();
+        services.AddScoped<RevokeApiClient>();
+        services.AddScoped<ListApiClients>();
         return services;
     }
 
