@@ -166,7 +166,12 @@ public sealed partial class ApiSurfaceTests
         {
             next(app);
             var probe = RequestDelegateFactory.Create((Probe p) => Results.Ok(p), new RequestDelegateFactoryOptions { ServiceProvider = app.ApplicationServices }).RequestDelegate;
-            app.Use((context, nextMiddleware) => context.Request.Path == "/api/v1/test-probe" ? probe(context) : nextMiddleware(context));
+            app.Use((context, nextMiddleware) => context.Request.Path.Value switch
+            {
+                "/api/v1/test-probe" => probe(context),
+                "/api/v1/test-audit-context" => context.Response.WriteAsync(Web.Hosting.RequestAuditContext.ForClient(context).CorrelationId ?? ""),
+                _ => nextMiddleware(context),
+            });
         };
     }
 
@@ -279,6 +284,21 @@ public sealed partial class ApiSurfaceTests
             var echoed = (await client.SendAsync(request, Ct)).Headers.GetValues("X-Correlation-Id").Single();
             Assert.Equal(kept, echoed == presented);
         }
+    }
+
+    [Fact]
+    public async Task The_audit_context_of_a_request_records_its_correlation_id()
+    {
+        await using var factory = await PforteWebFactory.CreateAsync("sqlite");
+        var client = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IStartupFilter, ProbeEndpoint>())).CreateClient();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/test-audit-context");
+        request.Headers.Add("X-Correlation-Id", "portal-4711");
+
+        var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal("portal-4711", await response.Content.ReadAsStringAsync(Ct));
+        var generated = await client.GetAsync("/api/v1/test-audit-context", Ct);
+        Assert.Equal(generated.Headers.GetValues("X-Correlation-Id").Single(), await generated.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]
