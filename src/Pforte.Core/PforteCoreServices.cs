@@ -31,6 +31,8 @@ public static class PforteCoreServices
         services.AddScoped<RecordRepresentative>();
         services.AddScoped<CreateApiClient>();
         services.AddScoped<AuthenticateApiKey>();
+        services.AddScoped<RevokeApiClient>();
+        services.AddScoped<ListApiClients>();
         return services;
     }
 

@@ -7,15 +7,21 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPforteCore(builder.Configuration);
 builder.Services.AddPforteApiSecurity();
 builder.Services.AddPforteProblemDetails();
+builder.Services.AddPforteOpenApi();
+builder.Services.AddPforteOperations();
 
 var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 
+app.UsePforteSecurityHeaders();
+app.UsePforteCorrelationId();
 app.UsePforteProblemDetails();
 app.UseAuthentication();
 app.UseAuthorization();
 
+app.MapPforteOperations();
+app.MapPforteApiReference();
 app.MapPforteApi();
 
 await app.RunAsync();

@@ -55,6 +55,9 @@ public static class ErrorCodes
     public const string ApiPersonNotFound = "PF-API-005";
     public const string ApiBodyTooLarge = "PF-API-006";
     public const string ApiValidation = "PF-API-007";
+    public const string ApiNoSuchEndpoint = "PF-API-008";
+    public const string ApiMethodNotAllowed = "PF-API-009";
+    public const string ApiUnsupportedMediaType = "PF-API-010";
     public const string ApiInternal = "PF-API-500";
     public const string ClientScopeUnknown = "PF-CLIENT-001";
     public const string ClientNameTaken = "PF-CLIENT-002";

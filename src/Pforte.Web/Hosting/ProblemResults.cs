@@ -53,24 +53,32 @@ public static class ProblemDetailsSetup
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity?.Id ?? c.HttpContext.TraceIdentifier;
-            // Framework-made problems (404 route, 405, 415, bad JSON) get a code too.
+            c.ProblemDetails.Extensions["correlationId"] = CorrelationId.Get(c.HttpContext);
+            // Framework-made problems (404 route, 405, 415, bad JSON, exceptions) get a code and our sentence too.
+            // Whatever the framework wrote (exception messages, parameter names) is replaced, never passed on.
             if (!c.ProblemDetails.Extensions.ContainsKey("code"))
             {
                 var error = c.ProblemDetails.Status switch
                 {
                     StatusCodes.Status400BadRequest => new Error(ErrorCodes.ApiMalformedBody),
+                    StatusCodes.Status404NotFound => new Error(ErrorCodes.ApiNoSuchEndpoint),
+                    StatusCodes.Status405MethodNotAllowed => new Error(ErrorCodes.ApiMethodNotAllowed, c.HttpContext.Request.Method),
                     StatusCodes.Status413PayloadTooLarge => new Error(ErrorCodes.ApiBodyTooLarge, MaxBodyBytes),
-                    StatusCodes.Status500InternalServerError => new Error(ErrorCodes.ApiInternal),
+                    StatusCodes.Status415UnsupportedMediaType => new Error(ErrorCodes.ApiUnsupportedMediaType),
+                    >= StatusCodes.Status500InternalServerError => new Error(ErrorCodes.ApiInternal),
                     _ => null,
                 };
-                if (error is not null)
+                if (error is null)
                 {
-                    var replacement = ProblemResults.Create(c.ProblemDetails.Status!.Value, error);
-                    c.ProblemDetails.Type = replacement.Type;
-                    c.ProblemDetails.Title = replacement.Title;
-                    c.ProblemDetails.Detail = replacement.Detail;
-                    c.ProblemDetails.Extensions["code"] = error.Code;
+                    return;
                 }
+                var replacement = ProblemResults.Create(c.ProblemDetails.Status!.Value, error);
+                c.ProblemDetails.Type = replacement.Type;
+                c.ProblemDetails.Title = replacement.Title;
+                c.ProblemDetails.Detail = replacement.Detail;
+                c.ProblemDetails.Extensions.Remove("errors");
+                c.ProblemDetails.Extensions.Remove("exception");
+                c.ProblemDetails.Extensions["code"] = error.Code;
             }
         });
         return services;
@@ -90,10 +98,20 @@ public static class ProblemDetailsSetup
         app.UseStatusCodePages();
         app.Use((context, next) =>
         {
+            // A declared length over the limit is refused before a byte is read; the server limit below catches
+            // chunked bodies while they are read (BadHttpRequestException 413 → the exception handler above).
+            if (context.Request.ContentLength > MaxBodyBytes)
+            {
+                return ProblemResults.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, new Error(ErrorCodes.ApiBodyTooLarge, MaxBodyBytes));
+            }
             var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
             if (feature is { IsReadOnly: false })
             {
                 feature.MaxRequestBodySize = MaxBodyBytes;
+            }
+            else
+            {
+                context.Request.Body = new BodySizeLimitStream(context.Request.Body, MaxBodyBytes);
             }
             return next(context);
         });

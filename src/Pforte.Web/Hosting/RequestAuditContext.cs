@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Claims;
 using Pforte.Core.Audit;
 
@@ -18,6 +17,6 @@ public static class RequestAuditContext
             SourceIp: http.Connection.RemoteIpAddress?.ToString(),
             SourceCallerId: callerId,
             SourceCallId: callId,
-            CorrelationId: Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
+            CorrelationId: CorrelationId.Get(http));
     }
 }
