@@ -2,6 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pforte.Core.Audit;
+using Pforte.Core.AuthCodes;
+using Pforte.Core.Common.Keys;
+using Pforte.Core.Letters;
 using Pforte.Core.Clients;
 using Pforte.Core.Insured;
 using Pforte.Core.Persistence;
@@ -26,6 +29,7 @@ public static class PforteCoreServices
             DatabaseSetup.Configure(b, resolved.Provider, resolved.ConnectionString);
         });
         services.AddSingleton(TimeProvider.System);
+        AddMachineProcedure(services, configuration);
         services.AddScoped<AuditLog>();
         services.AddScoped<CreateKasse>();
         services.AddScoped<RecordRepresentative>();
@@ -34,6 +38,31 @@ public static class PforteCoreServices
         services.AddScoped<RevokeApiClient>();
         services.AddScoped<ListApiClients>();
         return services;
+    }
+
+    private static void AddMachineProcedure(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthCodeOptions>().Bind(configuration.GetSection(AuthCodeOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthCodeOptions>, AuthCodeOptionsValidator>();
+        services.AddOptions<ThrottleOptions>().Bind(configuration.GetSection(ThrottleOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ThrottleOptions>, ThrottleOptionsValidator>();
+        services.AddOptions<KeyOptions>().Bind(configuration.GetSection(KeyOptions.Section));
+        services.AddSingleton<IKeyStore>(sp => new FileKeyRing(sp.GetRequiredService<IOptions<KeyOptions>>().Value.Path, sp.GetRequiredService<TimeProvider>()));
+        services.AddMetrics();
+        services.AddSingleton<AuthCodeMetrics>();
+        services.AddSingleton<CodeHasher>();
+        services.AddSingleton<CodeSealer>();
+        services.AddSingleton<CodeGenerator>();
+        services.AddScoped<LetterOutbox>();
+        services.AddScoped<LetterHandOver>();
+        services.AddScoped<CodeIssuer>();
+        services.AddScoped<CodeLockout>();
+        services.AddScoped<SourceThrottle>();
+        services.AddScoped<VerifyAuthCode>();
+        services.AddScoped<ChangeAuthCode>();
+        services.AddScoped<ReissueAuthCode>();
+        services.AddScoped<IssueDueCodes>();
+        services.AddScoped<GetCodeStatus>();
     }
 
     private sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>

@@ -25,7 +25,7 @@ public sealed class CodeIssuer(PforteDbContext db, CodeGenerator generator, Code
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         var code = generator.Generate(Facts(person, currentCard));
         var hash = hasher.Hash(person.Id, code);
-        var letter = await outbox.QueueAsync(person, letterKind, context, seal: id => sealer.Seal(id, code), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var letter = await outbox.QueueAsync(person, letterKind, context, seal: id => sealer.Seal(id, code), audited: false, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var now = clock.GetUtcNow();
         var row = db.AuthCodes.Local.FirstOrDefault(a => a.PersonId == person.Id)

@@ -334,3 +334,10 @@ public static class WeakCodes
 
 /// <summary>What the personal rules look at: the person's own data, never the code.</summary>
 public sealed record PersonFacts(DateOnly BirthDate, string PostalCode, string HouseNumber, string Kvnr, string? CardNumber);
+
+/// <summary>The German (or English) words for a weak-code rule, from the error text resources.</summary>
+public static class WeakCodeTexts
+{
+    public static string Describe(string rule, System.Globalization.CultureInfo? culture = null) =>
+        Common.ErrorTexts.Template("WEAK-" + rule, culture ?? Common.ErrorTexts.German) ?? rule;
+}

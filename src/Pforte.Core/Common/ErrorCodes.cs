@@ -83,4 +83,13 @@ public static class ErrorCodes
     public const string RepresentativeSelf = "PF-REP-007";
     public const string RepresentativePersonUnknown = "PF-REP-008";
     public const string RepresentativeIdentityMissing = "PF-REP-009";
+    public const string MachineAuthFailed = "PF-MA-001";
+    public const string MachineAuthCodeFormat = "PF-MA-002";
+    public const string MachineAuthChannel = "PF-MA-003";
+    public const string MachineAuthCardFormat = "PF-MA-004";
+    public const string MachineAuthThrottled = "PF-MA-005";
+    public const string MachineAuthNewCodeFormat = "PF-MA-006";
+    public const string ReissueReasonMissing = "PF-MA-007";
+    public const string ReissueNotEligible = "PF-MA-008";
+    public const string WeakCode = "PF-MA-009";
 }

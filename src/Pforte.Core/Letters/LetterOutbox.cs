@@ -11,14 +11,15 @@ namespace Pforte.Core.Letters;
 /// </summary>
 public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, TimeProvider clock)
 {
-    public async Task<OutboxLetter> QueueAsync(InsuredPerson person, string kind, AuditContext context, Guid? letterId = null, Func<Guid, byte[]>? seal = null, CancellationToken cancellationToken = default)
+    /// <param name="audited">False when the caller records the letter in its own entry (a code issue names its letter).</param>
+    public async Task<OutboxLetter> QueueAsync(InsuredPerson person, string kind, AuditContext context, Func<Guid, byte[]>? seal = null, bool audited = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(person);
         if (!LetterKinds.All.Contains(kind, StringComparer.Ordinal))
         {
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown letter kind.");
         }
-        var id = letterId ?? Guid.CreateVersion7();
+        var id = Guid.CreateVersion7();
         var letter = new OutboxLetter
         {
             Id = id,
@@ -37,6 +38,10 @@ public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, TimeProvide
             SealedCode = seal?.Invoke(id),
         };
         db.Letters.Add(letter);
+        if (!audited)
+        {
+            return letter;
+        }
         await audit.AppendAsync(person.KasseId, context, new AuditEvent(AuditAction.LetterQueued, AuditOutcome.Success, person.Id, person.Kvnr,
             Details: $"{{\"letter\":\"{id}\",\"kind\":\"{kind}\"}}"), cancellationToken).ConfigureAwait(false);
         return letter;

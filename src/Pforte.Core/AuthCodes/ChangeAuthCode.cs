@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Pforte.Core.Audit;
+using Pforte.Core.Letters;
+using Pforte.Core.Persistence;
+
+namespace Pforte.Core.AuthCodes;
+
+public enum ChangeStatus
+{
+    Changed = 1,
+    Failed = 2,
+    Throttled = 3,
+    Weak = 4,
+}
+
+public sealed record ChangeOutcome(ChangeStatus Status, VerifyOutcome Verification, string? WeakRule);
+
+/// <summary>
+/// The person changes the code (domain.md §5.4): verified exactly like a verification (a failure counts), then the new
+/// code must pass the weak-code rules — including "not the previous code". On success the old code is gone, the new
+/// one is active at once (the person chose it; no letter carries it), and a confirmation without code is sent so that
+/// a change the person did not make is noticed.
+/// </summary>
+public sealed class ChangeAuthCode(PforteDbContext db, VerifyAuthCode verify, SourceThrottle throttle, CodeHasher hasher, LetterOutbox outbox, AuditLog audit, AuthCodeMetrics metrics, TimeProvider clock)
+{
+    public async Task<ChangeOutcome> ExecuteAsync(Guid kasseId, Guid clientId, VerifyRequest request, string newCode, AuditContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(newCode);
+        var sources = SourceThrottle.KeysFor(request.CallerId, request.Ip, clientId);
+        if (await throttle.BlockedForAsync(sources, cancellationToken).ConfigureAwait(false) is { } wait)
+        {
+            metrics.Attempt("throttled");
+            return new ChangeOutcome(ChangeStatus.Throttled, VerifyOutcome.Throttled(wait), null);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var verification = await verify.DecideAsync(kasseId, clientId, request, context, cancellationToken).ConfigureAwait(false);
+        ChangeOutcome outcome;
+        if (verification.Status != VerifyStatus.Verified)
+        {
+            await throttle.RecordFailureAsync(kasseId, sources, request.Kvnr.Value, context, cancellationToken).ConfigureAwait(false);
+            outcome = new ChangeOutcome(ChangeStatus.Failed, verification, null);
+        }
+        else
+        {
+            var personId = verification.PersonId!.Value;
+            var person = await db.InsuredPersons.AsNoTracking().SingleAsync(p => p.Id == personId, cancellationToken).ConfigureAwait(false);
+            var card = await db.HealthCards.AsNoTracking().Where(c => c.PersonId == personId && c.EndedAt == null)
+                .Select(c => c.CardNumber).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            var rule = string.Equals(newCode, request.Code, StringComparison.Ordinal)
+                ? WeakCodes.PreviousCode
+                : WeakCodes.Check(newCode, CodeIssuer.Facts(person, card));
+            if (rule is not null)
+            {
+                await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.CodeChangeRefused, AuditOutcome.Refused, personId, person.Kvnr,
+                    ReasonCode: "weak:" + rule), cancellationToken).ConfigureAwait(false);
+                outcome = new ChangeOutcome(ChangeStatus.Weak, verification, rule);
+            }
+            else
+            {
+                var hash = hasher.Hash(personId, newCode);
+                var row = await db.AuthCodes.AsTracking().SingleAsync(a => a.PersonId == personId, cancellationToken).ConfigureAwait(false);
+                row.State = AuthCodeState.Active;
+                row.CodeHash = hash.Hash;
+                row.KeyVersion = hash.KeyVersion;
+                row.Failures = 0;
+                row.StateSince = clock.GetUtcNow();
+                row.PendingLetterId = null;
+                row.Reason = AuthCodeReasons.Changed;
+                var letter = await outbox.QueueAsync(person, LetterKinds.CodeChanged, context, audited: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.CodeChanged, AuditOutcome.Success, personId, person.Kvnr,
+                    Details: $"{{\"letter\":\"{letter.Id}\",\"key_version\":{hash.KeyVersion}}}"), cancellationToken).ConfigureAwait(false);
+                outcome = new ChangeOutcome(ChangeStatus.Changed, verification, null);
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        metrics.Attempt(verification.Status == VerifyStatus.Verified ? "verified" : "failed");
+        return outcome;
+    }
+}

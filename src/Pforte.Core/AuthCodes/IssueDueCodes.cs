@@ -1,0 +1,103 @@
+using Microsoft.EntityFrameworkCore;
+using Pforte.Core.Audit;
+using Pforte.Core.Insured;
+using Pforte.Core.Letters;
+using Pforte.Core.Persistence;
+
+namespace Pforte.Core.AuthCodes;
+
+public sealed record IssueDueProgress(long Checked, long Issued, long Deleted);
+
+public sealed record IssueDueResult(DateOnly AsOf, long Checked, long Issued, long Deleted, long Skipped, TimeSpan Elapsed);
+
+/// <summary>
+/// The first roll-out and the daily run in one (birthdays, new members, ended insurances): every eligible person
+/// without an active or pending code gets one by letter; a person who is no longer eligible loses the code. Runs in
+/// pages of persons, one transaction each, so a long run can be interrupted and simply started again: running it
+/// twice issues nothing new. A code locked at the re-issue cap is left for staff.
+/// </summary>
+public sealed class IssueDueCodes(PforteDbContext db, CodeIssuer issuer, AuditLog audit, TimeProvider clock)
+{
+    public const int PageSize = 500;
+
+    public async Task<IssueDueResult> ExecuteAsync(DateOnly asOf, AuditContext context, IProgress<IssueDueProgress>? progress = null, Guid? kasseId = null, CancellationToken cancellationToken = default)
+    {
+        var started = clock.GetTimestamp();
+        long checkedCount = 0, issued = 0, deleted = 0, skipped = 0;
+        var after = Guid.Empty;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        while (true)
+        {
+            var page = await db.InsuredPersons.AsNoTracking()
+                .Where(p => p.Id.CompareTo(after) > 0 && (kasseId == null || p.KasseId == kasseId))
+                .OrderBy(p => p.Id)
+                .Take(PageSize)
+                .Select(p => new { Person = p, Code = db.AuthCodes.Where(a => a.PersonId == p.Id).Select(a => new { a.State, a.Reason }).FirstOrDefault() })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (page.Count == 0)
+            {
+                break;
+            }
+            after = page[^1].Person.Id;
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var item in page)
+            {
+                checkedCount++;
+                var eligibility = CodeEligibility.Evaluate(item.Person, asOf);
+                var state = item.Code?.State ?? AuthCodeState.None;
+                if (eligibility.Eligible)
+                {
+                    if (state != AuthCodeState.None)
+                    {
+                        continue; // active, pending, or locked for staff
+                    }
+                    if (item.Code?.Reason == AuthCodeReasons.LetterReturned)
+                    {
+                        skipped++; // no letters to an address known to be wrong
+                        continue;
+                    }
+                    await issuer.IssueAsync(item.Person, LetterKinds.CodeFirst, AuthCodeReasons.FirstIssue, context, cancellationToken).ConfigureAwait(false);
+                    issued++;
+                }
+                else if (state is AuthCodeState.Active or AuthCodeState.Pending)
+                {
+                    await DeleteAsync(item.Person, eligibility, context, cancellationToken).ConfigureAwait(false);
+                    deleted++;
+                }
+            }
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            db.ChangeTracker.Clear();
+            progress?.Report(new IssueDueProgress(checkedCount, issued, deleted));
+        }
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        return new IssueDueResult(asOf, checkedCount, issued, deleted, skipped, clock.GetElapsedTime(started));
+    }
+
+    /// <summary>Losing eligibility (insurance ended, death) deletes the code; a pending letter loses its sealed code.</summary>
+    private async Task DeleteAsync(InsuredPerson person, EligibilityResult eligibility, AuditContext context, CancellationToken cancellationToken)
+    {
+        var reason = eligibility.Reason switch
+        {
+            IneligibilityReason.InsuranceEnded => AuthCodeReasons.InsuranceEnded,
+            IneligibilityReason.Deceased => AuthCodeReasons.Deceased,
+            _ => AuthCodeReasons.NoLongerEligible,
+        };
+        var row = await db.AuthCodes.AsTracking().SingleAsync(a => a.PersonId == person.Id, cancellationToken).ConfigureAwait(false);
+        if (row.PendingLetterId is { } letterId)
+        {
+            // The letter would print a code that no longer exists: take the code out of it (issue 4 skips such letters).
+            await db.Letters.Where(l => l.Id == letterId && l.ExportedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.SealedCode, (byte[]?)null), cancellationToken).ConfigureAwait(false);
+        }
+        row.State = AuthCodeState.None;
+        row.CodeHash = null;
+        row.PendingLetterId = null;
+        row.Failures = 0;
+        row.StateSince = clock.GetUtcNow();
+        row.Reason = reason;
+        await audit.AppendAsync(person.KasseId, context, new AuditEvent(AuditAction.CodeDeleted, AuditOutcome.Success, person.Id, person.Kvnr, ReasonCode: reason), cancellationToken).ConfigureAwait(false);
+    }
+}
