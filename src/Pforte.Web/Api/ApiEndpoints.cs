@@ -11,6 +11,7 @@ public static class ApiEndpoints
         var v1 = app.MapGroup("/api/v1").RequireAuthorization();
         v1.MapInsuredApi();
         v1.MapRepresentativesApi();
+        v1.MapMachineAuthApi();
         return app;
     }
 }

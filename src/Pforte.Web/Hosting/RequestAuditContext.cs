@@ -6,7 +6,8 @@ namespace Pforte.Web.Hosting;
 public static class RequestAuditContext
 {
     /// <summary>The audit context of an API request: the calling client, its IP and the request's correlation id.</summary>
-    public static AuditContext ForClient(HttpContext http, string? channel = null, string? callerId = null, string? callId = null)
+    /// <param name="sourceIp">The end user's address as the calling system reports it (a portal back end); else the caller's own.</param>
+    public static AuditContext ForClient(HttpContext http, string? channel = null, string? callerId = null, string? callId = null, string? sourceIp = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         var clientId = http.User.FindFirstValue(PforteClaims.ClientId) ?? "anonymous";
@@ -14,7 +15,7 @@ public static class RequestAuditContext
             ActorKind.Client,
             $"client:{clientId}",
             Channel: channel ?? "api",
-            SourceIp: http.Connection.RemoteIpAddress?.ToString(),
+            SourceIp: sourceIp ?? http.Connection.RemoteIpAddress?.ToString(),
             SourceCallerId: callerId,
             SourceCallId: callId,
             CorrelationId: CorrelationId.Get(http));
