@@ -29,6 +29,8 @@ public static class CliApp
                  {
                      DbCommands.Build(context),
                      KasseCommands.Build(context),
+                     AuditCommands.Build(context),
+                     DemoCommands.Build(context),
                  })
         {
             root.Subcommands.Add(command);

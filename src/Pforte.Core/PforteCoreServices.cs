@@ -28,6 +28,9 @@ public static class PforteCoreServices
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<AuditLog>();
         services.AddScoped<CreateKasse>();
+        services.AddScoped<VerifyAuditChain>();
+        services.AddScoped<PruneAudit>();
+        services.AddScoped<Demo.SeedDemoData>();
         services.AddScoped<CreateApiClient>();
         services.AddScoped<AuthenticateApiKey>();
         return services;
