@@ -107,19 +107,17 @@ public sealed class DemoPopulation
     /// <summary>Persons in order; stops after <paramref name="count"/>.</summary>
     public IEnumerable<DemoPerson> Generate(int count)
     {
+        var produced = 0;
         foreach (var household in FixedHouseholds().Concat(RandomHouseholds()))
         {
             foreach (var person in household)
             {
-                if (_next > count)
+                if (produced == count)
                 {
                     yield break;
                 }
+                produced++;
                 yield return person;
-            }
-            if (_next >= count)
-            {
-                yield break;
             }
         }
     }
