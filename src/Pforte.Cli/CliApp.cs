@@ -27,10 +27,10 @@ public static class CliApp
         var root = new RootCommand("Pforte – sichere Kommunikation mit Versicherten: Betriebswerkzeug.");
         foreach (var command in new[]
                  {
-                     DbCommands.Build(context),
-                     KasseCommands.Build(context),
                      AuditCommands.Build(context),
                      DemoCommands.Build(context),
+                     DbCommands.Build(context),
+                     KasseCommands.Build(context),
                  })
         {
             root.Subcommands.Add(command);

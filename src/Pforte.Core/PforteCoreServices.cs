@@ -26,11 +26,11 @@ public static class PforteCoreServices
             DatabaseSetup.Configure(b, resolved.Provider, resolved.ConnectionString);
         });
         services.AddSingleton(TimeProvider.System);
-        services.AddScoped<AuditLog>();
-        services.AddScoped<CreateKasse>();
         services.AddScoped<VerifyAuditChain>();
         services.AddScoped<PruneAudit>();
         services.AddScoped<Demo.SeedDemoData>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<CreateKasse>();
         services.AddScoped<CreateApiClient>();
         services.AddScoped<AuthenticateApiKey>();
         return services;

@@ -38,7 +38,7 @@ public sealed class PruneAudit(PforteDbContext db, AuditLog audit, TimeProvider 
             kassen = await db.Kassen.AsNoTracking().OrderBy(k => k.Ik).ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var cutoff = BerlinCalendar.StartOfDay(before);
+        var cutoff = BerlinCalendar.StartOf(before);
         var reports = new List<AuditPruneReport>(kassen.Count);
         foreach (var kasse in kassen)
         {

@@ -1,12 +1,13 @@
 namespace Pforte.Core.Common;
 
 /// <summary>
-/// Calendar days as the Kasse and its insured persons count them: in Germany. "Today", an age and a date given by
-/// an operator ("before 2026-01-01") all mean the day in Europe/Berlin, not in UTC or the server's zone.
+/// "Today" for the business is the calendar day in Germany (Europe/Berlin), whatever the server's time zone.
+/// Falls back to the EU rule (CET/CEST, switching on the last Sundays of March and October at 01:00 UTC) on a
+/// machine without time-zone data.
 /// </summary>
 public static class BerlinCalendar
 {
-    public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+    public static readonly TimeZoneInfo Zone = Load();
 
     public static DateOnly Today(TimeProvider clock)
     {
@@ -14,10 +15,25 @@ public static class BerlinCalendar
         return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime);
     }
 
-    /// <summary>The instant the day begins in Germany (midnight CET or CEST).</summary>
-    public static DateTimeOffset StartOfDay(DateOnly day)
+    /// <summary>The instant a Berlin calendar day starts.</summary>
+    public static DateTimeOffset StartOf(DateOnly day)
     {
         var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local));
+    }
+
+    private static TimeZoneInfo Load()
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            var start = TimeZoneInfo.TransitionTime.CreateFloatingDateRule(new DateTime(1, 1, 1, 2, 0, 0), 3, 5, DayOfWeek.Sunday);
+            var end = TimeZoneInfo.TransitionTime.CreateFloatingDateRule(new DateTime(1, 1, 1, 3, 0, 0), 10, 5, DayOfWeek.Sunday);
+            var rule = TimeZoneInfo.AdjustmentRule.CreateAdjustmentRule(DateTime.MinValue.Date, DateTime.MaxValue.Date, TimeSpan.FromHours(1), start, end);
+            return TimeZoneInfo.CreateCustomTimeZone("Europe/Berlin", TimeSpan.FromHours(1), "Europe/Berlin", "CET", "CEST", [rule]);
+        }
     }
 }
