@@ -38,7 +38,8 @@ public sealed class PruneAudit(PforteDbContext db, AuditLog audit, TimeProvider 
             kassen = await db.Kassen.AsNoTracking().OrderBy(k => k.Ik).ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var cutoff = BerlinCalendar.StartOf(before);
+        // Npgsql writes only UTC offsets to timestamptz.
+        var cutoff = BerlinCalendar.StartOf(before).ToUniversalTime();
         var reports = new List<AuditPruneReport>(kassen.Count);
         foreach (var kasse in kassen)
         {
