@@ -27,6 +27,8 @@ public static class CliApp
         var root = new RootCommand("Pforte – sichere Kommunikation mit Versicherten: Betriebswerkzeug.");
         foreach (var command in new[]
                  {
+                     AuditCommands.Build(context),
+                     DemoCommands.Build(context),
                      DbCommands.Build(context),
                      KasseCommands.Build(context),
                      ClientCommands.Build(context),

@@ -30,6 +30,9 @@ public static class PforteCoreServices
         });
         services.AddSingleton(TimeProvider.System);
         AddMachineProcedure(services, configuration);
+        services.AddScoped<VerifyAuditChain>();
+        services.AddScoped<PruneAudit>();
+        services.AddScoped<Demo.SeedDemoData>();
         services.AddScoped<AuditLog>();
         services.AddScoped<CreateKasse>();
         services.AddScoped<RecordRepresentative>();

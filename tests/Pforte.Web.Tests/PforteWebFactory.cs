@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pforte.Core.Audit;
 using Pforte.Core.Clients;
 using Pforte.Core.Insured;
@@ -15,6 +16,9 @@ public sealed class PforteWebFactory(TestDb database, IReadOnlyDictionary<string
 {
     public TestDb Database { get; } = database;
 
+    /// <summary>Everything the host logged, for tests that check what operators are told.</summary>
+    public LogCollector Logs { get; } = new();
+
     public static async Task<PforteWebFactory> CreateAsync(string provider, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(await TestDb.CreateAsync(provider), settings);
 
@@ -27,7 +31,11 @@ public sealed class PforteWebFactory(TestDb database, IReadOnlyDictionary<string
         }
         builder.ConfigureAppConfiguration((_, config) =>
         {
-            var values = new Dictionary<string, string?>(Database.Configuration);
+            var values = new Dictionary<string, string?>(Database.Configuration)
+            {
+                // Tests start from an empty database unless a test asks for the first-start demo data.
+                ["Pforte:Demo:SeedEmptyDatabase"] = "false",
+            };
             if (settings is not null)
             {
                 foreach (var (k, v) in settings)
@@ -37,6 +45,7 @@ public sealed class PforteWebFactory(TestDb database, IReadOnlyDictionary<string
             }
             config.AddInMemoryCollection(values);
         });
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs));
     }
 
     /// <summary>A Kasse and an API client with the given scopes; returns the client's key.</summary>

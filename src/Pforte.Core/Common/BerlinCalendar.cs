@@ -15,11 +15,11 @@ public static class BerlinCalendar
         return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime);
     }
 
-    /// <summary>The instant a Berlin calendar day starts.</summary>
+    /// <summary>The instant a Berlin calendar day starts, in UTC (PostgreSQL stores only UTC instants).</summary>
     public static DateTimeOffset StartOf(DateOnly day)
     {
         var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, Zone.GetUtcOffset(local));
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
     private static TimeZoneInfo Load()

@@ -1,21 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Pforte.Core.Audit;
+using Pforte.Core.Demo;
 using Pforte.Core.Persistence;
 
 namespace Pforte.Web.Hosting;
 
-public static class DatabaseStartup
+public static partial class DatabaseStartup
 {
+    /// <summary>Configuration key: seed demo data into an empty embedded database at start (default true).</summary>
+    public const string SeedEmptyDatabaseKey = "Pforte:Demo:SeedEmptyDatabase";
+
+    /// <summary>Persons seeded on first start: enough to show every case, quick to create.</summary>
+    public const int FirstStartPersons = 200;
+
     /// <summary>
-    /// The embedded SQLite database is migrated at start so that one command starts the product on a fresh clone.
-    /// PostgreSQL is migrated by operations (<c>pforte db migrate</c>) before a release, never by several web nodes at once.
+    /// The embedded SQLite database is migrated at start so that one command starts the product on a fresh clone;
+    /// if it is still empty (no Kasse at all), it gets demo data so that the product can be tried at once.
+    /// PostgreSQL is migrated by operations (<c>pforte db migrate</c>) before a release, never by several web nodes at
+    /// once, and is never seeded automatically: a production database must not receive demo data by accident.
     /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
-        if (db.IsSqlite)
+        if (!db.IsSqlite)
         {
-            await DatabaseSetup.MigrateAsync(db).ConfigureAwait(false);
+            return;
+        }
+        await DatabaseSetup.MigrateAsync(db).ConfigureAwait(false);
+        if (!app.Configuration.GetValue(SeedEmptyDatabaseKey, true) || await db.Kassen.AnyAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup).FullName!);
+        var result = await scope.ServiceProvider.GetRequiredService<SeedDemoData>()
+            .ExecuteAsync(FirstStartPersons, AuditContext.System("first-start-demo-seed")).ConfigureAwait(false);
+        if (!result.TryGetValue(out var seeded, out var error))
+        {
+            LogDemoSeedRefused(logger, error.Code, error.Message);
+            return;
+        }
+        LogDemoSeeded(logger, seeded.PersonsAdded, seeded.Kasse.Name, seeded.Kasse.Ik);
+        foreach (var client in seeded.Clients.Where(c => c.Key is not null))
+        {
+            // Printed on purpose (issue 2, point 7): demo keys belong to synthetic data only, never to real clients.
+            LogDemoKey(logger, client.Name, client.Scopes, client.Key!);
         }
     }
+
+    [LoggerMessage(EventId = 9005, Level = LogLevel.Information,
+        Message = "Leere Datenbank: Demodaten angelegt ({Persons} Versicherte in der Demo-Kasse {KasseName}, IK {Ik}).")]
+    private static partial void LogDemoSeeded(ILogger logger, int persons, string kasseName, string ik);
+
+    [LoggerMessage(EventId = 9006, Level = LogLevel.Information, Message = "Demo-API-Schlüssel für {ClientName} ({Scopes}): {DemoKey}")]
+    private static partial void LogDemoKey(ILogger logger, string clientName, string scopes, string demoKey);
+
+    [LoggerMessage(EventId = 9007, Level = LogLevel.Warning, Message = "Demodaten nicht angelegt: {Code}: {Reason}")]
+    private static partial void LogDemoSeedRefused(ILogger logger, string code, string reason);
 }

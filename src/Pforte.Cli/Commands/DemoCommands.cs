@@ -1,0 +1,41 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Pforte.Core.Audit;
+using Pforte.Core.Common;
+using Pforte.Core.Demo;
+
+namespace Pforte.Cli.Commands;
+
+internal static class DemoCommands
+{
+    public static Command Build(CliContext cli)
+    {
+        var count = new Option<int>("--count") { Description = "Anzahl der Versicherten in der Demo-Kasse (wird bei Bedarf aufgefüllt).", DefaultValueFactory = _ => 200 };
+        var seed = new Command("seed", "Legt eine Demo-Kasse mit erfundenen Versicherten und Demo-API-Clients an.") { count };
+        seed.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
+        {
+            var result = await services.GetRequiredService<SeedDemoData>().ExecuteAsync(parse.GetValue(count), AuditContext.Cli("demo seed"), token).ConfigureAwait(false);
+            if (!result.TryGetValue(out var seeded, out var error))
+            {
+                return await cli.FailAsync(error).ConfigureAwait(false);
+            }
+            var de = ErrorTexts.German;
+            await cli.Out.WriteLineAsync(seeded.KasseCreated
+                ? $"Demo-Kasse {seeded.Kasse.Ik} „{seeded.Kasse.Name}“ angelegt."
+                : $"Demo-Kasse {seeded.Kasse.Ik} „{seeded.Kasse.Name}“ vorhanden.").ConfigureAwait(false);
+            await cli.Out.WriteLineAsync($"{seeded.PersonsAdded.ToString("N0", de)} Versicherte hinzugefügt, {seeded.PersonsTotal.ToString("N0", de)} insgesamt.").ConfigureAwait(false);
+            foreach (var client in seeded.Clients)
+            {
+                await cli.Out.WriteLineAsync(client.Key is null
+                    ? $"Demo-Client {client.Name} ({client.Scopes}) gab es schon; sein Schlüssel wird nicht erneut angezeigt."
+                    : string.Create(CultureInfo.InvariantCulture, $"Demo-Client {client.Name} ({client.Scopes}): {client.Key}")).ConfigureAwait(false);
+            }
+            return CliApp.ExitCodes.Ok;
+        }, ct));
+
+        var demo = new Command("demo", "Demodaten verwalten (nur für Demo-Datenbanken).");
+        demo.Subcommands.Add(seed);
+        return demo;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Pforte.Core.Common;
+using Pforte.Core.Insured;
+using Pforte.Core.Persistence;
+
+namespace Pforte.Core.Audit;
+
+/// <summary>What was pruned from one Kasse's chain (Count 0: nothing was old enough).</summary>
+public sealed record AuditPruneReport(Guid KasseId, string Ik, long Count, long FromSeq, long ToSeq);
+
+/// <summary>
+/// Deletes the oldest part of each Kasse's audit chain (retention rule, domain.md §9) and keeps the rest
+/// verifiable: the head remembers where the chain now starts (FirstSeq) and the hash the first kept entry points
+/// to (AnchorHash). Deletion, head update and the AuditPruned entry commit together or not at all.
+/// </summary>
+/// <remarks>"Before" is a day in Germany: entries before its midnight (Europe/Berlin) go.</remarks>
+public sealed class PruneAudit(PforteDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public async Task<Result<IReadOnlyList<AuditPruneReport>>> ExecuteAsync(DateOnly before, string? kasseIk, AuditContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (before > BerlinCalendar.Today(clock))
+        {
+            return new Error(ErrorCodes.AuditPruneInFuture);
+        }
+        List<Kasse> kassen;
+        if (kasseIk is not null)
+        {
+            if (!(await KasseLookup.ResolveAsync(db, kasseIk, cancellationToken).ConfigureAwait(false)).TryGetValue(out var kasse, out var error))
+            {
+                return error;
+            }
+            kassen = [kasse];
+        }
+        else
+        {
+            kassen = await db.Kassen.AsNoTracking().OrderBy(k => k.Ik).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Npgsql writes only UTC offsets to timestamptz.
+        var cutoff = BerlinCalendar.StartOf(before).ToUniversalTime();
+        var reports = new List<AuditPruneReport>(kassen.Count);
+        foreach (var kasse in kassen)
+        {
+            reports.Add(await PruneKasseAsync(kasse, before, cutoff, context, cancellationToken).ConfigureAwait(false));
+        }
+        return reports;
+    }
+
+    private async Task<AuditPruneReport> PruneKasseAsync(Kasse kasse, DateOnly before, DateTimeOffset cutoff, AuditContext context, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Lock the head first, exactly as appenders do, so a concurrent append or prune waits for us.
+        await db.AuditChainHeads.Where(h => h.KasseId == kasse.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSeq, h => h.LastSeq), cancellationToken).ConfigureAwait(false);
+        var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.KasseId == kasse.Id, cancellationToken).ConfigureAwait(false);
+
+        // Only a prefix may go: the chain restarts at one anchor. The first entry that is not old enough ends it,
+        // even if later entries carry an older time (clocks of several hosts may differ slightly).
+        var firstKept = await db.AuditEntries.Where(e => e.KasseId == kasse.Id && e.Seq >= head.FirstSeq && e.OccurredAt >= cutoff)
+            .OrderBy(e => e.Seq).Select(e => (long?)e.Seq).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var lastPruned = (firstKept ?? head.LastSeq + 1) - 1;
+        if (lastPruned < head.FirstSeq)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return new AuditPruneReport(kasse.Id, kasse.Ik, 0, 0, 0);
+        }
+
+        var anchor = await db.AuditEntries.Where(e => e.KasseId == kasse.Id && e.Seq == lastPruned)
+            .Select(e => e.Hash).SingleAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await db.AuditEntries.Where(e => e.KasseId == kasse.Id && e.Seq <= lastPruned)
+            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        var newFirst = lastPruned + 1;
+        await db.AuditChainHeads.Where(h => h.KasseId == kasse.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.FirstSeq, newFirst).SetProperty(h => h.AnchorHash, anchor), cancellationToken).ConfigureAwait(false);
+
+        var details = string.Create(CultureInfo.InvariantCulture,
+            $"{{\"count\":{deleted},\"from\":{head.FirstSeq},\"to\":{lastPruned},\"before\":\"{before:yyyy-MM-dd}\"}}");
+        await audit.AppendAsync(kasse.Id, context, new AuditEvent(AuditAction.AuditPruned, AuditOutcome.Success, Details: details), cancellationToken).ConfigureAwait(false);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new AuditPruneReport(kasse.Id, kasse.Ik, deleted, head.FirstSeq, lastPruned);
+    }
+}
