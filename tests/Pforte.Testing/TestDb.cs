@@ -38,11 +38,15 @@ public sealed class TestDb : IAsyncDisposable
 
     public string ProviderName => Provider == DatabaseProvider.Sqlite ? "sqlite" : "postgres";
 
+    /// <summary>A key ring of this test's own, outside the database like in production.</summary>
+    public string KeyRingPath { get; } = Path.Combine(Path.GetTempPath(), "pforte-tests", "keys-" + Guid.NewGuid().ToString("N"), "keyring.json");
+
     /// <summary>Configuration keys for a host (web or CLI) on this database.</summary>
     public Dictionary<string, string?> Configuration => new()
     {
         ["Pforte:Database:Provider"] = ProviderName,
         ["Pforte:Database:ConnectionString"] = ConnectionString,
+        ["Pforte:Keys:Path"] = KeyRingPath,
     };
 
     public PforteDbContext NewContext() => new(DatabaseSetup.BuildOptions(Provider, ConnectionString));
@@ -130,6 +134,10 @@ public sealed class TestDb : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Directory.Exists(Path.GetDirectoryName(KeyRingPath)))
+        {
+            Directory.Delete(Path.GetDirectoryName(KeyRingPath)!, recursive: true);
+        }
         if (SqliteFile is not null)
         {
             SqliteConnection.ClearAllPools();

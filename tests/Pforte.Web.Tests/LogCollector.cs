@@ -26,7 +26,7 @@ public sealed class LogCollector : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             ArgumentNullException.ThrowIfNull(formatter);
-            owner._entries.Enqueue((logLevel, category, formatter(state, exception)));
+            owner._entries.Enqueue((logLevel, category, formatter(state, exception) + (exception is null ? "" : Environment.NewLine + exception)));
         }
     }
 }
