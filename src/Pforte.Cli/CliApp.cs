@@ -32,6 +32,8 @@ public static class CliApp
                      DbCommands.Build(context),
                      KasseCommands.Build(context),
                      ClientCommands.Build(context),
+                     CodesCommands.Build(context),
+                     KeysCommands.Build(context),
                  })
         {
             root.Subcommands.Add(command);

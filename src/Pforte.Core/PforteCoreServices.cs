@@ -6,6 +6,7 @@ using Pforte.Core.AuthCodes;
 using Pforte.Core.Common.Keys;
 using Pforte.Core.Letters;
 using Pforte.Core.Clients;
+using Pforte.Core.Common;
 using Pforte.Core.Insured;
 using Pforte.Core.Persistence;
 
@@ -66,6 +67,8 @@ public static class PforteCoreServices
         services.AddScoped<ReissueAuthCode>();
         services.AddScoped<IssueDueCodes>();
         services.AddScoped<GetCodeStatus>();
+        services.AddScoped<JobLease>();
+        services.AddScoped<FailureRateMonitor>();
     }
 
     private sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>

@@ -9,6 +9,7 @@ builder.Services.AddPforteApiSecurity();
 builder.Services.AddPforteProblemDetails();
 builder.Services.AddPforteOpenApi();
 builder.Services.AddPforteOperations();
+builder.Services.AddHostedService<BackgroundJobs>();
 
 var app = builder.Build();
 

@@ -35,6 +35,7 @@ public sealed class PforteWebFactory(TestDb database, IReadOnlyDictionary<string
             {
                 // Tests start from an empty database unless a test asks for the first-start demo data.
                 ["Pforte:Demo:SeedEmptyDatabase"] = "false",
+                ["Pforte:Jobs:Enabled"] = "false",
             };
             if (settings is not null)
             {

@@ -45,51 +45,59 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
         return until is null ? null : until - now;
     }
 
-    /// <summary>Records a failure for each source (inside the caller's transaction) and throttles sources over the limit.</summary>
+    /// <summary>
+    /// Records the failure once, under its most specific source (calling number, else IP, else client), inside the
+    /// caller's transaction, and throttles that source when it is over a limit. One row per failed attempt also gives
+    /// the system-wide failure rate (<see cref="FailuresInLastMinuteAsync"/>).
+    /// </summary>
     public async Task RecordFailureAsync(Guid kasseId, IReadOnlyList<string> keys, string kvnr, AuditContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var now = clock.GetUtcNow();
-        foreach (var key in keys)
-        {
-            db.SourceFailures.Add(new SourceFailure { SourceKey = key, SubjectKvnr = kvnr, At = now });
-        }
+        var key = keys[0];
+        db.SourceFailures.Add(new SourceFailure { SourceKey = key, SubjectKvnr = kvnr, At = now });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
 
         var since = now - _options.Window;
-        foreach (var key in keys)
+        var window = db.SourceFailures.AsNoTracking().Where(f => f.SourceKey == key && f.At > since);
+        var failures = await window.CountAsync(cancellationToken).ConfigureAwait(false);
+        if (failures < _options.MaxAccountsPerSource && failures < _options.MaxFailuresPerSource)
         {
-            var window = db.SourceFailures.AsNoTracking().Where(f => f.SourceKey == key && f.At > since);
-            var failures = await window.CountAsync(cancellationToken).ConfigureAwait(false);
-            if (failures < _options.MaxAccountsPerSource && failures < _options.MaxFailuresPerSource)
-            {
-                continue; // cannot be over either limit: skip the distinct count
-            }
-            var accounts = await window.Select(f => f.SubjectKvnr).Distinct().CountAsync(cancellationToken).ConfigureAwait(false);
-            if (accounts < _options.MaxAccountsPerSource && failures < _options.MaxFailuresPerSource)
-            {
-                continue;
-            }
-            var until = now + _options.BlockFor;
-            var block = await db.SourceBlocks.AsTracking().SingleOrDefaultAsync(b => b.SourceKey == key, cancellationToken).ConfigureAwait(false);
-            if (block is null)
-            {
-                db.SourceBlocks.Add(new SourceBlock { SourceKey = key, Until = until });
-            }
-            else
-            {
-                block.Until = until;
-            }
-            await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.SourceThrottled, AuditOutcome.Refused,
-                ReasonCode: "source-throttled", Details: $"{{\"source\":\"{Escape(key)}\",\"failures\":{failures},\"accounts\":{accounts},\"until\":\"{until:O}\"}}"), cancellationToken).ConfigureAwait(false);
+            return; // cannot be over either limit: skip the distinct count
         }
+        var accounts = await window.Select(f => f.SubjectKvnr).Distinct().CountAsync(cancellationToken).ConfigureAwait(false);
+        if (accounts < _options.MaxAccountsPerSource && failures < _options.MaxFailuresPerSource)
+        {
+            return;
+        }
+        var until = now + _options.BlockFor;
+        var block = await db.SourceBlocks.AsTracking().SingleOrDefaultAsync(b => b.SourceKey == key, cancellationToken).ConfigureAwait(false);
+        if (block is null)
+        {
+            db.SourceBlocks.Add(new SourceBlock { SourceKey = key, Until = until });
+        }
+        else
+        {
+            block.Until = until;
+        }
+        await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.SourceThrottled, AuditOutcome.Refused,
+            ReasonCode: "source-throttled", Details: $"{{\"source\":\"{Escape(key)}\",\"failures\":{failures},\"accounts\":{accounts},\"until\":\"{until:O}\"}}"), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Forgets failures that left every window (run by the maintenance job).</summary>
-    public Task<int> PurgeAsync(CancellationToken cancellationToken = default)
+    /// <summary>Failed attempts in the last minute, across every server process.</summary>
+    public Task<int> FailuresInLastMinuteAsync(CancellationToken cancellationToken = default)
     {
-        var before = clock.GetUtcNow() - _options.Window;
-        return db.SourceFailures.Where(f => f.At <= before).ExecuteDeleteAsync(cancellationToken);
+        var since = clock.GetUtcNow() - TimeSpan.FromMinutes(1);
+        return db.SourceFailures.AsNoTracking().CountAsync(f => f.At > since, cancellationToken);
+    }
+
+    /// <summary>Forgets failures that left every window, and expired blocks (run by the maintenance job).</summary>
+    public async Task<int> PurgeAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var before = now - (_options.Window > TimeSpan.FromMinutes(1) ? _options.Window : TimeSpan.FromMinutes(1));
+        await db.SourceBlocks.Where(b => b.Until <= now).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        return await db.SourceFailures.Where(f => f.At <= before).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);

@@ -249,7 +249,12 @@ public sealed class AuthCodeMetrics
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(MeterName);
         _attempts = meter.CreateCounter<long>("pforte.machine_auth.attempts", description: "Machine authentication attempts by outcome (verified, failed, throttled).");
+        meter.CreateObservableGauge("pforte.machine_auth.failures_per_minute", () => FailuresPerMinute,
+            description: "Failed machine authentication attempts in the last minute, across all server processes.");
     }
+
+    /// <summary>Last value seen by <see cref="FailureRateMonitor"/>.</summary>
+    public int FailuresPerMinute { get; set; }
 
     public void Attempt(string outcome) => _attempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }

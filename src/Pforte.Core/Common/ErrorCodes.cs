@@ -92,4 +92,7 @@ public static class ErrorCodes
     public const string ReissueReasonMissing = "PF-MA-007";
     public const string ReissueNotEligible = "PF-MA-008";
     public const string WeakCode = "PF-MA-009";
+    public const string KeyPurposeUnknown = "PF-KEY-001";
+    public const string KeyInUse = "PF-KEY-002";
+    public const string KeyNotRetirable = "PF-KEY-003";
 }

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+using Pforte.Core.Audit;
+using Pforte.Core.AuthCodes;
+using Pforte.Core.Common;
+
+namespace Pforte.Web.Hosting;
+
+/// <summary>
+/// The web host's scheduled work: the daily code issue run at <c>Pforte:AuthCodes:DailyIssueAt</c> (Europe/Berlin;
+/// exactly one process per day runs it, decided by a job lease in the database), the failure-rate watch every
+/// 15 seconds, and the purge of old source failures. <c>Pforte:Jobs:Enabled=false</c> switches all of it off
+/// (tests, or nodes that should only serve requests).
+/// </summary>
+public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCodeOptions> options, IConfiguration configuration, TimeProvider clock, ILogger<BackgroundJobs> logger) : BackgroundService
+{
+    public const string DailyIssueJob = "issue-due";
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue("Pforte:Jobs:Enabled", true))
+        {
+            logger.LogInformation("Hintergrundaufgaben sind abgeschaltet (Pforte:Jobs:Enabled=false).");
+            return;
+        }
+        var ticks = 0L;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<FailureRateMonitor>().CheckAsync(stoppingToken).ConfigureAwait(false);
+                if (ticks++ % 20 == 0)
+                {
+                    await scope.ServiceProvider.GetRequiredService<SourceThrottle>().PurgeAsync(stoppingToken).ConfigureAwait(false);
+                }
+                await RunDailyIssueIfDueAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A failing run is retried at the next tick; the host keeps serving requests.
+                logger.LogError(ex, "Hintergrundaufgabe fehlgeschlagen.");
+            }
+            await Task.Delay(Tick, clock, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunDailyIssueIfDueAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.DailyIssueAt is not { } at)
+        {
+            return;
+        }
+        var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), BerlinCalendar.Zone);
+        var today = DateOnly.FromDateTime(local.DateTime);
+        if (TimeOnly.FromDateTime(local.DateTime) < at)
+        {
+            return;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var lease = scope.ServiceProvider.GetRequiredService<JobLease>();
+        if (!await lease.TryStartAsync(DailyIssueJob, today, cancellationToken).ConfigureAwait(false))
+        {
+            return; // another process has it (or had it) today
+        }
+        logger.LogInformation("Täglicher Codelauf für {Day} beginnt.", today);
+        var result = await scope.ServiceProvider.GetRequiredService<IssueDueCodes>()
+            .ExecuteAsync(today, AuditContext.System(DailyIssueJob), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await lease.FinishAsync(DailyIssueJob, today, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Täglicher Codelauf für {Day}: {Checked} geprüft, {Issued} Codes ausgegeben, {Deleted} gelöscht in {Seconds:F1} s.",
+            today, result.Checked, result.Issued, result.Deleted, result.Elapsed.TotalSeconds);
+    }
+}
