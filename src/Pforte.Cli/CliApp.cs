@@ -29,6 +29,7 @@ public static class CliApp
                  {
                      DbCommands.Build(context),
                      KasseCommands.Build(context),
+                     ImportCommands.Build(context),
                  })
         {
             root.Subcommands.Add(command);

@@ -30,6 +30,9 @@ public static class PforteCoreServices
         services.AddScoped<CreateKasse>();
         services.AddScoped<CreateApiClient>();
         services.AddScoped<AuthenticateApiKey>();
+        services.AddSingleton<Insured.Import.InsuredValidator>();
+        services.AddScoped<Insured.Import.UpsertInsured>();
+        services.AddScoped<Insured.Import.ImportInsured>();
         return services;
     }
 
