@@ -173,6 +173,8 @@ internal static class InsuredUpsert
         {
             return;
         }
+        // The import runs with AutoDetectChanges off (bulk speed); changes made here must be detected explicitly.
+        db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         foreach (var (person, change) in changed)
         {
@@ -185,6 +187,7 @@ internal static class InsuredUpsert
                 await audit.AppendAsync(kasseId, context, auditEvent, ct).ConfigureAwait(false);
             }
         }
+        db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
     }
 
