@@ -246,6 +246,17 @@ public sealed class ImportInsuredTests : IDisposable
         Assert.Equal("Müßig", persons.Single(p => p.Kvnr == TestData.Kvnr(1)).FamilyName);
     }
 
+    [Fact]
+    public async Task Blank_lines_are_skipped_and_line_numbers_stay_those_of_the_file()
+    {
+        await using var testDb = await TestDb.CreateAsync("sqlite");
+        var kasseId = await KasseAsync(testDb);
+        var run = await ImportAsync(testDb, kasseId, File(Header + "\n" + Row(1) + "\n\n" + Row(2).Replace("60311", "6031", StringComparison.Ordinal) + "\n\n\n"), skipInvalid: true);
+        Assert.Equal((2L, 1L, 1L), (run.Summary.Rows, run.Summary.Created, run.Summary.Invalid));
+        var error = Assert.Single(run.Errors);
+        Assert.Equal((4L, InsuredColumns.PostalCode), (error.Line, error.Column));
+    }
+
     [Theory]
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task A_new_card_ends_the_old_one_and_changes_are_audited(string provider)
@@ -270,6 +281,15 @@ public sealed class ImportInsuredTests : IDisposable
         var updated = entries.Single(e => e.Action == AuditAction.InsuredUpdated);
         Assert.Equal("{\"fields\":[\"family_name\"]}", updated.Details);
         Assert.DoesNotContain("Neu", string.Concat(entries.Select(e => e.Details)), StringComparison.Ordinal);
+
+        // Batches and the summary commit separately: the Kasse's chain must still be one unbroken sequence.
+        var chain = await db.AuditEntries.Where(a => a.KasseId == kasseId).OrderBy(a => a.Seq).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(Enumerable.Range(1, chain.Count).Select(i => (long)i), chain.Select(a => a.Seq));
+        for (var i = 1; i < chain.Count; i++)
+        {
+            Assert.Equal(chain[i - 1].Hash, chain[i].PrevHash);
+            Assert.Equal(AuditHasher.Compute(chain[i]), chain[i].Hash);
+        }
     }
 
     [Theory]

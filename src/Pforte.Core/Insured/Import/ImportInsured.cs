@@ -124,6 +124,9 @@ public sealed class ImportInsured(PforteDbContext db, AuditLog audit, InsuredVal
         return null;
     }
 
+    /// <summary>Empty lines (e.g. a blank line at the end of an export) carry no row; they are skipped, not refused.</summary>
+    private static bool IsBlank(SepReader.Row row) => row.ColCount == 1 && row[0].Span.IsEmpty;
+
     private static InsuredFields ReadFields(SepReader.Row row) =>
         new(Cell(row, 0), Cell(row, 1), Cell(row, 2), Cell(row, 3), Cell(row, 4), Cell(row, 5), Cell(row, 6), Cell(row, 7),
             Cell(row, 8), Cell(row, 9), Cell(row, 10), Cell(row, 11), Cell(row, 12), Cell(row, 13), Cell(row, 14), Cell(row, 15));
@@ -170,6 +173,10 @@ public sealed class ImportInsured(PforteDbContext db, AuditLog audit, InsuredVal
         foreach (var row in reader)
         {
             ct.ThrowIfCancellationRequested();
+            if (IsBlank(row))
+            {
+                continue;
+            }
             rows++;
             var line = row.LineNumberFrom;
             if (rows % options.ProgressEvery == 0)
@@ -231,6 +238,10 @@ public sealed class ImportInsured(PforteDbContext db, AuditLog audit, InsuredVal
         foreach (var row in reader)
         {
             ct.ThrowIfCancellationRequested();
+            if (IsBlank(row))
+            {
+                continue;
+            }
             rows++;
             if (rows % options.ProgressEvery == 0)
             {
