@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Pforte.Core.Audit;
+using Pforte.Core.Common;
 using Pforte.Core.Insured;
 using Pforte.Core.Insured.Import;
 using Pforte.Core.Persistence;
@@ -41,8 +42,9 @@ internal static class ImportCommands
                 .ExecuteAsync(path, target.Id, options, AuditContext.Cli("import insured"), token).ConfigureAwait(false);
             if (!result.TryGetValue(out var s, out var error))
             {
-                await cli.FailAsync(error).ConfigureAwait(false);
-                return CliApp.ExitCodes.BadInput;
+                // A refused write (database said no between the passes) is not the file's fault: exit 1, not 2.
+                var exit = await cli.FailAsync(error).ConfigureAwait(false);
+                return error.Code == ErrorCodes.ImportWriteRefused ? exit : CliApp.ExitCodes.BadInput;
             }
             await cli.Out.WriteLineAsync(string.Create(German,
                 $"Zeilen: {s.Rows:N0}, neu: {s.Created:N0}, geändert: {s.Updated:N0}, unverändert: {s.Unchanged:N0}, Karten erfasst: {s.CardsRecorded:N0}, fehlerhaft: {s.Invalid:N0}, Dauer: {s.Elapsed.TotalSeconds:N1} s")).ConfigureAwait(false);

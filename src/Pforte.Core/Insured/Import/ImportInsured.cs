@@ -68,13 +68,14 @@ public sealed class ImportInsured(PforteDbContext db, AuditLog audit, InsuredVal
             var (rows, invalidLines) = checkedFile;
             var counts = new Counts();
             var write = invalidLines.Count == 0 || options.SkipInvalid;
+            Error? writeError = null;
             if (write)
             {
-                await WriteAsync(path, kasseId, snapshot, invalidLines, options, context, counts, cancellationToken).ConfigureAwait(false);
+                writeError = await WriteAsync(path, kasseId, snapshot, invalidLines, options, context, counts, cancellationToken).ConfigureAwait(false);
             }
             var summary = new ImportSummary(rows, invalidLines.Count, counts.Created, counts.Updated, counts.Unchanged, counts.CardsRecorded, write, stopwatch.Elapsed);
-            await AuditSummaryAsync(kasseId, context, path, summary, cancellationToken).ConfigureAwait(false);
-            return summary;
+            await AuditSummaryAsync(kasseId, context, path, summary, writeError, cancellationToken).ConfigureAwait(false);
+            return writeError is null ? summary : writeError;
         }
         catch (DecoderFallbackException)
         {
@@ -229,7 +230,25 @@ public sealed class ImportInsured(PforteDbContext db, AuditLog audit, InsuredVal
         return (rows, invalid);
     }
 
-    private async Task WriteAsync(string path, Guid kasseId, ImportSnapshot snapshot, HashSet<long> invalidLines, ImportOptions options, AuditContext context, Counts counts, CancellationToken ct)
+    /// <summary>
+    /// Pass 2. The database can still refuse a batch that pass 1 accepted (another client recorded the same card in
+    /// between): that batch rolls back, earlier batches stay, and the operator re-runs the file (idempotent).
+    /// </summary>
+    private async Task<Error?> WriteAsync(string path, Guid kasseId, ImportSnapshot snapshot, HashSet<long> invalidLines, ImportOptions options, AuditContext context, Counts counts, CancellationToken ct)
+    {
+        long batchFirstLine = 0;
+        try
+        {
+            return await WriteRowsAsync(path, kasseId, snapshot, invalidLines, options, context, counts, line => batchFirstLine = line, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
+        {
+            db.ChangeTracker.Clear();
+            return new Error(ErrorCodes.ImportWriteRefused, batchFirstLine);
+        }
+    }
+
+    private async Task<Error?> WriteRowsAsync(string path, Guid kasseId, ImportSnapshot snapshot, HashSet<long> invalidLines, ImportOptions options, AuditContext context, Counts counts, Action<long> batchStarts, CancellationToken ct)
     {
         using var reader = OpenReader(path);
         var batch = new List<InsuredRecord>(options.BatchSize);
@@ -260,6 +279,10 @@ public sealed class ImportInsured(PforteDbContext db, AuditLog audit, InsuredVal
                 counts.Unchanged++;
                 continue;
             }
+            if (batch.Count == 0)
+            {
+                batchStarts(row.LineNumberFrom);
+            }
             batch.Add(record);
             if (batch.Count >= options.BatchSize)
             {
@@ -271,6 +294,7 @@ public sealed class ImportInsured(PforteDbContext db, AuditLog audit, InsuredVal
         {
             await WriteBatchAsync(kasseId, snapshot, batch, context, counts, ct).ConfigureAwait(false);
         }
+        return null;
     }
 
     /// <summary>A batch of new and (probably) changed rows; only the latter are looked up in the database.</summary>
@@ -336,13 +360,14 @@ public sealed class ImportInsured(PforteDbContext db, AuditLog audit, InsuredVal
         db.ChangeTracker.Clear();
     }
 
-    private async Task AuditSummaryAsync(Guid kasseId, AuditContext context, string path, ImportSummary s, CancellationToken ct)
+    private async Task AuditSummaryAsync(Guid kasseId, AuditContext context, string path, ImportSummary s, Error? writeError, CancellationToken ct)
     {
         var details = string.Create(CultureInfo.InvariantCulture,
             $"{{\"file\":\"{JsonEscape(Path.GetFileName(path))}\",\"rows\":{s.Rows},\"invalid\":{s.Invalid},\"created\":{s.Created},\"updated\":{s.Updated},\"unchanged\":{s.Unchanged},\"cards_recorded\":{s.CardsRecorded},\"written\":{(s.Written ? "true" : "false")}}}");
+        var outcome = writeError is not null ? AuditOutcome.Failure : s.Written ? AuditOutcome.Success : AuditOutcome.Refused;
         await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.InsuredImported,
-            s.Written ? AuditOutcome.Success : AuditOutcome.Refused, Details: details), ct).ConfigureAwait(false);
+        await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.InsuredImported, outcome,
+            ReasonCode: writeError?.Code, Details: details), ct).ConfigureAwait(false);
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
