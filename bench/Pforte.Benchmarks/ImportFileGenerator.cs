@@ -8,6 +8,8 @@ namespace Pforte.Benchmarks;
 /// Writes a valid insured-master-data CSV of N rows for the import benchmark (bench/import/run.sh):
 /// every 4th person is family-insured with the previous member as main member, every 10th has an ended
 /// insurance, every row has a test card (issuer 88301). Deterministic: the same N gives the same file.
+/// With <c>changeEvery</c> = k &gt; 0 the file is a later delivery: every k-th person has moved (new street) and
+/// every (2k)-th has a new card, the rest is identical.
 /// </summary>
 public static class ImportFileGenerator
 {
@@ -16,7 +18,7 @@ public static class ImportFileGenerator
     private static readonly string[] Streets = ["Hauptstraße", "Schulstraße", "Gartenweg", "Bahnhofstraße", "Am Markt", "Lindenallee", "Bergstraße", "Kirchplatz"];
     private static readonly string[] Cities = ["Frankfurt am Main", "Köln", "München", "Hamburg", "Berlin", "Düsseldorf", "Leipzig", "Dresden"];
 
-    public static void Write(string path, int count)
+    public static void Write(string path, int count, int changeEvery = 0)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
         writer.NewLine = "\n";
@@ -48,11 +50,13 @@ public static class ImportFileGenerator
             writer.Write(family ? member : ""); writer.Write(';');
             writer.Write(start.ToString("yyyy-MM-dd", ci)); writer.Write(';');
             writer.Write(end); writer.Write(';');
-            writer.Write(Streets[i % Streets.Length]); writer.Write(';');
+            var moved = changeEvery > 0 && i % changeEvery == 0;
+            var newCard = changeEvery > 0 && i % (2 * changeEvery) == 0;
+            writer.Write(moved ? "Neue Straße" : Streets[i % Streets.Length]); writer.Write(';');
             writer.Write((i % 200 + 1).ToString(ci)); writer.Write(';');
             writer.Write((10000 + i % 89999).ToString("D5", ci)); writer.Write(';');
             writer.Write(Cities[i % Cities.Length]); writer.Write(";DE;");
-            writer.Write(CardNumber.Create(88301, i).Value); writer.Write(';');
+            writer.Write(CardNumber.Create(newCard ? 88302 : 88301, i).Value); writer.Write(';');
             writer.Write(new DateOnly(2020, 1, 1).AddDays(i % 1500).ToString("yyyy-MM-dd", ci)); writer.Write(';');
             writer.WriteLine();
             if (!family)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Import benchmark: 1,000,000 insured persons into a fresh SQLite file and into PostgreSQL, then the same file
-# again (nothing may change). Measures wall time and peak RSS of `pforte import insured`.
+# again (nothing may change), then a later delivery in which 10 % moved and 5 % got a new card. Measures wall time and peak RSS of `pforte import insured`.
 #   bench/import/run.sh            # 1,000,000 rows, SQLite + PostgreSQL
 #   ROWS=100000 bench/import/run.sh
 #   SKIP_PG=1 bench/import/run.sh  # SQLite only
@@ -13,6 +13,7 @@ ROWS="${ROWS:-1000000}"
 WORK="${BENCH_DIR:-/tmp/pforte-import-bench}"
 mkdir -p "$WORK"
 CSV="$WORK/insured-$ROWS.csv"
+CHANGED="$WORK/insured-$ROWS-changed.csv"
 
 echo "== build (Release)"
 dotnet build -c Release src/Pforte.Cli -v q -nologo >/dev/null
@@ -22,6 +23,9 @@ PFORTE="dotnet src/Pforte.Cli/bin/Release/net10.0/pforte.dll"
 if [ ! -f "$CSV" ]; then
   echo "== generate $ROWS rows -> $CSV"
   dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll generate-import "$ROWS" "$CSV"
+fi
+if [ ! -f "$CHANGED" ]; then
+  dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll generate-import "$ROWS" "$CHANGED" 10
 fi
 echo "   $(du -h "$CSV" | cut -f1) $(wc -l < "$CSV") lines"
 
@@ -60,6 +64,7 @@ run_provider() {
   $PFORTE kasse create --ik 260326822 --name "Benchmark-Kasse" --street "Musterstraße" --house-number 1 --postal-code 60311 --city "Frankfurt am Main" >/dev/null
   measure "$name-first" $PFORTE import insured "$CSV"
   measure "$name-again" $PFORTE import insured "$CSV"
+  measure "$name-10pct-changed" $PFORTE import insured "$CHANGED"
 }
 
 echo "== SQLite (fresh file)"

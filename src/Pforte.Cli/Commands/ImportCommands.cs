@@ -17,7 +17,7 @@ internal static class ImportCommands
     {
         var file = new Argument<FileInfo>("FILE") { Description = "CSV-Datei (UTF-8, Semikolon, Kopfzeile) aus dem Kernsystem." };
         var kasse = new Option<string?>("--kasse") { Description = "Institutionskennzeichen der Kasse (nötig, wenn die Installation mehrere führt)." };
-        var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Gültige Zeilen schreiben, auch wenn andere fehlerhaft sind." };
+        var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Gültige Zeilen schreiben, auch wenn andere fehlerhaft sind (Exitcode bleibt 2, solange es fehlerhafte Zeilen gibt)." };
         var insured = new Command("insured", "Importiert Stammdaten von Versicherten (Upsert nach KVNR).") { file, kasse, skipInvalid };
         insured.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
         {
