@@ -78,6 +78,32 @@ public sealed class InsuredPutTests
         Assert.Equal(kasse.Id, person.KasseId);
     }
 
+    [Fact]
+    public async Task Ending_insurance_and_recording_death_are_audited_and_an_empty_card_keeps_the_current_one()
+    {
+        await using var factory = await PforteWebFactory.CreateAsync("sqlite");
+        var (_, key) = await factory.CreateClientAsync("core", TestData.Ik, ApiScopes.InsuredWrite);
+        var client = factory.ClientWithKey(key);
+        var url = $"/api/v1/insured/{TestData.Kvnr(1)}";
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsJsonAsync(url, Body(1), Ct)).StatusCode);
+        var body = Body(1);
+        body["card_number"] = null;
+        body["card_issued_on"] = null;
+        body["insurance_end"] = "2026-01-31";
+        body["deceased_on"] = "2026-01-15";
+        var response = await client.PutAsJsonAsync(url, body, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await JsonOf(response);
+        Assert.Equal(TestData.Card(1), json.GetProperty("card_number").GetString());
+        Assert.Equal("2026-01-15", json.GetProperty("deceased_on").GetString());
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
+        var actions = await db.AuditEntries.Where(a => a.SubjectPersonId != null).OrderBy(a => a.Seq).Select(a => a.Action).ToListAsync(Ct);
+        Assert.Equal([AuditAction.InsuredCreated, AuditAction.InsuranceEnded, AuditAction.DeathRecorded], actions);
+        Assert.Equal(1, await db.HealthCards.CountAsync(Ct));
+    }
+
     [Theory]
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task Field_errors_give_400_PF_API_007_with_an_errors_array(string provider)
