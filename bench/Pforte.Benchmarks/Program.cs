@@ -1,4 +1,11 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/Pforte.Benchmarks -- --filter '*'
+// dotnet run -c Release --project bench/Pforte.Benchmarks -- generate-import 1000000 /tmp/insured.csv [CHANGE_EVERY]
+if (args.Length is 3 or 4 && args[0] == "generate-import")
+{
+    var ci = System.Globalization.CultureInfo.InvariantCulture;
+    Pforte.Benchmarks.ImportFileGenerator.Write(args[2], int.Parse(args[1], ci), args.Length == 4 ? int.Parse(args[3], ci) : 0);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Pforte.Benchmarks.IdentifierBenchmarks).Assembly).Run(args);

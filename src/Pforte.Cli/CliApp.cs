@@ -34,6 +34,7 @@ public static class CliApp
                      ClientCommands.Build(context),
                      CodesCommands.Build(context),
                      KeysCommands.Build(context),
+                     ImportCommands.Build(context),
                  })
         {
             root.Subcommands.Add(command);

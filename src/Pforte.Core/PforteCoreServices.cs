@@ -41,6 +41,9 @@ public static class PforteCoreServices
         services.AddScoped<AuthenticateApiKey>();
         services.AddScoped<RevokeApiClient>();
         services.AddScoped<ListApiClients>();
+        services.AddSingleton<Insured.Import.InsuredValidator>();
+        services.AddScoped<Insured.Import.UpsertInsured>();
+        services.AddScoped<Insured.Import.ImportInsured>();
         return services;
     }
 

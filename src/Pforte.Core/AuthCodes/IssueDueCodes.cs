@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pforte.Core.Audit;
+using Pforte.Core.Common;
 using Pforte.Core.Insured;
 using Pforte.Core.Letters;
 using Pforte.Core.Persistence;
@@ -60,9 +61,9 @@ public sealed class IssueDueCodes(PforteDbContext db, CodeIssuer issuer, AuditLo
                     await issuer.IssueAsync(item.Person, LetterKinds.CodeFirst, AuthCodeReasons.FirstIssue, context, cancellationToken).ConfigureAwait(false);
                     issued++;
                 }
-                else if (state is AuthCodeState.Active or AuthCodeState.Pending)
+                else if (state is AuthCodeState.Active or AuthCodeState.Pending
+                         && await CodeRevocation.RevokeIfIneligibleAsync(db, audit, item.Person, BerlinCalendar.StartOf(asOf), context, cancellationToken).ConfigureAwait(false))
                 {
-                    await DeleteAsync(item.Person, eligibility, context, cancellationToken).ConfigureAwait(false);
                     deleted++;
                 }
             }
@@ -74,30 +75,5 @@ public sealed class IssueDueCodes(PforteDbContext db, CodeIssuer issuer, AuditLo
         }
         db.ChangeTracker.AutoDetectChangesEnabled = true;
         return new IssueDueResult(asOf, checkedCount, issued, deleted, skipped, clock.GetElapsedTime(started));
-    }
-
-    /// <summary>Losing eligibility (insurance ended, death) deletes the code; a pending letter loses its sealed code.</summary>
-    private async Task DeleteAsync(InsuredPerson person, EligibilityResult eligibility, AuditContext context, CancellationToken cancellationToken)
-    {
-        var reason = eligibility.Reason switch
-        {
-            IneligibilityReason.InsuranceEnded => AuthCodeReasons.InsuranceEnded,
-            IneligibilityReason.Deceased => AuthCodeReasons.Deceased,
-            _ => AuthCodeReasons.NoLongerEligible,
-        };
-        var row = await db.AuthCodes.AsTracking().SingleAsync(a => a.PersonId == person.Id, cancellationToken).ConfigureAwait(false);
-        if (row.PendingLetterId is { } letterId)
-        {
-            // The letter would print a code that no longer exists: take the code out of it (issue 4 skips such letters).
-            await db.Letters.Where(l => l.Id == letterId && l.ExportedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(l => l.SealedCode, (byte[]?)null), cancellationToken).ConfigureAwait(false);
-        }
-        row.State = AuthCodeState.None;
-        row.CodeHash = null;
-        row.PendingLetterId = null;
-        row.Failures = 0;
-        row.StateSince = clock.GetUtcNow();
-        row.Reason = reason;
-        await audit.AppendAsync(person.KasseId, context, new AuditEvent(AuditAction.CodeDeleted, AuditOutcome.Success, person.Id, person.Kvnr, ReasonCode: reason), cancellationToken).ConfigureAwait(false);
     }
 }

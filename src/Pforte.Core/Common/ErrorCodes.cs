@@ -44,6 +44,7 @@ public static class ErrorCodes
     public const string ImportDuplicateKvnr = "PF-IMP-004";
     public const string ImportMalformed = "PF-IMP-005";
     public const string ImportNoHeader = "PF-IMP-006";
+    public const string ImportWriteRefused = "PF-IMP-007";
     public const string KasseUnknown = "PF-KASSE-001";
     public const string KasseAmbiguous = "PF-KASSE-002";
     public const string KasseNone = "PF-KASSE-003";

@@ -1,6 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Pforte.Core.Clients;
 using Pforte.Core.Common;
+using Pforte.Core.Insured;
+using Pforte.Core.Insured.Import;
 using Pforte.Core.Persistence;
 using Pforte.Web.Hosting;
 
@@ -23,7 +27,7 @@ public static class InsuredApi
             var person = await db.InsuredPersons.AsNoTracking()
                 .Where(p => p.KasseId == kasseId && p.Kvnr == parsed.Value)
                 .Select(p => new InsuredView(p.Kvnr, p.FamilyName, p.GivenName, p.BirthDate,
-                    p.InsuranceKind == Core.Insured.InsuranceKind.Family ? "family" : "member", p.MainMemberKvnr,
+                    p.InsuranceKind == InsuranceKind.Family ? "family" : "member", p.MainMemberKvnr,
                     p.InsuranceStart, p.InsuranceEnd, p.Street, p.HouseNumber, p.PostalCode, p.City, p.Country,
                     p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault(),
                     p.Cards.Where(c => c.EndedAt == null).Select(c => c.IssuedOn).FirstOrDefault(), p.DeceasedOn))
@@ -34,27 +38,123 @@ public static class InsuredApi
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.InsuredRead))
         .WithName("GetInsured")
-        .WithSummary("Stammdaten einer versicherten Person der eigenen Kasse.");
+        .WithSummary("Stammdaten einer versicherten Person der eigenen Kasse.")
+        .Produces<InsuredView>();
+
+        insured.MapPut("/{kvnr}", async (string kvnr, HttpContext http, InsuredValidator validator, UpsertInsured upsert, CancellationToken ct) =>
+        {
+            InsuredDocument? document;
+            try
+            {
+                document = await http.Request.ReadFromJsonAsync<InsuredDocument>(ct).ConfigureAwait(false);
+            }
+            catch (JsonException)
+            {
+                return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.ApiMalformedBody));
+            }
+            catch (InvalidOperationException)
+            {
+                // Not declared as JSON (Content-Type): the body cannot be what we expect.
+                return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.ApiMalformedBody));
+            }
+            if (document is null)
+            {
+                return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.ApiMalformedBody));
+            }
+            // The path names the person; a body KVNR is optional but must then be the same one.
+            if (!string.IsNullOrEmpty(document.Kvnr) && !string.Equals(document.Kvnr, kvnr, StringComparison.Ordinal))
+            {
+                return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.ApiKvnrMismatch));
+            }
+            var errors = new List<FieldError>();
+            var record = validator.Validate(document.ToFields(kvnr), errors);
+            if (record is null)
+            {
+                return ValidationProblem(errors);
+            }
+            var result = await upsert.ExecuteAsync(http.User.GetKasseId(), record, RequestAuditContext.ForClient(http), ct).ConfigureAwait(false);
+            if (!result.TryGetValue(out var outcome, out var error))
+            {
+                return ValidationProblem([new FieldError(InsuredColumns.CardNumber, error)]);
+            }
+            var view = InsuredView.From(outcome.Person, outcome.CurrentCard);
+            return outcome.Kind == UpsertKind.Created
+                ? Results.Created($"/api/v1/insured/{outcome.Person.Kvnr}", view)
+                : Results.Ok(view);
+        })
+        .RequireAuthorization(ScopePolicy.For(ApiScopes.InsuredWrite))
+        .WithName("PutInsured")
+        .WithSummary("Legt eine versicherte Person der eigenen Kasse an oder aktualisiert sie (Upsert nach KVNR), nach denselben Regeln wie der CSV-Import.")
+        .Accepts<InsuredDocument>("application/json")
+        .Produces<InsuredView>(StatusCodes.Status200OK)
+        .Produces<InsuredView>(StatusCodes.Status201Created);
 
         return insured;
     }
+
+    private static IResult ValidationProblem(IEnumerable<FieldError> errors) =>
+        ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.ApiValidation), new Dictionary<string, object?>
+        {
+            ["errors"] = errors.Select(e => new FieldProblem(e.Field, e.Error.Code, e.Error.Message)).ToList(),
+        });
 }
 
-/// <summary>Insured master data as the API shows it; field names match the import columns.</summary>
+/// <summary>One refused field in a PF-API-007 problem.</summary>
+public sealed record FieldProblem(
+    [property: JsonPropertyName("field")] string Field,
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("message")] string Message);
+
+/// <summary>
+/// The body of <c>PUT /api/v1/insured/{kvnr}</c>: the import's CSV columns as JSON strings (dates yyyy-MM-dd),
+/// checked by the same validator. Missing or null = empty cell.
+/// </summary>
+public sealed record InsuredDocument(
+    [property: JsonPropertyName("kvnr")] string? Kvnr,
+    [property: JsonPropertyName("family_name")] string? FamilyName,
+    [property: JsonPropertyName("given_name")] string? GivenName,
+    [property: JsonPropertyName("birth_date")] string? BirthDate,
+    [property: JsonPropertyName("insurance_kind")] string? InsuranceKind,
+    [property: JsonPropertyName("main_member_kvnr")] string? MainMemberKvnr,
+    [property: JsonPropertyName("insurance_start")] string? InsuranceStart,
+    [property: JsonPropertyName("insurance_end")] string? InsuranceEnd,
+    [property: JsonPropertyName("street")] string? Street,
+    [property: JsonPropertyName("house_number")] string? HouseNumber,
+    [property: JsonPropertyName("postal_code")] string? PostalCode,
+    [property: JsonPropertyName("city")] string? City,
+    [property: JsonPropertyName("country")] string? Country,
+    [property: JsonPropertyName("card_number")] string? CardNumber,
+    [property: JsonPropertyName("card_issued_on")] string? CardIssuedOn,
+    [property: JsonPropertyName("deceased_on")] string? DeceasedOn)
+{
+    public InsuredFields ToFields(string pathKvnr) => new(pathKvnr, FamilyName, GivenName, BirthDate, InsuranceKind, MainMemberKvnr,
+        InsuranceStart, InsuranceEnd, Street, HouseNumber, PostalCode, City, Country, CardNumber, CardIssuedOn, DeceasedOn);
+}
+
+/// <summary>Insured master data as the API shows it; field names match the import columns (snake_case).</summary>
 public sealed record InsuredView(
-    string Kvnr,
-    string FamilyName,
-    string GivenName,
-    DateOnly BirthDate,
-    string InsuranceKind,
-    string? MainMemberKvnr,
-    DateOnly InsuranceStart,
-    DateOnly? InsuranceEnd,
-    string Street,
-    string HouseNumber,
-    string PostalCode,
-    string City,
-    string Country,
-    string? CardNumber,
-    DateOnly? CardIssuedOn,
-    DateOnly? DeceasedOn);
+    [property: JsonPropertyName("kvnr")] string Kvnr,
+    [property: JsonPropertyName("family_name")] string FamilyName,
+    [property: JsonPropertyName("given_name")] string GivenName,
+    [property: JsonPropertyName("birth_date")] DateOnly BirthDate,
+    [property: JsonPropertyName("insurance_kind")] string InsuranceKind,
+    [property: JsonPropertyName("main_member_kvnr")] string? MainMemberKvnr,
+    [property: JsonPropertyName("insurance_start")] DateOnly InsuranceStart,
+    [property: JsonPropertyName("insurance_end")] DateOnly? InsuranceEnd,
+    [property: JsonPropertyName("street")] string Street,
+    [property: JsonPropertyName("house_number")] string HouseNumber,
+    [property: JsonPropertyName("postal_code")] string PostalCode,
+    [property: JsonPropertyName("city")] string City,
+    [property: JsonPropertyName("country")] string Country,
+    [property: JsonPropertyName("card_number")] string? CardNumber,
+    [property: JsonPropertyName("card_issued_on")] DateOnly? CardIssuedOn,
+    [property: JsonPropertyName("deceased_on")] DateOnly? DeceasedOn)
+{
+    public static InsuredView From(InsuredPerson p, HealthCard? card)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return new(p.Kvnr, p.FamilyName, p.GivenName, p.BirthDate, p.InsuranceKind == Core.Insured.InsuranceKind.Family ? "family" : "member",
+            p.MainMemberKvnr, p.InsuranceStart, p.InsuranceEnd, p.Street, p.HouseNumber, p.PostalCode, p.City, p.Country,
+            card?.CardNumber, card?.IssuedOn, p.DeceasedOn);
+    }
+}
