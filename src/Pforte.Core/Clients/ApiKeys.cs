@@ -16,7 +16,8 @@ public static class ApiKeys
     public static (string KeyId, string Key) Generate()
     {
         var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(KeyIdLength / 2));
-        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        // Hex, not base64url: base64url contains "_", the separator, which would make the key ambiguous to split.
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         return (keyId, $"{Prefix}{keyId}_{secret}");
     }
 
@@ -41,7 +42,4 @@ public static class ApiKeys
 
     public static bool Matches(string key, byte[] storedHash) =>
         CryptographicOperations.FixedTimeEquals(Hash(key), storedHash);
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
