@@ -26,7 +26,7 @@ public sealed partial class ClientCommandsTests
         return db;
     }
 
-    [GeneratedRegex(@"pf_[0-9a-f]{12}_[A-Za-z0-9_-]{43}")]
+    [GeneratedRegex(@"pf_[0-9a-f]{12}_[0-9a-f]{64}")]
     private static partial Regex KeyPattern();
 
     [Theory]
