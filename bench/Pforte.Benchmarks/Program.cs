@@ -8,4 +8,11 @@ if (args.Length is 3 or 4 && args[0] == "generate-import")
     Pforte.Benchmarks.ImportFileGenerator.Write(args[2], int.Parse(args[1], ci), args.Length == 4 ? int.Parse(args[3], ci) : 0);
     return;
 }
+// dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll handover-codes /tmp/codes.csv
+//   (database and key ring from Pforte__… environment variables, like the CLI)
+if (args.Length == 2 && args[0] == "handover-codes")
+{
+    await Pforte.Benchmarks.HandOverCodes.RunAsync(args[1]);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Pforte.Benchmarks.IdentifierBenchmarks).Assembly).Run(args);

@@ -23,11 +23,16 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
 
         if (!_locked.TryGetValue(kasseId, out var held) || !ReferenceEquals(held.Transaction, transaction))
         {
-            var updated = await db.AuditChainHeads.Where(h => h.KasseId == kasseId)
-                .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSeq, h => h.LastSeq), cancellationToken).ConfigureAwait(false);
-            if (updated == 0)
+            // PostgreSQL: a no-op UPDATE takes the head row's lock until commit. SQLite: the write transaction
+            // (BEGIN IMMEDIATE) already holds the database's only write lock.
+            if (!db.IsSqlite)
             {
-                throw new InvalidOperationException($"Kasse {kasseId} has no audit chain head.");
+                var updated = await db.AuditChainHeads.Where(h => h.KasseId == kasseId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSeq, h => h.LastSeq), cancellationToken).ConfigureAwait(false);
+                if (updated == 0)
+                {
+                    throw new InvalidOperationException($"Kasse {kasseId} has no audit chain head.");
+                }
             }
             var head = db.AuditChainHeads.Local.FirstOrDefault(h => h.KasseId == kasseId);
             if (head is null)

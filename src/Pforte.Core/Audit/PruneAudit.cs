@@ -50,7 +50,7 @@ public sealed class PruneAudit(PforteDbContext db, AuditLog audit, TimeProvider 
 
     private async Task<AuditPruneReport> PruneKasseAsync(Kasse kasse, DateOnly before, DateTimeOffset cutoff, AuditContext context, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         // Lock the head first, exactly as appenders do, so a concurrent append or prune waits for us.
         await db.AuditChainHeads.Where(h => h.KasseId == kasse.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSeq, h => h.LastSeq), cancellationToken).ConfigureAwait(false);

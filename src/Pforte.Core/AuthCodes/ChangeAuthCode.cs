@@ -34,8 +34,9 @@ public sealed class ChangeAuthCode(PforteDbContext db, VerifyAuthCode verify, So
             return new ChangeOutcome(ChangeStatus.Throttled, VerifyOutcome.Throttled(wait), null);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var verification = await verify.DecideAsync(kasseId, clientId, request, context, cancellationToken).ConfigureAwait(false);
+        var check = await verify.CheckAsync(kasseId, request, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var verification = await verify.ApplyAsync(kasseId, clientId, request, check, context, cancellationToken).ConfigureAwait(false);
         ChangeOutcome outcome;
         if (verification.Status != VerifyStatus.Verified)
         {

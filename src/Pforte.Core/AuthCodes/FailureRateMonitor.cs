@@ -29,7 +29,7 @@ public sealed class FailureRateMonitor(PforteDbContext db, SourceThrottle thrott
             return rate;
         }
         var kassen = await db.Kassen.AsNoTracking().Select(k => k.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         foreach (var kasse in kassen)
         {
             await audit.AppendAsync(kasse, AuditContext.System("failure-rate-monitor"), new AuditEvent(AuditAction.FailureRateAlarm, AuditOutcome.Info,

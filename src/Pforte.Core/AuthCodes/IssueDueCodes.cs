@@ -29,11 +29,14 @@ public sealed class IssueDueCodes(PforteDbContext db, CodeIssuer issuer, AuditLo
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         while (true)
         {
-            var page = await db.InsuredPersons.AsNoTracking()
-                .Where(p => p.Id.CompareTo(after) > 0 && (kasseId == null || p.KasseId == kasseId))
-                .OrderBy(p => p.Id)
+            var page = await (
+                    from p in db.InsuredPersons.AsNoTracking()
+                    where p.Id.CompareTo(after) > 0 && (kasseId == null || p.KasseId == kasseId)
+                    join a in db.AuthCodes.AsNoTracking() on p.Id equals a.PersonId into codes
+                    from a in codes.DefaultIfEmpty()
+                    orderby p.Id
+                    select new { Person = p, Code = a == null ? null : new { a.State, a.Reason } })
                 .Take(PageSize)
-                .Select(p => new { Person = p, Code = db.AuthCodes.Where(a => a.PersonId == p.Id).Select(a => new { a.State, a.Reason }).FirstOrDefault() })
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             if (page.Count == 0)
             {
@@ -41,7 +44,7 @@ public sealed class IssueDueCodes(PforteDbContext db, CodeIssuer issuer, AuditLo
             }
             after = page[^1].Person.Id;
 
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
             foreach (var item in page)
             {
                 checkedCount++;

@@ -28,7 +28,7 @@ public sealed class ReissueAuthCode(PforteDbContext db, CodeIssuer issuer, Audit
         {
             return new Error(ErrorCodes.FieldTooLong, "reason", MaxReasonLength);
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var person = await db.InsuredPersons.AsNoTracking().SingleOrDefaultAsync(p => p.KasseId == kasseId && p.Kvnr == parsed.Value, cancellationToken).ConfigureAwait(false);
         if (person is null)
         {

@@ -101,8 +101,11 @@ public sealed class VerifyAuthCode(
             return VerifyOutcome.Throttled(wait);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var outcome = await DecideAsync(kasseId, clientId, request, context, cancellationToken).ConfigureAwait(false);
+        // Reads and the HMAC happen before the write transaction: on SQLite writers queue one at a time, so the
+        // transaction holds only the conditional writes, which re-check what the read saw.
+        var check = await CheckAsync(kasseId, request, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = await ApplyAsync(kasseId, clientId, request, check, context, cancellationToken).ConfigureAwait(false);
         if (outcome.Status == VerifyStatus.Failed)
         {
             await throttle.RecordFailureAsync(kasseId, sources, request.Kvnr.Value, context, cancellationToken).ConfigureAwait(false);
@@ -113,74 +116,84 @@ public sealed class VerifyAuthCode(
         return outcome;
     }
 
+    /// <summary>What the read side saw: the preliminary outcome, and for a matching or wrong code the hash checked.</summary>
+    internal sealed record Check(Guid? PersonId, VerifyFailure? Failure, bool Matches, byte[]? HashSeen, int KeyVersion);
+
     /// <summary>
-    /// The decision inside the caller's transaction; also used by <see cref="ChangeAuthCode"/>, whose first step is
-    /// exactly this check. Writes the attempt's audit entry.
+    /// The read side of an attempt, outside any transaction (also the first step of <see cref="ChangeAuthCode"/>):
+    /// finds person, current card and code state and computes the HMAC — in every case, against a decoy when there is
+    /// nothing to compare with, so that every failure costs the same.
     /// </summary>
-    internal async Task<VerifyOutcome> DecideAsync(Guid kasseId, Guid clientId, VerifyRequest request, AuditContext context, CancellationToken cancellationToken)
+    internal async Task<Check> CheckAsync(Guid kasseId, VerifyRequest request, CancellationToken cancellationToken)
     {
-        var found = await db.InsuredPersons.AsNoTracking()
-            .Where(p => p.KasseId == kasseId && p.Kvnr == request.Kvnr.Value)
-            .Select(p => new
-            {
-                p.Id,
-                Card = p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault(),
-                Code = db.AuthCodes.Where(a => a.PersonId == p.Id).Select(a => new { a.State, a.CodeHash, a.KeyVersion }).FirstOrDefault(),
-            })
+        // A left join on the code row (its key is the person id); a FirstOrDefault sub-select here would make EF
+        // number every row of auth_codes on each attempt.
+        var found = await (
+                from p in db.InsuredPersons.AsNoTracking()
+                where p.KasseId == kasseId && p.Kvnr == request.Kvnr.Value
+                join row in db.AuthCodes.AsNoTracking() on p.Id equals row.PersonId into rows
+                from row in rows.DefaultIfEmpty()
+                select new
+                {
+                    p.Id,
+                    Card = p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault(),
+                    Code = row == null ? null : new { row.State, row.CodeHash, row.KeyVersion },
+                })
             .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
 
-        // The HMAC is computed in every case, against a decoy when there is nothing to compare with.
         var active = found?.Code is { State: AuthCodeState.Active } ? found.Code : null;
         var matches = hasher.Matches(found?.Id ?? Guid.Empty, request.Code, active?.CodeHash, active?.KeyVersion ?? 0);
         var cardOk = found?.Card is { } card && CardMatches(card, request.CardNumber);
 
-        VerifyOutcome outcome;
         if (found is null)
         {
-            outcome = VerifyOutcome.Failed(VerifyFailure.UnknownKvnr, null);
+            return new Check(null, VerifyFailure.UnknownKvnr, false, null, 0);
         }
-        else if (!cardOk)
+        if (!cardOk)
         {
             var old = await db.HealthCards.AsNoTracking().Where(c => c.PersonId == found.Id && c.EndedAt != null)
                 .Select(c => c.CardNumber).ToListAsync(cancellationToken).ConfigureAwait(false);
-            outcome = VerifyOutcome.Failed(old.Any(c => CardMatches(c, request.CardNumber)) ? VerifyFailure.OldCard : VerifyFailure.WrongCard, found.Id);
+            return new Check(found.Id, old.Any(c => CardMatches(c, request.CardNumber)) ? VerifyFailure.OldCard : VerifyFailure.WrongCard, false, null, 0);
         }
-        else if (found.Code is null || found.Code.State == AuthCodeState.None)
+        return found.Code?.State switch
         {
-            outcome = VerifyOutcome.Failed(VerifyFailure.NoCode, found.Id);
-        }
-        else if (found.Code.State == AuthCodeState.Pending)
+            null or AuthCodeState.None => new Check(found.Id, VerifyFailure.NoCode, false, null, 0),
+            AuthCodeState.Pending => new Check(found.Id, VerifyFailure.CodePending, false, null, 0),
+            AuthCodeState.Locked => new Check(found.Id, VerifyFailure.CodeLocked, false, null, 0),
+            AuthCodeState.Active => new Check(found.Id, null, matches, active!.CodeHash, active.KeyVersion),
+            _ => throw new InvalidOperationException(),
+        };
+    }
+
+    /// <summary>
+    /// The write side, inside the caller's transaction: counts or resets with conditional updates that only hit the
+    /// code the read side checked, and writes the attempt's audit entry.
+    /// </summary>
+    internal async Task<VerifyOutcome> ApplyAsync(Guid kasseId, Guid clientId, VerifyRequest request, Check check, AuditContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        var outcome = check switch
         {
-            outcome = VerifyOutcome.Failed(VerifyFailure.CodePending, found.Id);
-        }
-        else if (found.Code.State == AuthCodeState.Locked)
-        {
-            outcome = VerifyOutcome.Failed(VerifyFailure.CodeLocked, found.Id);
-        }
-        else if (!matches)
-        {
-            outcome = await CountFailureAsync(found.Id, context, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            outcome = await SucceedAsync(kasseId, clientId, found.Id, request, active!.CodeHash!, active.KeyVersion, context, cancellationToken).ConfigureAwait(false);
-        }
+            { Failure: { } failure } => VerifyOutcome.Failed(failure, check.PersonId),
+            { Matches: false } => await CountFailureAsync(check.PersonId!.Value, check.HashSeen!, context, cancellationToken).ConfigureAwait(false),
+            _ => await SucceedAsync(kasseId, clientId, check.PersonId!.Value, request, check.HashSeen!, check.KeyVersion, context, cancellationToken).ConfigureAwait(false),
+        };
 
         await audit.AppendAsync(kasseId, context, new AuditEvent(
             outcome.Status == VerifyStatus.Verified ? AuditAction.CodeVerified : AuditAction.CodeVerificationFailed,
             outcome.Status == VerifyStatus.Verified ? AuditOutcome.Success : AuditOutcome.Failure,
-            found?.Id, request.Kvnr.Value,
+            check.PersonId, request.Kvnr.Value,
             ReasonCode: outcome.Failure is { } f ? VerifyFailureCodes.Id(f) : null,
             Details: outcome.Authentication is { } a ? $"{{\"authentication\":\"{a.Id}\",\"level\":\"{a.Level}\"}}" : null), cancellationToken).ConfigureAwait(false);
         return outcome;
     }
 
-    private async Task<VerifyOutcome> CountFailureAsync(Guid personId, AuditContext context, CancellationToken cancellationToken)
+    private async Task<VerifyOutcome> CountFailureAsync(Guid personId, byte[] hashSeen, AuditContext context, CancellationToken cancellationToken)
     {
         // One atomic increment; it holds the row lock until commit, so parallel attempts on other nodes wait and then
-        // see the committed count — or, after a lock, a state that no longer counts.
+        // see the committed count — or, after a lock or change, a code that is no longer the one checked.
         var counted = await db.AuthCodes
-            .Where(a => a.PersonId == personId && a.State == AuthCodeState.Active)
+            .Where(a => a.PersonId == personId && a.State == AuthCodeState.Active && a.CodeHash == hashSeen)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Failures, a => a.Failures + 1), cancellationToken).ConfigureAwait(false);
         if (counted == 0)
         {

@@ -32,7 +32,7 @@ public sealed partial class CreateApiClient(PforteDbContext db, AuditLog audit, 
             }
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         if (await db.ApiClients.AnyAsync(c => c.KasseId == kasseId && c.Name == name, cancellationToken).ConfigureAwait(false))
         {
             return new Error(ErrorCodes.ClientNameTaken, name);

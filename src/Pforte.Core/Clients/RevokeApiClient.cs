@@ -16,7 +16,7 @@ public sealed class RevokeApiClient(PforteDbContext db, AuditLog audit, TimeProv
     {
         ArgumentNullException.ThrowIfNull(nameOrKeyId);
         ArgumentNullException.ThrowIfNull(context);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         // A name wins over a key id: names are what operators type; key ids are 12 hex digits and rarely collide with one.
         var client = await db.ApiClients.AsTracking()
                 .SingleOrDefaultAsync(c => c.KasseId == kasseId && c.Name == nameOrKeyId, cancellationToken).ConfigureAwait(false)

@@ -85,7 +85,7 @@ public sealed class SeedDemoData(PforteDbContext db, CreateKasse createKasse, Cr
         }
 
         var total = existing + added;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false))
         {
             var details = string.Create(CultureInfo.InvariantCulture,
                 $"{{\"requested\":{count},\"added\":{added},\"total\":{total},\"clientsCreated\":{clients.Count(c => c.Key is not null)}}}");
@@ -139,7 +139,7 @@ public sealed class SeedDemoData(PforteDbContext db, CreateKasse createKasse, Cr
 
     private async Task SaveBatchAsync(CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         db.ChangeTracker.Clear();

@@ -17,7 +17,7 @@ public sealed class CreateKasse(PforteDbContext db, AuditLog audit, TimeProvider
         {
             return error;
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         if (await db.Kassen.AnyAsync(k => k.Ik == ik.Value, cancellationToken).ConfigureAwait(false))
         {
             return new Error(ErrorCodes.KasseExists, ik.Value);

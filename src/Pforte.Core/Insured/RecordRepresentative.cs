@@ -75,7 +75,7 @@ public sealed class RecordRepresentative(PforteDbContext db, AuditLog audit, Tim
             return new Error(ErrorCodes.RepresentativeEinwilligungsvorbehalt);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var represented = await db.InsuredPersons.AsNoTracking()
             .SingleOrDefaultAsync(p => p.KasseId == kasseId && p.Kvnr == kvnr.Value, cancellationToken).ConfigureAwait(false);
         if (represented is null)

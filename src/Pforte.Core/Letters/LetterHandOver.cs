@@ -31,7 +31,7 @@ public sealed class LetterHandOver(PforteDbContext db, CodeSealer sealer, AuditL
 
         var now = clock.GetUtcNow();
         var ids = letters.Select(l => l.Id).ToList();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var marked = await db.Letters.Where(l => ids.Contains(l.Id) && l.ExportedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.SealedCode, (byte[]?)null).SetProperty(l => l.ExportedAt, now).SetProperty(l => l.BatchId, batchId), cancellationToken)
             .ConfigureAwait(false);

@@ -41,6 +41,9 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
+    /// <summary>Starts the transaction of a change (see <see cref="WriteTransaction"/>); use instead of Database.BeginTransactionAsync.</summary>
+    public Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken = default) => WriteTransaction.BeginAsync(this, cancellationToken);
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         if (IsSqlite)

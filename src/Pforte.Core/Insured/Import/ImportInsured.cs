@@ -352,7 +352,7 @@ public sealed class ImportInsured(PforteDbContext db, AuditLog audit, InsuredVal
         if (newPersons.Count > 0 || changed.Count > 0)
         {
             db.ChangeTracker.DetectChanges();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var transaction = await db.BeginWriteAsync(ct).ConfigureAwait(false);
             await InsuredBulkWriter.WriteAsync(db, newPersons, newCards, ct).ConfigureAwait(false);
             await InsuredUpsert.SaveExistingAsync(db, audit, kasseId, context, changed, now, ct).ConfigureAwait(false);
             await transaction.CommitAsync(ct).ConfigureAwait(false);
@@ -365,7 +365,7 @@ public sealed class ImportInsured(PforteDbContext db, AuditLog audit, InsuredVal
         var details = string.Create(CultureInfo.InvariantCulture,
             $"{{\"file\":\"{JsonEscape(Path.GetFileName(path))}\",\"rows\":{s.Rows},\"invalid\":{s.Invalid},\"created\":{s.Created},\"updated\":{s.Updated},\"unchanged\":{s.Unchanged},\"cards_recorded\":{s.CardsRecorded},\"written\":{(s.Written ? "true" : "false")}}}");
         var outcome = writeError is not null ? AuditOutcome.Failure : s.Written ? AuditOutcome.Success : AuditOutcome.Refused;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(ct).ConfigureAwait(false);
         await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.InsuredImported, outcome,
             ReasonCode: writeError?.Code, Details: details), ct).ConfigureAwait(false);
         db.ChangeTracker.DetectChanges();

@@ -26,7 +26,7 @@ public sealed class UpsertInsured(PforteDbContext db, AuditLog audit, TimeProvid
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(context);
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         if (record.CardNumber is not null)
         {
             var owners = await InsuredUpsert.CardOwnersAsync(db, [record.CardNumber], cancellationToken).ConfigureAwait(false);
