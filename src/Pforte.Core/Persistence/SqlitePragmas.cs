@@ -5,12 +5,13 @@ namespace Pforte.Core.Persistence;
 
 /// <summary>
 /// Every SQLite connection waits for a busy writer instead of failing at once (several processes — web host and
-/// CLI — share the file) and enforces foreign keys.
+/// CLI — share the file) and enforces foreign keys. secure_delete zeroes freed bytes, so a sealed code cleared at the
+/// print hand-over does not linger in the file's free space (security.md "Storage of codes").
 /// WAL itself is a property of the file, set once by <see cref="DatabaseSetup"/>.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;";
+    private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
