@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Pforte.Cli.Commands;
 using Pforte.Core;
 using Pforte.Core.Common;
+using Pforte.Letters.Pdf;
 
 namespace Pforte.Cli;
 
@@ -35,6 +36,7 @@ public static class CliApp
                      CodesCommands.Build(context),
                      KeysCommands.Build(context),
                      ImportCommands.Build(context),
+                     LettersCommands.Build(context),
                  })
         {
             root.Subcommands.Add(command);
@@ -71,6 +73,7 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, IReadOnlyDi
         services.AddSingleton(configuration);
         services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).SetMinimumLevel(LogLevel.Warning));
         services.AddPforteCore(configuration);
+        services.AddPdfLetters();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 

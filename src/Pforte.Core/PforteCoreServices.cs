@@ -62,6 +62,10 @@ public static class PforteCoreServices
         services.AddSingleton<CodeGenerator>();
         services.AddScoped<LetterOutbox>();
         services.AddScoped<LetterHandOver>();
+        services.AddScoped<ExportLetters>();
+        services.AddScoped<MarkLetterReturned>();
+        services.AddScoped<ReissueLostBatch>();
+        services.AddScoped<ListPersonLetters>();
         services.AddScoped<CodeIssuer>();
         services.AddScoped<CodeLockout>();
         services.AddScoped<SourceThrottle>();

@@ -1,10 +1,12 @@
 using Pforte.Core;
+using Pforte.Letters.Pdf;
 using Pforte.Web.Api;
 using Pforte.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddPforteCore(builder.Configuration);
+builder.Services.AddPdfLetters();
 builder.Services.AddPforteApiSecurity();
 builder.Services.AddPforteProblemDetails();
 builder.Services.AddPforteOpenApi();

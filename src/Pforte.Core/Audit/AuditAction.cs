@@ -34,6 +34,8 @@ public enum AuditAction
     // 3xxx letters
     LetterQueued = 3001,
     LetterHandedOver = 3002,
+    LetterReturned = 3003,
+    LetterBatchReissued = 3004,
 
     // 9xxx administration
     KasseCreated = 9001,

@@ -35,6 +35,12 @@ public sealed class CodeIssuer(PforteDbContext db, CodeGenerator generator, Code
             row = new AuthCode { PersonId = person.Id, KasseId = person.KasseId };
             db.AuthCodes.Add(row);
         }
+        if (row.PendingLetterId is { } previousLetter && previousLetter != letter.Id)
+        {
+            // The letter still on its way would print a code that no longer exists: take the code out of it.
+            await db.Letters.Where(l => l.Id == previousLetter && l.ExportedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.SealedCode, (byte[]?)null), cancellationToken).ConfigureAwait(false);
+        }
         row.State = AuthCodeState.Pending;
         row.CodeHash = hash.Hash;
         row.KeyVersion = hash.KeyVersion;

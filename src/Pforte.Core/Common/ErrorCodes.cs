@@ -96,4 +96,10 @@ public static class ErrorCodes
     public const string KeyPurposeUnknown = "PF-KEY-001";
     public const string KeyInUse = "PF-KEY-002";
     public const string KeyNotRetirable = "PF-KEY-003";
+    public const string LetterNotFound = "PF-LET-001";
+    public const string LetterNotHandedOver = "PF-LET-002";
+    public const string LetterBatchNotFound = "PF-LET-003";
+    public const string LetterKindUnknown = "PF-LET-004";
+    public const string LetterIdInvalid = "PF-LET-005";
+    public const string LetterCountInvalid = "PF-LET-006";
 }

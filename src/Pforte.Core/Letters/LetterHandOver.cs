@@ -20,8 +20,10 @@ public sealed class LetterHandOver(PforteDbContext db, CodeSealer sealer, AuditL
     {
         ArgumentNullException.ThrowIfNull(letterIds);
         ArgumentNullException.ThrowIfNull(writeFiles);
-        var letters = await db.Letters.AsNoTracking().Where(l => letterIds.Contains(l.Id) && l.ExportedAt == null)
-            .OrderBy(l => l.QueuedAt).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var letters = (await db.Letters.AsNoTracking().Where(l => letterIds.Contains(l.Id) && l.ExportedAt == null)
+            .OrderBy(l => l.QueuedAt).ThenBy(l => l.Id).ToListAsync(cancellationToken).ConfigureAwait(false))
+            // A code letter whose code was deleted meanwhile (eligibility ended, superseded) has nothing to print.
+            .Where(l => !LetterKinds.CarriesCode(l.Kind) || l.SealedCode is not null).ToList();
         if (letters.Count == 0)
         {
             return 0;

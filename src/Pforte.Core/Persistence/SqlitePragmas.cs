@@ -5,12 +5,16 @@ namespace Pforte.Core.Persistence;
 
 /// <summary>
 /// Every SQLite connection waits for a busy writer instead of failing at once (several processes — web host and
-/// CLI — share the file) and enforces foreign keys.
-/// WAL itself is a property of the file, set once by <see cref="DatabaseSetup"/>.
+/// CLI — share the file) and enforces foreign keys. secure_delete zeroes freed bytes, so a sealed code cleared at the
+/// print hand-over does not linger in the file's free space (security.md "Storage of codes").
+/// WAL itself is a property of the file, set once by <see cref="DatabaseSetup"/>. In WAL mode, synchronous=NORMAL
+/// syncs the log at checkpoints instead of at every commit: a committed transaction survives a crash of the process
+/// (every counted attempt stays counted), only an operating-system crash or power cut can lose the last commits —
+/// see docs/decisions/0006-sqlite-durability.md. Production runs on PostgreSQL, which syncs every commit.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+    private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

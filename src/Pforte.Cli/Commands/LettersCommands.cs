@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Pforte.Core.Audit;
+using Pforte.Core.Common;
+using Pforte.Core.Insured;
+using Pforte.Core.Letters;
+
+namespace Pforte.Cli.Commands;
+
+internal static class LettersCommands
+{
+    /// <summary>Test-only: when set to 1, the export exits hard after its files are durable and before its commit.</summary>
+    public const string CrashAfterWriteVariable = "PFORTE_TEST_EXPORT_CRASH_AFTER_WRITE";
+
+    public static Command Build(CliContext cli)
+    {
+        var kindArgument = new Argument<string>("KIND") { Description = "Briefart: " + string.Join(", ", LetterKinds.All) + "." };
+        var outFile = new Option<string>("--out") { Description = "Zieldatei (PDF).", Required = true };
+        var sample = new Command("sample", "Erzeugt einen Musterbrief der Briefart mit Beispieldaten (nie mit einem echten Code).") { kindArgument, outFile };
+        sample.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
+        {
+            var kind = parse.GetValue(kindArgument)!;
+            if (!LetterKinds.All.Contains(kind, StringComparer.Ordinal))
+            {
+                return await cli.FailAsync(new Error(ErrorCodes.LetterKindUnknown, string.Join(", ", LetterKinds.All))).ConfigureAwait(false);
+            }
+            var model = LetterTexts.Compose(kind,
+                new Letterhead("Muster-Krankenkasse", "Beispielweg 1", "12345 Musterstadt", "109999999"),
+                new LetterAddress("Jürgen", "Müller-Weiß", "Große Straße", "12a", "80331", "München", "DE"),
+                "A123456780", BerlinCalendar.Today(services.GetRequiredService<TimeProvider>()), Guid.Empty.ToString("N"),
+                LetterKinds.CarriesCode(kind) ? "••••" : null, watermark: "MUSTER – kein gültiger Brief");
+            var path = Path.GetFullPath(parse.GetValue(outFile)!);
+            await using (var file = File.Create(path))
+            {
+                services.GetRequiredService<ILetterRenderer>().Render([model], file);
+            }
+            await cli.Out.WriteLineAsync($"Musterbrief {kind}: {path}").ConfigureAwait(false);
+            return CliApp.ExitCodes.Ok;
+        }, ct));
+
+        var outDir = new Option<string>("--out") { Description = "Verzeichnis für die Druckstapel (z. B. der Übergabeordner der Druckerei).", Required = true };
+        var kindOption = new Option<string?>("--kind") { Description = "Nur diese Briefart." };
+        var max = new Option<int?>("--max") { Description = "Höchstens so viele Briefe in diesem Stapel." };
+        var export = new Command("export", "Übergibt fällige Briefe an die Druckerei: ein Stapelordner mit PDF-Dateien und manifest.csv; danach sind die Codes gelöscht und gültig.") { outDir, kindOption, max };
+        export.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
+        {
+            var exporter = services.GetRequiredService<ExportLetters>();
+            if (Environment.GetEnvironmentVariable(CrashAfterWriteVariable) == "1")
+            {
+                // Simulates kill -9 between "files durable" and "commit" for the crash-safety test.
+                exporter.AfterFilesWritten = _ =>
+                {
+                    Environment.Exit(137);
+                    return Task.CompletedTask;
+                };
+            }
+            var lastReport = 0;
+            var progress = new SynchronousProgress<ExportProgress>(p =>
+            {
+                if (p.LettersWritten - lastReport >= 10_000 || p.LettersWritten == p.LettersTotal)
+                {
+                    lastReport = p.LettersWritten;
+                    cli.Err.WriteLine(string.Create(ErrorTexts.German, $"… {p.LettersWritten:N0} von {p.LettersTotal:N0} Briefen geschrieben ({p.Files:N0} Dateien)"));
+                }
+            });
+            var result = await exporter.ExecuteAsync(new ExportLettersRequest(parse.GetValue(outDir)!, parse.GetValue(kindOption), parse.GetValue(max)),
+                AuditContext.Cli("letters export"), progress, token).ConfigureAwait(false);
+            if (!result.TryGetValue(out var r, out var error))
+            {
+                return await cli.FailAsync(error).ConfigureAwait(false);
+            }
+            if (r.RecoveredBatches + r.DiscardedPartials > 0)
+            {
+                await cli.Out.WriteLineAsync($"Nach einem Abbruch: {r.RecoveredBatches} übergebene Stapel fertiggestellt, {r.DiscardedPartials} nicht übergebene Teilstapel verworfen (deren Briefe sind wieder fällig).").ConfigureAwait(false);
+            }
+            await cli.Out.WriteLineAsync(r.BatchId is null
+                ? "Keine fälligen Briefe."
+                : string.Create(ErrorTexts.German, $"Stapel {r.BatchId}: {r.Letters:N0} Briefe in {r.Files:N0} Dateien, {r.Pages:N0} Seiten, {r.Elapsed.TotalSeconds:F1} s → {r.Folder}")).ConfigureAwait(false);
+            if (r.SkippedWithoutCode > 0)
+            {
+                await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German, $"{r.SkippedWithoutCode:N0} Code-Briefe nicht gedruckt: ihr Code wurde inzwischen gelöscht.")).ConfigureAwait(false);
+            }
+            if (r.HeldUndeliverable > 0)
+            {
+                await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German, $"{r.HeldUndeliverable:N0} Briefe zurückgehalten: die Anschrift ist unzustellbar, bis sie sich ändert.")).ConfigureAwait(false);
+            }
+            return CliApp.ExitCodes.Ok;
+        }, ct));
+
+        var batchArgument = new Argument<string>("BATCH_ID") { Description = "ID des verlorenen Druckstapels." };
+        var reissue = new Command("reissue-batch", "Ein Druckstapel ging verloren: sperrt dessen Codes und schickt neue Codes in neuen Briefen.") { batchArgument };
+        reissue.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
+        {
+            var text = parse.GetValue(batchArgument)!;
+            if (!Guid.TryParse(text, out var batchId))
+            {
+                return await cli.FailAsync(new Error(ErrorCodes.LetterBatchNotFound)).ConfigureAwait(false);
+            }
+            var result = await services.GetRequiredService<ReissueLostBatch>().ExecuteAsync(batchId, AuditContext.Cli("letters reissue-batch"), token).ConfigureAwait(false);
+            if (!result.TryGetValue(out var r, out var error))
+            {
+                return await cli.FailAsync(error).ConfigureAwait(false);
+            }
+            await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German, $"Stapel {r.BatchId}: {r.CodeLetters:N0} Code-Briefe, {r.Reissued:N0} Codes gesperrt und neu ausgegeben, {r.Skipped:N0} nicht nötig (Code inzwischen ersetzt, gelöscht oder Person nicht mehr berechtigt).")).ConfigureAwait(false);
+            return CliApp.ExitCodes.Ok;
+        }, ct));
+
+        var letterArgument = new Argument<string>("LETTER_ID") { Description = "Brief-ID (steht im Brief unter „Unser Zeichen“)." };
+        var returned = new Command("returned", "Vermerkt einen Brief als unzustellbar zurückgekommen; ein Code darin wird gesperrt.") { letterArgument };
+        returned.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
+        {
+            var text = parse.GetValue(letterArgument)!;
+            if (!Guid.TryParse(text, out var letterId))
+            {
+                return await cli.FailAsync(new Error(ErrorCodes.LetterIdInvalid, text)).ConfigureAwait(false);
+            }
+            var result = await services.GetRequiredService<MarkLetterReturned>().ExecuteAsync(null, letterId, AuditContext.Cli("letters returned"), token).ConfigureAwait(false);
+            if (!result.TryGetValue(out var r, out var error))
+            {
+                return await cli.FailAsync(error).ConfigureAwait(false);
+            }
+            await cli.Out.WriteLineAsync(r.AlreadyMarked
+                ? $"Brief {r.LetterId:N} war bereits als unzustellbar vermerkt."
+                : $"Brief {r.LetterId:N} ({r.Kind}) als unzustellbar vermerkt{(r.CodeBlocked ? "; der Code ist gesperrt" : "")}. Weitere Briefe an diese Anschrift werden zurückgehalten, bis sie sich ändert.").ConfigureAwait(false);
+            return CliApp.ExitCodes.Ok;
+        }, ct));
+
+        var letters = new Command("letters", "Briefe: Muster, Übergabe an die Druckerei, Rückläufer.");
+        letters.Subcommands.Add(sample);
+        letters.Subcommands.Add(export);
+        letters.Subcommands.Add(reissue);
+        letters.Subcommands.Add(returned);
+        return letters;
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Pforte.Core.Audit;
+using Pforte.Core.AuthCodes;
+using Pforte.Core.Common;
+using Pforte.Core.Persistence;
+
+namespace Pforte.Core.Letters;
+
+public sealed record ReissueBatchResult(Guid BatchId, int CodeLetters, int Reissued, int Skipped);
+
+/// <summary>
+/// A print batch lost in transit (issue 4): a letter is never exported twice with its code, so every code that went
+/// out in the batch and is still the person's current code is blocked and replaced by a new one in a new letter.
+/// </summary>
+public sealed class ReissueLostBatch(PforteDbContext db, CodeIssuer issuer, AuditLog audit, TimeProvider clock)
+{
+    public async Task<Result<ReissueBatchResult>> ExecuteAsync(Guid batchId, AuditContext context, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var letters = await db.Letters.AsNoTracking().Where(l => l.BatchId == batchId).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (letters.Count == 0)
+        {
+            return new Error(ErrorCodes.LetterBatchNotFound);
+        }
+        var today = BerlinCalendar.Today(clock);
+        int codeLetters = 0, reissued = 0, skipped = 0;
+        foreach (var letter in letters.Where(l => LetterKinds.CarriesCode(l.Kind)))
+        {
+            codeLetters++;
+            var latest = await db.Letters.AsNoTracking()
+                .Where(l => l.PersonId == letter.PersonId && (l.Kind == LetterKinds.CodeFirst || l.Kind == LetterKinds.CodeReissued || l.Kind == LetterKinds.CodeReissuedAfterLock))
+                .OrderByDescending(l => l.QueuedAt).ThenByDescending(l => l.Id).Select(l => l.Id).FirstAsync(cancellationToken).ConfigureAwait(false);
+            var state = await db.AuthCodes.AsNoTracking().Where(a => a.PersonId == letter.PersonId).Select(a => (AuthCodeState?)a.State)
+                .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            var person = await db.InsuredPersons.AsNoTracking().SingleOrDefaultAsync(p => p.Id == letter.PersonId, cancellationToken).ConfigureAwait(false);
+            // Superseded (a newer code letter exists), deleted or locked codes need nothing; neither do ineligible persons.
+            if (latest != letter.Id || state is not AuthCodeState.Active || person is null || !CodeEligibility.Evaluate(person, today).Eligible)
+            {
+                skipped++;
+                continue;
+            }
+            await issuer.IssueAsync(person, LetterKinds.CodeReissued, AuthCodeReasons.BatchLost, context, cancellationToken).ConfigureAwait(false);
+            reissued++;
+        }
+        foreach (var kasse in letters.GroupBy(l => l.KasseId))
+        {
+            await audit.AppendAsync(kasse.Key, context, new AuditEvent(AuditAction.LetterBatchReissued, AuditOutcome.Success, ReasonCode: AuthCodeReasons.BatchLost,
+                Details: $"{{\"batch\":\"{batchId}\",\"letters\":{kasse.Count()}}}"), cancellationToken).ConfigureAwait(false);
+        }
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new ReissueBatchResult(batchId, codeLetters, reissued, skipped);
+    }
+}
