@@ -3,7 +3,7 @@
 # 32 connections of 90 % right / 10 % wrong codes for DURATION seconds; every attempt is counted and audited in the
 # database. Also measures the raw /health/live rate of the same host (the ceiling). SQLite, then PostgreSQL.
 #   bench/verify/run.sh                 # SQLite + PostgreSQL
-#   SKIP_PG=1 bench/verify/run.sh
+#   SKIP_PG=1 bench/verify/run.sh      (or SKIP_SQLITE=1)
 #   PERSONS=20000 DURATION=10 bench/verify/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -54,10 +54,12 @@ run_one() {
   kill "$web"; wait "$web" 2>/dev/null || true
 }
 
-echo "== SQLite"
-export Pforte__Database__Provider=sqlite
-export Pforte__Database__ConnectionString="Data Source=$WORK/bench.db"
-run_one sqlite
+if [ "${SKIP_SQLITE:-0}" != "1" ]; then
+  echo "== SQLite"
+  export Pforte__Database__Provider=sqlite
+  export Pforte__Database__ConnectionString="Data Source=$WORK/bench.db"
+  run_one sqlite
+fi
 
 if [ "${SKIP_PG:-0}" != "1" ]; then
   export PFORTE_PG_PORT="${PFORTE_PG_PORT:-55498}" PFORTE_PG_DIR="$WORK/pg"

@@ -27,7 +27,7 @@ internal static class AuditCommands
                 {
                     broken = true;
                     await cli.Err.WriteLineAsync(
-                        $"Kasse {report.Ik}: Kette gebrochen bei Eintrag {at.Seq.ToString(CultureInfo.InvariantCulture)} ({checkedText} Einträge davor in Ordnung) – {at.Error.Code}: {at.Error.Message}").ConfigureAwait(false);
+                        $"Kasse {report.Ik}: Kette {at.Chain.ToString(CultureInfo.InvariantCulture)} gebrochen bei Eintrag {at.Seq.ToString(CultureInfo.InvariantCulture)} ({checkedText} Einträge davor in Ordnung) – {at.Error.Code}: {at.Error.Message}").ConfigureAwait(false);
                 }
                 else
                 {

@@ -27,7 +27,10 @@ public sealed class AuditEntry
 
     public Guid KasseId { get; set; }
 
-    /// <summary>Position in the Kasse's chain, gapless from 1.</summary>
+    /// <summary>Which of the Kasse's chains holds the entry (see <see cref="AuditLog.ChainFor"/>).</summary>
+    public int Chain { get; set; }
+
+    /// <summary>Position in its chain, gapless from 1.</summary>
     public long Seq { get; set; }
 
     public DateTimeOffset OccurredAt { get; set; }
@@ -66,12 +69,14 @@ public sealed class AuditEntry
 }
 
 /// <summary>
-/// The tip of a Kasse's chain. Appending locks this row (one atomic UPDATE … RETURNING), which serialises
-/// appenders of one Kasse across processes and so keeps the chain from forking.
+/// The tip of one of a Kasse's chains. Appending locks this row (one atomic UPDATE … RETURNING), which serialises
+/// the appenders of that chain across processes and so keeps it from forking.
 /// </summary>
 public sealed class AuditChainHead
 {
     public Guid KasseId { get; set; }
+
+    public int Chain { get; set; }
 
     public long LastSeq { get; set; }
 

@@ -12,7 +12,26 @@ namespace Pforte.Core.Audit;
 /// </summary>
 public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
 {
-    private readonly Dictionary<Guid, (IDbContextTransaction Transaction, AuditChainHead Head)> _locked = [];
+    /// <summary>
+    /// Chains per Kasse. Entries about a person always go to the same chain (their order stays one sequence);
+    /// entries about no person go to chain 0. Several chains let appenders for different persons commit in
+    /// parallel instead of queuing on one head row (docs/decisions/0001-audit-chain-per-kasse.md). Never lower it.
+    /// </summary>
+    public const int Chains = 16;
+
+    private readonly Dictionary<(Guid Kasse, int Chain), (IDbContextTransaction Transaction, AuditChainHead Head)> _locked = [];
+
+    public static int ChainFor(Guid? subjectPersonId)
+    {
+        if (subjectPersonId is not { } person)
+        {
+            return 0;
+        }
+        Span<byte> bytes = stackalloc byte[16];
+        person.TryWriteBytes(bytes, bigEndian: true, out _);
+        // The last bytes of a version-7 GUID are random; the first ones are a timestamp.
+        return 1 + (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes[12..]) % (Chains - 1));
+    }
 
     public async Task<AuditEntry> AppendAsync(Guid kasseId, AuditContext context, AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
@@ -21,37 +40,41 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
         var transaction = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("Audit entries are appended inside the transaction of the change they record.");
 
-        if (!_locked.TryGetValue(kasseId, out var held) || !ReferenceEquals(held.Transaction, transaction))
+        var chain = ChainFor(auditEvent.SubjectPersonId);
+        if (!_locked.TryGetValue((kasseId, chain), out var held) || !ReferenceEquals(held.Transaction, transaction))
         {
-            // PostgreSQL: a no-op UPDATE takes the head row's lock until commit. SQLite: the write transaction
-            // (BEGIN IMMEDIATE) already holds the database's only write lock.
-            if (!db.IsSqlite)
+            // A head tracked from an earlier transaction may be stale: forget it and read the committed tip.
+            if (db.AuditChainHeads.Local.FirstOrDefault(h => h.KasseId == kasseId && h.Chain == chain) is { } stale)
             {
-                var updated = await db.AuditChainHeads.Where(h => h.KasseId == kasseId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSeq, h => h.LastSeq), cancellationToken).ConfigureAwait(false);
-                if (updated == 0)
-                {
-                    throw new InvalidOperationException($"Kasse {kasseId} has no audit chain head.");
-                }
+                db.Entry(stale).State = EntityState.Detached;
             }
-            var head = db.AuditChainHeads.Local.FirstOrDefault(h => h.KasseId == kasseId);
-            if (head is null)
+            AuditChainHead? head;
+            if (db.IsSqlite)
             {
-                head = await db.AuditChainHeads.AsTracking().SingleAsync(h => h.KasseId == kasseId, cancellationToken).ConfigureAwait(false);
+                // The write transaction (BEGIN IMMEDIATE) already holds SQLite's only write lock.
+                head = await db.AuditChainHeads.AsTracking().SingleOrDefaultAsync(h => h.KasseId == kasseId && h.Chain == chain, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                // Tracked from an earlier transaction, so possibly stale: reload the committed tip under our lock.
-                await db.Entry(head).ReloadAsync(cancellationToken).ConfigureAwait(false);
+                // PostgreSQL: one statement takes the head row's lock (held to commit) and returns the committed tip.
+                // Every appender of the Kasse queues here, so this is the last step before the caller's commit.
+                head = (await db.AuditChainHeads
+                    .FromSqlInterpolated($"UPDATE audit_chain_heads SET last_seq = last_seq WHERE kasse_id = {kasseId} AND chain = {chain} RETURNING *")
+                    .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+            }
+            if (head is null)
+            {
+                throw new InvalidOperationException($"Kasse {kasseId} has no audit chain head {chain}.");
             }
             held = (transaction, head);
-            _locked[kasseId] = held;
+            _locked[(kasseId, chain)] = held;
         }
 
         var tip = held.Head;
         var entry = new AuditEntry
         {
             KasseId = kasseId,
+            Chain = chain,
             Seq = tip.LastSeq + 1,
             OccurredAt = AuditHasher.Truncate(clock.GetUtcNow()),
             ActorKind = context.ActorKind,
@@ -77,10 +100,13 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
         return entry;
     }
 
-    /// <summary>Every Kasse starts its chain with a head; called where the Kasse is created.</summary>
-    public static AuditChainHead NewHead(Guid kasseId) => new()
+    /// <summary>Every Kasse starts its chains with their heads; called where the Kasse is created.</summary>
+    public static IEnumerable<AuditChainHead> NewHeads(Guid kasseId) => Enumerable.Range(0, Chains).Select(chain => NewHead(kasseId, chain));
+
+    public static AuditChainHead NewHead(Guid kasseId, int chain) => new()
     {
         KasseId = kasseId,
+        Chain = chain,
         LastSeq = 0,
         LastHash = AuditHasher.GenesisHash,
         FirstSeq = 1,

@@ -51,35 +51,53 @@ public sealed class PruneAudit(PforteDbContext db, AuditLog audit, TimeProvider 
     private async Task<AuditPruneReport> PruneKasseAsync(Kasse kasse, DateOnly before, DateTimeOffset cutoff, AuditContext context, CancellationToken cancellationToken)
     {
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        // Lock the head first, exactly as appenders do, so a concurrent append or prune waits for us.
-        await db.AuditChainHeads.Where(h => h.KasseId == kasse.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSeq, h => h.LastSeq), cancellationToken).ConfigureAwait(false);
-        var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.KasseId == kasse.Id, cancellationToken).ConfigureAwait(false);
+        long total = 0, fromSeq = 0, toSeq = 0;
+        var perChain = new List<string>();
+        for (var chain = 0; chain < AuditLog.Chains; chain++)
+        {
+            // Lock the head first, exactly as appenders do, so a concurrent append or prune waits for us.
+            var locked = await db.AuditChainHeads.Where(h => h.KasseId == kasse.Id && h.Chain == chain)
+                .ExecuteUpdateAsync(s => s.SetProperty(h => h.LastSeq, h => h.LastSeq), cancellationToken).ConfigureAwait(false);
+            if (locked == 0)
+            {
+                continue;
+            }
+            var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.KasseId == kasse.Id && h.Chain == chain, cancellationToken).ConfigureAwait(false);
 
-        // Only a prefix may go: the chain restarts at one anchor. The first entry that is not old enough ends it,
-        // even if later entries carry an older time (clocks of several hosts may differ slightly).
-        var firstKept = await db.AuditEntries.Where(e => e.KasseId == kasse.Id && e.Seq >= head.FirstSeq && e.OccurredAt >= cutoff)
-            .OrderBy(e => e.Seq).Select(e => (long?)e.Seq).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        var lastPruned = (firstKept ?? head.LastSeq + 1) - 1;
-        if (lastPruned < head.FirstSeq)
+            // Only a prefix may go: the chain restarts at one anchor. The first entry that is not old enough ends it,
+            // even if later entries carry an older time (clocks of several hosts may differ slightly).
+            var firstKept = await db.AuditEntries.Where(e => e.KasseId == kasse.Id && e.Chain == chain && e.Seq >= head.FirstSeq && e.OccurredAt >= cutoff)
+                .OrderBy(e => e.Seq).Select(e => (long?)e.Seq).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            var lastPruned = (firstKept ?? head.LastSeq + 1) - 1;
+            if (lastPruned < head.FirstSeq)
+            {
+                continue;
+            }
+            var anchor = await db.AuditEntries.Where(e => e.KasseId == kasse.Id && e.Chain == chain && e.Seq == lastPruned)
+                .Select(e => e.Hash).SingleAsync(cancellationToken).ConfigureAwait(false);
+            var deleted = await db.AuditEntries.Where(e => e.KasseId == kasse.Id && e.Chain == chain && e.Seq <= lastPruned)
+                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            var newFirst = lastPruned + 1;
+            await db.AuditChainHeads.Where(h => h.KasseId == kasse.Id && h.Chain == chain)
+                .ExecuteUpdateAsync(s => s.SetProperty(h => h.FirstSeq, newFirst).SetProperty(h => h.AnchorHash, anchor), cancellationToken).ConfigureAwait(false);
+            total += deleted;
+            if (chain == 0)
+            {
+                (fromSeq, toSeq) = (head.FirstSeq, lastPruned);
+            }
+            perChain.Add(string.Create(CultureInfo.InvariantCulture, $"{{\"chain\":{chain},\"count\":{deleted},\"from\":{head.FirstSeq},\"to\":{lastPruned}}}"));
+        }
+        if (total == 0)
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return new AuditPruneReport(kasse.Id, kasse.Ik, 0, 0, 0);
         }
 
-        var anchor = await db.AuditEntries.Where(e => e.KasseId == kasse.Id && e.Seq == lastPruned)
-            .Select(e => e.Hash).SingleAsync(cancellationToken).ConfigureAwait(false);
-        var deleted = await db.AuditEntries.Where(e => e.KasseId == kasse.Id && e.Seq <= lastPruned)
-            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        var newFirst = lastPruned + 1;
-        await db.AuditChainHeads.Where(h => h.KasseId == kasse.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(h => h.FirstSeq, newFirst).SetProperty(h => h.AnchorHash, anchor), cancellationToken).ConfigureAwait(false);
-
         var details = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"count\":{deleted},\"from\":{head.FirstSeq},\"to\":{lastPruned},\"before\":\"{before:yyyy-MM-dd}\"}}");
+            $"{{\"count\":{total},\"from\":{fromSeq},\"to\":{toSeq},\"before\":\"{before:yyyy-MM-dd}\",\"chains\":[{string.Join(',', perChain)}]}}");
         await audit.AppendAsync(kasse.Id, context, new AuditEvent(AuditAction.AuditPruned, AuditOutcome.Success, Details: details), cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new AuditPruneReport(kasse.Id, kasse.Ik, deleted, head.FirstSeq, lastPruned);
+        return new AuditPruneReport(kasse.Id, kasse.Ik, total, fromSeq, toSeq);
     }
 }

@@ -9,7 +9,7 @@ using Pforte.Core.Persistence;
 namespace Pforte.Core.Audit;
 
 /// <summary>The first place where a Kasse's chain does not hold: the entry named in the sentence and the error.</summary>
-public sealed record AuditChainBreak(long Seq, Error Error)
+public sealed record AuditChainBreak(long Seq, Error Error, int Chain = 0)
 {
     public string Code => Error.Code;
 }
@@ -57,31 +57,43 @@ public sealed class VerifyAuditChain(PforteDbContext db)
     private async Task<AuditChainReport> VerifyKasseAsync(Kasse kasse, CancellationToken cancellationToken)
     {
         await using var snapshot = await ReadSnapshot.BeginAsync(db, cancellationToken).ConfigureAwait(false);
-        var head = await db.AuditChainHeads.AsNoTracking().SingleOrDefaultAsync(h => h.KasseId == kasse.Id, cancellationToken).ConfigureAwait(false);
-        var walker = new ChainWalker(head);
-        long after = long.MinValue;
-        while (walker.Break is null)
+        var heads = await db.AuditChainHeads.AsNoTracking().Where(h => h.KasseId == kasse.Id)
+            .ToDictionaryAsync(h => h.Chain, cancellationToken).ConfigureAwait(false);
+        var chains = await db.AuditEntries.AsNoTracking().Where(e => e.KasseId == kasse.Id).Select(e => e.Chain).Distinct()
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        long checkedEntries = 0;
+        foreach (var chain in heads.Keys.Union(chains).Order())
         {
-            var page = await db.AuditEntries.AsNoTracking()
-                .Where(e => e.KasseId == kasse.Id && e.Seq > after)
-                .OrderBy(e => e.Seq)
-                .Take(PageSize)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var entry in page)
+            var walker = new ChainWalker(heads.GetValueOrDefault(chain));
+            long after = long.MinValue;
+            while (walker.Break is null)
             {
-                if (!walker.Step(entry))
+                var page = await db.AuditEntries.AsNoTracking()
+                    .Where(e => e.KasseId == kasse.Id && e.Chain == chain && e.Seq > after)
+                    .OrderBy(e => e.Seq)
+                    .Take(PageSize)
+                    .ToListAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var entry in page)
+                {
+                    if (!walker.Step(entry))
+                    {
+                        break;
+                    }
+                }
+                if (page.Count < PageSize)
                 {
                     break;
                 }
+                after = page[^1].Seq;
             }
-            if (page.Count < PageSize)
+            walker.Finish();
+            checkedEntries += walker.Checked;
+            if (walker.Break is { } broken)
             {
-                break;
+                return new AuditChainReport(kasse.Id, kasse.Ik, checkedEntries, broken with { Chain = chain });
             }
-            after = page[^1].Seq;
         }
-        walker.Finish();
-        return new AuditChainReport(kasse.Id, kasse.Ik, walker.Checked, walker.Break);
+        return new AuditChainReport(kasse.Id, kasse.Ik, checkedEntries, null);
     }
 
     /// <summary>The chain rules, one entry at a time; kept apart from the paging so that they read as a list.</summary>

@@ -35,7 +35,7 @@ public sealed class CreateKasse(PforteDbContext db, AuditLog audit, TimeProvider
             CreatedAt = clock.GetUtcNow(),
         };
         db.Kassen.Add(kasse);
-        db.AuditChainHeads.Add(AuditLog.NewHead(kasse.Id));
+        db.AuditChainHeads.AddRange(AuditLog.NewHeads(kasse.Id));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(kasse.Id, context, new AuditEvent(AuditAction.KasseCreated, AuditOutcome.Success, Details: $"{{\"ik\":\"{ik.Value}\"}}"), cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

@@ -134,7 +134,7 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.ToTable("audit_entries");
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedOnAdd();
-            e.HasIndex(x => new { x.KasseId, x.Seq }).IsUnique();
+            e.HasIndex(x => new { x.KasseId, x.Chain, x.Seq }).IsUnique();
             e.HasIndex(x => new { x.KasseId, x.SubjectPersonId, x.Seq });
             e.HasIndex(x => new { x.KasseId, x.OccurredAt });
             e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
@@ -156,7 +156,7 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
         modelBuilder.Entity<AuditChainHead>(e =>
         {
             e.ToTable("audit_chain_heads");
-            e.HasKey(x => x.KasseId);
+            e.HasKey(x => new { x.KasseId, x.Chain });
             e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.LastHash).HasMaxLength(32);
             e.Property(x => x.AnchorHash).HasMaxLength(32);

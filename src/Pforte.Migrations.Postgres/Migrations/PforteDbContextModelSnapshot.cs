@@ -28,6 +28,10 @@ namespace Pforte.Migrations.Postgres.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("kasse_id");
 
+                    b.Property<int>("Chain")
+                        .HasColumnType("integer")
+                        .HasColumnName("chain");
+
                     b.Property<byte[]>("AnchorHash")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -48,7 +52,7 @@ namespace Pforte.Migrations.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("last_seq");
 
-                    b.HasKey("KasseId");
+                    b.HasKey("KasseId", "Chain");
 
                     b.ToTable("audit_chain_heads", (string)null);
                 });
@@ -77,6 +81,10 @@ namespace Pforte.Migrations.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("actor_kind");
+
+                    b.Property<int>("Chain")
+                        .HasColumnType("integer")
+                        .HasColumnName("chain");
 
                     b.Property<string>("Channel")
                         .HasMaxLength(32)
@@ -156,7 +164,7 @@ namespace Pforte.Migrations.Postgres.Migrations
 
                     b.HasIndex("KasseId", "OccurredAt");
 
-                    b.HasIndex("KasseId", "Seq")
+                    b.HasIndex("KasseId", "Chain", "Seq")
                         .IsUnique();
 
                     b.HasIndex("KasseId", "SubjectPersonId", "Seq");

@@ -23,6 +23,10 @@ namespace Pforte.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("kasse_id");
 
+                    b.Property<int>("Chain")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chain");
+
                     b.Property<byte[]>("AnchorHash")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -43,7 +47,7 @@ namespace Pforte.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_seq");
 
-                    b.HasKey("KasseId");
+                    b.HasKey("KasseId", "Chain");
 
                     b.ToTable("audit_chain_heads", (string)null);
                 });
@@ -70,6 +74,10 @@ namespace Pforte.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("actor_kind");
+
+                    b.Property<int>("Chain")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chain");
 
                     b.Property<string>("Channel")
                         .HasMaxLength(32)
@@ -149,7 +157,7 @@ namespace Pforte.Migrations.Sqlite.Migrations
 
                     b.HasIndex("KasseId", "OccurredAt");
 
-                    b.HasIndex("KasseId", "Seq")
+                    b.HasIndex("KasseId", "Chain", "Seq")
                         .IsUnique();
 
                     b.HasIndex("KasseId", "SubjectPersonId", "Seq");

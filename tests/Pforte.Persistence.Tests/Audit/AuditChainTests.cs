@@ -272,7 +272,7 @@ public sealed class AuditChainTests
 
         await using (var db = testDb.NewContext())
         {
-            var head = await db.AuditChainHeads.SingleAsync(h => h.KasseId == kasseId, Ct);
+            var head = await db.AuditChainHeads.SingleAsync(h => h.KasseId == kasseId && h.Chain == 0, Ct);
             Assert.Equal((6L, 11L), (head.FirstSeq, head.LastSeq));
             var seqs = await db.AuditEntries.Where(e => e.KasseId == kasseId).OrderBy(e => e.Seq).Select(e => e.Seq).ToListAsync(Ct);
             Assert.Equal([6L, 7, 8, 9, 10, 11], seqs);

@@ -99,7 +99,7 @@ public sealed class InsuredPutTests
 
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
-        var actions = await db.AuditEntries.Where(a => a.SubjectPersonId != null).OrderBy(a => a.Seq).Select(a => a.Action).ToListAsync(Ct);
+        var actions = await db.AuditEntries.Where(a => a.SubjectPersonId != null).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync(Ct);
         Assert.Equal([AuditAction.InsuredCreated, AuditAction.InsuranceEnded, AuditAction.DeathRecorded], actions);
         Assert.Equal(1, await db.HealthCards.CountAsync(Ct));
     }

@@ -88,7 +88,7 @@ public sealed class VerifyTests
         Assert.Single(bodies.Distinct());
 
         var reasons = await h.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == AuditAction.CodeVerificationFailed)
-            .OrderBy(e => e.Seq).Select(e => e.ReasonCode!).ToListAsync());
+            .OrderBy(e => e.Id).Select(e => e.ReasonCode!).ToListAsync());
         Assert.Equal(cases.Select(c => c.Reason), reasons.TakeLast(cases.Length));
 
         // The new card works with the unchanged code.
