@@ -35,7 +35,7 @@ public sealed class AuditAndDemoCommandTests
         }
         var broken = await RunAsync(testDb, "audit", "verify", "--kasse", Pforte.Core.Demo.SeedDemoData.DemoIk);
         Assert.Equal(CliApp.ExitCodes.Refused, broken.Exit);
-        Assert.Contains("Kette gebrochen bei Eintrag 3", broken.Err, StringComparison.Ordinal);
+        Assert.Contains("Kette 0 gebrochen bei Eintrag 3", broken.Err, StringComparison.Ordinal);
         Assert.Contains($"{ErrorCodes.AuditEntryAltered}: Protokolleintrag 3 wurde verändert", broken.Err, StringComparison.Ordinal);
     }
 
