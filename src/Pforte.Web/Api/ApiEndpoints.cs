@@ -12,6 +12,7 @@ public static class ApiEndpoints
         v1.MapInsuredApi();
         v1.MapRepresentativesApi();
         v1.MapMachineAuthApi();
+        v1.MapDisclosureApi();
         return app;
     }
 }
