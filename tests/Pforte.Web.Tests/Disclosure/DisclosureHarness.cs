@@ -43,7 +43,7 @@ public sealed class DisclosureHarness : IAsyncDisposable
         return new DisclosureHarness(factory, kasse, factory.ClientWithKey(a), factory.ClientWithKey(b), factory.ClientWithKey(ivr));
     }
 
-    public sealed record Person(Guid Id, string Kvnr, string Card, DateOnly BirthDate, string PostalCode, string Street, DateOnly InsuranceStart, string? MainMemberName);
+    public sealed record Person(Guid Id, string Kvnr, string Card, DateOnly BirthDate, string PostalCode, string Street, DateOnly InsuranceStart, string GivenName, string? MainMemberName);
 
     public async Task<Person> AddPersonAsync(DateOnly? birth = null, Person? mainMember = null, Guid? kasseId = null)
     {
@@ -61,7 +61,7 @@ public sealed class DisclosureHarness : IAsyncDisposable
         var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
         db.InsuredPersons.Add(p);
         await db.SaveChangesAsync();
-        return new Person(p.Id, p.Kvnr, card, p.BirthDate, p.PostalCode, p.Street, p.InsuranceStart, mainMember is null ? null : "Weiß");
+        return new Person(p.Id, p.Kvnr, card, p.BirthDate, p.PostalCode, p.Street, p.InsuranceStart, p.GivenName, mainMember is null ? null : mainMember.GivenName + " Weiß");
     }
 
     public async Task<Guid> AddRepresentationAsync(Person represented, Person? representative, string kind, string scope, DateOnly? validTo = null)
@@ -86,7 +86,7 @@ public sealed class DisclosureHarness : IAsyncDisposable
         "postcode-street" => $"{p.PostalCode} grosse str.",
         "insurance-start-month" => p.InsuranceStart.ToString("MM/yyyy", System.Globalization.CultureInfo.InvariantCulture),
         "card-last-digits" => p.Card[^5..],
-        "main-member-name" => "Weiss",
+        "main-member-name" => p.MainMemberName!.Replace("ü", "ue", StringComparison.Ordinal).ToUpperInvariant(),
         _ => throw new ArgumentOutOfRangeException(nameof(question)),
     };
 
