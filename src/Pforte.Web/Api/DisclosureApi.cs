@@ -4,6 +4,8 @@ using Pforte.Core.Authentication;
 using Pforte.Core.Clients;
 using Pforte.Core.Common;
 using Pforte.Core.Disclosure;
+using Pforte.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Pforte.Web.Hosting;
 
 namespace Pforte.Web.Api;
@@ -44,6 +46,38 @@ public static class DisclosureApi
         }))
         .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
         .WithSummary("Die wirksame Konfiguration der Kanäle und Anliegen.");
+
+        v1.MapPost("/outbound/release", async (OutboundBody body, HttpContext http, OutboundGuard guard, PforteDbContext db, CancellationToken ct) =>
+        {
+            Guid? personId = null;
+            string? kvnr = null;
+            if (body.SubjectKvnr is { Length: > 0 })
+            {
+                if (!Kvnr.Parse(body.SubjectKvnr).TryGetValue(out var parsed, out var kvnrError))
+                {
+                    return ProblemResults.Result(StatusCodes.Status400BadRequest, kvnrError);
+                }
+                var kasseId = http.User.GetKasseId();
+                personId = await db.InsuredPersons.Where(p => p.KasseId == kasseId && p.Kvnr == parsed.Value).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(ct).ConfigureAwait(false);
+                if (personId is null)
+                {
+                    return ProblemResults.Result(StatusCodes.Status404NotFound, new Error(ErrorCodes.ApiPersonNotFound));
+                }
+                kvnr = parsed.Value;
+            }
+            if (string.IsNullOrWhiteSpace(body.Purpose) || body.Purpose.Length > 100)
+            {
+                return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.FieldRequired, "purpose"));
+            }
+            var result = await guard.ReleaseAsync(http.User.GetKasseId(), new OutboundMessage(body.Channel ?? "", body.ContainsPersonalData, personId, kvnr, body.Purpose),
+                RequestAuditContext.ForClient(http), ct).ConfigureAwait(false);
+            return result.TryGetValue(out var permit, out var error)
+                ? Results.Ok(new { released = true, channel = permit.Channel })
+                : ProblemResults.Result(error.Code == ErrorCodes.DisclosureChannelUnknown ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity, error);
+        })
+        .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
+        .WithTags("Auskunft und Kanäle")
+        .WithSummary("Ausgangstür: prüft und protokolliert, ob etwas über einen Kanal hinausgehen darf (personenbezogen nie per E-Mail, Chat, Fax).");
 
         var auth = v1.MapGroup("/authentications").WithTags("Authentifizierung");
         auth.MapPost("/phone-questions", async (DrawBody body, HttpContext http, PhoneQuestionRounds rounds, CancellationToken ct) =>
@@ -105,6 +139,12 @@ public static class DisclosureApi
         _ => StatusCodes.Status400BadRequest,
     }, error, extensions);
 }
+
+public sealed record OutboundBody(
+    [property: JsonPropertyName("channel")] string? Channel,
+    [property: JsonPropertyName("contains_personal_data")] bool ContainsPersonalData,
+    [property: JsonPropertyName("subject_kvnr")] string? SubjectKvnr,
+    [property: JsonPropertyName("purpose")] string? Purpose);
 
 public sealed record DecideBody(
     [property: JsonPropertyName("authenticationId")] Guid? AuthenticationId,
