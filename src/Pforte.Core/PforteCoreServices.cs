@@ -31,6 +31,7 @@ public static class PforteCoreServices
         });
         services.AddSingleton(TimeProvider.System);
         AddMachineProcedure(services, configuration);
+        AddDisclosure(services, configuration);
         services.AddScoped<VerifyAuditChain>();
         services.AddScoped<PruneAudit>();
         services.AddScoped<Demo.SeedDemoData>();
@@ -76,6 +77,26 @@ public static class PforteCoreServices
         services.AddScoped<GetCodeStatus>();
         services.AddScoped<JobLease>();
         services.AddScoped<FailureRateMonitor>();
+    }
+
+    private static void AddDisclosure(IServiceCollection services, IConfiguration configuration)
+    {
+        // Channels and request kinds live in two sections of their own (Pforte:Channels, Pforte:RequestKinds).
+        services.AddOptions<Disclosure.DisclosureOptions>().Configure(o =>
+        {
+            configuration.GetSection(Disclosure.DisclosureOptions.ChannelsSection).Bind(o.Channels);
+            configuration.GetSection(Disclosure.DisclosureOptions.RequestKindsSection).Bind(o.RequestKinds);
+        }).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Disclosure.DisclosureOptions>, Disclosure.DisclosurePolicyValidator>();
+        services.AddSingleton<Disclosure.DisclosurePolicy>();
+        services.AddOptions<Authentication.PhoneQuestionOptions>().Bind(configuration.GetSection(Authentication.PhoneQuestionOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Authentication.PhoneQuestionOptions>, Authentication.PhoneQuestionOptionsValidator>();
+        services.AddOptions<Authentication.WrittenAuthenticationOptions>().Bind(configuration.GetSection(Authentication.WrittenAuthenticationOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Authentication.WrittenAuthenticationOptions>, Authentication.WrittenAuthenticationOptionsValidator>();
+        services.AddScoped<Authentication.PhoneQuestionRounds>();
+        services.AddScoped<Authentication.RecordAuthentication>();
+        services.AddScoped<Disclosure.DecideDisclosure>();
+        services.AddScoped<Disclosure.OutboundGuard>();
     }
 
     private sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>

@@ -37,6 +37,19 @@ public enum AuditAction
     LetterReturned = 3003,
     LetterBatchReissued = 3004,
 
+    // 4xxx authentication methods besides the code, disclosure decisions, outbound guard
+    DisclosureDecided = 4001,
+    PhoneQuestionsDrawn = 4002,
+    PhoneQuestionsPassed = 4003,
+    PhoneQuestionsFailed = 4004,
+    PhoneQuestionsTryLimitReached = 4005,
+    InPersonAuthenticated = 4006,
+    InPersonRefused = 4007,
+    WrittenAuthenticated = 4008,
+    WrittenRefused = 4009,
+    OutboundReleased = 4010,
+    OutboundRefused = 4011,
+
     // 9xxx administration
     KasseCreated = 9001,
     ApiClientCreated = 9002,

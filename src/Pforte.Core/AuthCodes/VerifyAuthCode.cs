@@ -12,8 +12,9 @@ namespace Pforte.Core.AuthCodes;
 /// <summary>The machine procedure's channels (identifiers as in the API).</summary>
 public static class MachineChannels
 {
-    public const string Phone = "phone";
-    public const string Portal = "portal";
+    // The same identifiers as the disclosure decision's channels (issue 5, point 7).
+    public const string Phone = Disclosure.Channels.Phone;
+    public const string Portal = Disclosure.Channels.Portal;
 
     public static bool IsKnown(string? channel) => channel is Phone or Portal;
 }

@@ -33,6 +33,10 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
 
     public DbSet<PersonAuthentication> Authentications => Set<PersonAuthentication>();
 
+    public DbSet<PhoneQuestionSession> PhoneQuestionSessions => Set<PhoneQuestionSession>();
+
+    public DbSet<PhoneQuestionTries> PhoneQuestionTries => Set<PhoneQuestionTries>();
+
     public DbSet<SourceFailure> SourceFailures => Set<SourceFailure>();
 
     public DbSet<SourceBlock> SourceBlocks => Set<SourceBlock>();
@@ -205,7 +209,28 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.Property(x => x.Method).HasMaxLength(32);
             e.Property(x => x.Level).HasMaxLength(16);
             e.Property(x => x.Channel).HasMaxLength(32);
+            e.Property(x => x.StaffId).HasMaxLength(64);
+            e.HasOne<Representative>().WithMany().HasForeignKey(x => x.RepresentativeId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => new { x.PersonId, x.CreatedAt });
+        });
+
+        modelBuilder.Entity<PhoneQuestionSession>(e =>
+        {
+            e.ToTable("phone_question_sessions");
+            e.HasKey(x => x.Id);
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Questions).HasMaxLength(200);
+            e.Property(x => x.StaffId).HasMaxLength(64);
+            e.HasIndex(x => new { x.PersonId, x.CreatedAt });
+        });
+
+        modelBuilder.Entity<PhoneQuestionTries>(e =>
+        {
+            // One row per person and Berlin day; counted with one atomic upsert shared by every agent and process.
+            e.ToTable("phone_question_tries");
+            e.HasKey(x => new { x.PersonId, x.Day });
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<SourceFailure>(e =>

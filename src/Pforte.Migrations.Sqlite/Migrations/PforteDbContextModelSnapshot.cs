@@ -337,6 +337,15 @@ namespace Pforte.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("person_id");
 
+                    b.Property<Guid?>("RepresentativeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("representative_id");
+
+                    b.Property<string>("StaffId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("staff_id");
+
                     b.Property<DateTime>("ValidUntil")
                         .HasColumnType("TEXT")
                         .HasColumnName("valid_until");
@@ -345,9 +354,81 @@ namespace Pforte.Migrations.Sqlite.Migrations
 
                     b.HasIndex("KasseId");
 
+                    b.HasIndex("RepresentativeId");
+
                     b.HasIndex("PersonId", "CreatedAt");
 
                     b.ToTable("authentications", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Authentication.PhoneQuestionSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("answered_at");
+
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("KasseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kasse_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Questions")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("questions");
+
+                    b.Property<string>("StaffId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("staff_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KasseId");
+
+                    b.HasIndex("PersonId", "CreatedAt");
+
+                    b.ToTable("phone_question_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Authentication.PhoneQuestionTries", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<int>("Tries")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tries");
+
+                    b.HasKey("PersonId", "Day");
+
+                    b.ToTable("phone_question_tries", (string)null);
                 });
 
             modelBuilder.Entity("Pforte.Core.Clients.ApiClient", b =>
@@ -838,6 +919,35 @@ namespace Pforte.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Pforte.Core.Insured.Representative", null)
+                        .WithMany()
+                        .HasForeignKey("RepresentativeId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Authentication.PhoneQuestionSession", b =>
+                {
+                    b.HasOne("Pforte.Core.Insured.Kasse", null)
+                        .WithMany()
+                        .HasForeignKey("KasseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Authentication.PhoneQuestionTries", b =>
+                {
                     b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
                         .WithMany()
                         .HasForeignKey("PersonId")

@@ -13,6 +13,7 @@ public static class ApiEndpoints
         v1.MapRepresentativesApi();
         v1.MapMachineAuthApi();
         v1.MapLettersApi();
+        v1.MapDisclosureApi();
         return app;
     }
 }

@@ -77,7 +77,8 @@ public sealed class ScopeHandler : AuthorizationHandler<ScopeRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
-        if (context.User.HasClaim(PforteClaims.Scope, requirement.Scope))
+        // "a|b" means either scope suffices (endpoints both staff and machines use).
+        if (requirement.Scope.Split('|').Any(scope => context.User.HasClaim(PforteClaims.Scope, scope)))
         {
             context.Succeed(requirement);
         }
@@ -88,6 +89,9 @@ public sealed class ScopeHandler : AuthorizationHandler<ScopeRequirement>
 public static class ScopePolicy
 {
     public static string For(string scope) => "scope:" + scope;
+
+    /// <summary>Staff workplaces and the machines (IVR, portal back end) that ask the same questions.</summary>
+    public static readonly string StaffOrMachineAuth = For(ApiScopes.Staff + "|" + ApiScopes.MachineAuth);
 }
 
 /// <summary>Writes the 403 as problem details naming the missing scope.</summary>
@@ -119,6 +123,8 @@ public static class ApiSecurityServices
         {
             authorization.AddPolicy(ScopePolicy.For(scope), p => p.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scope)));
         }
+        authorization.AddPolicy(ScopePolicy.StaffOrMachineAuth, p => p.RequireAuthenticatedUser()
+            .AddRequirements(new ScopeRequirement(ApiScopes.Staff + "|" + ApiScopes.MachineAuth)));
         return services;
     }
 }

@@ -1,0 +1,161 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Pforte.Core.Audit;
+using Pforte.Core.Common;
+using Pforte.Core.Disclosure;
+using Pforte.Core.Insured;
+using Pforte.Core.Persistence;
+
+namespace Pforte.Core.Authentication;
+
+/// <summary>What an agent in a Beratungscenter records: the photo ID shown.</summary>
+public sealed record InPersonInput(string? Kvnr, string? DocumentType, string? DocumentNumberLast4, bool PhotoMatches, string? StaffId, Guid? RepresentativeId);
+
+/// <summary>Which details in a letter or contact-form upload matched the Kasse's records (back office).</summary>
+public sealed record WrittenInput(string? Kvnr, string? Channel, bool Signature, bool Name, bool AddressOrBirthDate, bool KvnrMatches, string? StaffId, Guid? RepresentativeId);
+
+/// <summary>
+/// In person (photo ID → hoch) and written (letter, contact form → the level the rules give). Both need the acting
+/// staff member and store a <see cref="PersonAuthentication"/> that decisions reference. When a representative
+/// without an insured record of their own is the one identified, the authentication carries the representation, and
+/// the decision checks its scope and validity.
+/// </summary>
+public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOptions<WrittenAuthenticationOptions> options, TimeProvider clock)
+{
+    private readonly WrittenAuthenticationOptions _options = options.Value;
+
+    public async Task<Result<PersonAuthentication>> InPersonAsync(Guid kasseId, Guid clientId, InPersonInput input, AuditContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Staff(input.StaffId) is { } staffError)
+        {
+            return staffError;
+        }
+        if (input.DocumentType is null || !DocumentTypes.All.ContainsKey(input.DocumentType))
+        {
+            return new Error(ErrorCodes.DocumentTypeUnknown, input.DocumentType ?? "", string.Join(", ", DocumentTypes.All.Keys));
+        }
+        if (input.DocumentNumberLast4 is not { Length: 4 } last4 || !last4.All(char.IsAsciiLetterOrDigit))
+        {
+            return new Error(ErrorCodes.DocumentNumberFormat);
+        }
+        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, cancellationToken).ConfigureAwait(false);
+        if (!target.TryGetValue(out var person, out var error))
+        {
+            return error;
+        }
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var details = $"\"document\":\"{input.DocumentType}\",\"number_last4\":\"{last4.ToUpperInvariant()}\",\"staff\":\"{PhoneQuestionRounds.Json(input.StaffId!)}\"{Rep(input.RepresentativeId)}";
+        if (!input.PhotoMatches)
+        {
+            await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.InPersonRefused, AuditOutcome.Failure, person.Id, person.Kvnr,
+                ReasonCode: "photo-mismatch", Details: $"{{{details}}}"), cancellationToken).ConfigureAwait(false);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new Error(ErrorCodes.PhotoMismatch);
+        }
+        var authentication = New(kasseId, person.Id, AuthenticationMethods.InPersonDocument, TrustLevels.Hoch, Channels.InPerson, clientId, input.StaffId!, input.RepresentativeId, _options.InPersonValidity);
+        await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.InPersonAuthenticated, AuditOutcome.Success, person.Id, person.Kvnr,
+            Details: $"{{\"authentication\":\"{authentication.Id}\",\"level\":\"hoch\",{details}}}"), cancellationToken).ConfigureAwait(false);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return authentication;
+    }
+
+    /// <summary>The level the written rules give for a set of matched details (none when too few).</summary>
+    public string WrittenLevel(WrittenInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!input.Name || !input.AddressOrBirthDate)
+        {
+            return TrustLevels.None;
+        }
+        if (!input.KvnrMatches)
+        {
+            return _options.NameAndAddressLevel;
+        }
+        return input.Signature ? _options.AllDetailsLevel : _options.WithoutSignatureLevel;
+    }
+
+    public async Task<Result<PersonAuthentication>> WrittenAsync(Guid kasseId, Guid clientId, WrittenInput input, AuditContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Staff(input.StaffId) is { } staffError)
+        {
+            return staffError;
+        }
+        if (input.Channel is not (Channels.Letter or Channels.ContactForm))
+        {
+            return new Error(ErrorCodes.WrittenChannel);
+        }
+        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, cancellationToken).ConfigureAwait(false);
+        if (!target.TryGetValue(out var person, out var error))
+        {
+            return error;
+        }
+        var level = WrittenLevel(input);
+        var matched = string.Join(',', new[] { ("signature", input.Signature), ("name", input.Name), ("address-or-birth-date", input.AddressOrBirthDate), ("kvnr", input.KvnrMatches) }
+            .Where(x => x.Item2).Select(x => x.Item1));
+        var details = $"\"channel\":\"{input.Channel}\",\"matched\":\"{matched}\",\"staff\":\"{PhoneQuestionRounds.Json(input.StaffId!)}\"{Rep(input.RepresentativeId)}";
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        if (TrustLevelOrder.Rank(level) <= 0)
+        {
+            await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.WrittenRefused, AuditOutcome.Failure, person.Id, person.Kvnr,
+                ReasonCode: "too-few-details", Details: $"{{{details}}}"), cancellationToken).ConfigureAwait(false);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new Error(ErrorCodes.WrittenTooFewDetails);
+        }
+        var method = input.Channel == Channels.Letter ? AuthenticationMethods.LetterDetails : AuthenticationMethods.ContactFormDetails;
+        var authentication = New(kasseId, person.Id, method, level, input.Channel, clientId, input.StaffId!, input.RepresentativeId, _options.AuthenticationValidity);
+        await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.WrittenAuthenticated, AuditOutcome.Success, person.Id, person.Kvnr,
+            Details: $"{{\"authentication\":\"{authentication.Id}\",\"level\":\"{level}\",{details}}}"), cancellationToken).ConfigureAwait(false);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return authentication;
+    }
+
+    private PersonAuthentication New(Guid kasseId, Guid personId, string method, string level, string channel, Guid clientId, string staffId, Guid? representativeId, TimeSpan validity)
+    {
+        var now = clock.GetUtcNow();
+        var authentication = new PersonAuthentication
+        {
+            Id = Guid.CreateVersion7(),
+            KasseId = kasseId,
+            PersonId = personId,
+            Method = method,
+            Level = level,
+            Channel = channel,
+            ClientId = clientId,
+            StaffId = staffId,
+            RepresentativeId = representativeId,
+            CreatedAt = now,
+            ValidUntil = now + validity,
+        };
+        db.Authentications.Add(authentication);
+        return authentication;
+    }
+
+    private async Task<Result<InsuredPerson>> FindAsync(Guid kasseId, string? kvnr, Guid? representativeId, CancellationToken cancellationToken)
+    {
+        if (!Kvnr.Parse(kvnr).TryGetValue(out var parsed, out var error))
+        {
+            return error;
+        }
+        var person = await db.InsuredPersons.AsNoTracking().SingleOrDefaultAsync(p => p.KasseId == kasseId && p.Kvnr == parsed.Value, cancellationToken).ConfigureAwait(false);
+        if (person is null)
+        {
+            return new Error(ErrorCodes.ApiPersonNotFound);
+        }
+        if (representativeId is { } rid && !await db.Representatives.AnyAsync(r => r.Id == rid && r.RepresentedPersonId == person.Id, cancellationToken).ConfigureAwait(false))
+        {
+            return new Error(ErrorCodes.AuthRepresentativeUnknown);
+        }
+        return person;
+    }
+
+    private static Error? Staff(string? staffId) =>
+        string.IsNullOrWhiteSpace(staffId) || staffId.Length > 64 || staffId.Any(char.IsControl) ? new Error(ErrorCodes.StaffIdMissing) : null;
+
+    private static string Rep(Guid? representativeId) => representativeId is { } r ? $",\"representative\":\"{r}\"" : "";
+}
