@@ -12,6 +12,11 @@ public sealed class JobLease(PforteDbContext db, TimeProvider clock)
 {
     public async Task<bool> TryStartAsync(string job, DateOnly day, CancellationToken cancellationToken = default)
     {
+        // Look first: the common case (already taken today) then costs a read, not a refused insert and an error log.
+        if (await db.JobRuns.AsNoTracking().AnyAsync(r => r.Job == job && r.Day == day, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
         var run = new JobRun { Job = job, Day = day, RunBy = $"{Environment.MachineName}:{Environment.ProcessId}", StartedAt = clock.GetUtcNow() };
         db.JobRuns.Add(run);
         try

@@ -43,11 +43,6 @@ namespace Pforte.Migrations.Postgres.Migrations
                 columns: new[] { "kasse_id", "chain", "seq" },
                 unique: true);
 
-            // Existing Kassen get the heads of the new chains (1..15; chain 0 is the old single chain).
-            migrationBuilder.Sql(@"INSERT INTO audit_chain_heads (kasse_id, chain, last_seq, last_hash, first_seq, anchor_hash)
-SELECT h.kasse_id, c.n, 0, decode(repeat('00', 32), 'hex'), 1, decode(repeat('00', 32), 'hex')
-FROM audit_chain_heads h CROSS JOIN generate_series(1, 15) AS c(n)
-WHERE h.chain = 0;");
         }
 
         /// <inheritdoc />

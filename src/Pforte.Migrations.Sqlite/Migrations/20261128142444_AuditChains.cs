@@ -43,12 +43,6 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 columns: new[] { "kasse_id", "chain", "seq" },
                 unique: true);
 
-            // Existing Kassen get the heads of the new chains (1..15; chain 0 is the old single chain).
-            migrationBuilder.Sql(@"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 15)
-INSERT INTO audit_chain_heads (kasse_id, chain, last_seq, last_hash, first_seq, anchor_hash)
-SELECT h.kasse_id, c.n, 0, zeroblob(32), 1, zeroblob(32)
-FROM audit_chain_heads h, c
-WHERE h.chain = 0;");
         }
 
         /// <inheritdoc />

@@ -67,11 +67,12 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
         {
             return; // another process has it (or had it) today
         }
-        logger.LogInformation("Täglicher Codelauf für {Day} beginnt.", today);
+        var dayText = today.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.GetCultureInfo("de-DE"));
+        logger.LogInformation("Täglicher Codelauf für {Day} beginnt.", dayText);
         var result = await scope.ServiceProvider.GetRequiredService<IssueDueCodes>()
             .ExecuteAsync(today, AuditContext.System(DailyIssueJob), cancellationToken: cancellationToken).ConfigureAwait(false);
         await lease.FinishAsync(DailyIssueJob, today, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Täglicher Codelauf für {Day}: {Checked} geprüft, {Issued} Codes ausgegeben, {Deleted} gelöscht in {Seconds:F1} s.",
-            today, result.Checked, result.Issued, result.Deleted, result.Elapsed.TotalSeconds);
+        logger.LogInformation("Täglicher Codelauf für {Day}: {Checked} geprüft, {Issued} Codes ausgegeben, {Deleted} gelöscht in {Seconds} s.",
+            dayText, result.Checked, result.Issued, result.Deleted, Math.Round(result.Elapsed.TotalSeconds, 1));
     }
 }
