@@ -16,8 +16,32 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;";
 
+    /// <summary>
+    /// A context opens and closes its connection for every query outside a transaction; the settings live as long as
+    /// the pooled native connection, so they are applied once per native handle, not per query.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Applied = [];
+
+    private static bool AlreadyApplied(DbConnection connection)
+    {
+        if (connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle })
+        {
+            return false;
+        }
+        if (Applied.TryGetValue(handle, out _))
+        {
+            return true;
+        }
+        Applied.AddOrUpdate(handle, Applied);
+        return false;
+    }
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (AlreadyApplied(connection))
+        {
+            return;
+        }
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         command.ExecuteNonQuery();
@@ -25,6 +49,10 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (AlreadyApplied(connection))
+        {
+            return;
+        }
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

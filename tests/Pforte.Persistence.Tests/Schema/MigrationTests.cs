@@ -58,3 +58,22 @@ public sealed class MigrationTests
         Assert.Contains("data/pforte.db", result.Value.ConnectionString, StringComparison.Ordinal);
     }
 }
+
+public sealed class SqliteSettingsTests
+{
+    [Fact]
+    public async Task Every_pooled_connection_gets_foreign_keys_secure_delete_and_wal_sync()
+    {
+        await using var testDb = await TestDb.CreateAsync("sqlite");
+        var pooled = testDb.ConnectionString.Replace("Pooling=False", "Pooling=True", StringComparison.Ordinal);
+        for (var i = 0; i < 5; i++)
+        {
+            await using var db = new PforteDbContext(DatabaseSetup.BuildOptions(DatabaseProvider.Sqlite, pooled));
+            await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SELECT (SELECT foreign_keys FROM pragma_foreign_keys) || (SELECT secure_delete FROM pragma_secure_delete) || (SELECT synchronous FROM pragma_synchronous)";
+            Assert.Equal("111", Convert.ToString(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture));
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
