@@ -24,18 +24,9 @@ public sealed class PruneAudit(PforteDbContext db, AuditLog audit, TimeProvider 
         {
             return new Error(ErrorCodes.AuditPruneInFuture);
         }
-        List<Kasse> kassen;
-        if (kasseIk is not null)
+        if (!(await KasseLookup.ResolveOneOrAllAsync(db, kasseIk, cancellationToken).ConfigureAwait(false)).TryGetValue(out var kassen, out var error))
         {
-            if (!(await KasseLookup.ResolveAsync(db, kasseIk, cancellationToken).ConfigureAwait(false)).TryGetValue(out var kasse, out var error))
-            {
-                return error;
-            }
-            kassen = [kasse];
-        }
-        else
-        {
-            kassen = await db.Kassen.AsNoTracking().OrderBy(k => k.Ik).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return error;
         }
 
         // Npgsql writes only UTC offsets to timestamptz.

@@ -32,18 +32,9 @@ public sealed class VerifyAuditChain(PforteDbContext db)
 
     public async Task<Result<IReadOnlyList<AuditChainReport>>> ExecuteAsync(string? kasseIk = null, CancellationToken cancellationToken = default)
     {
-        List<Kasse> kassen;
-        if (kasseIk is not null)
+        if (!(await KasseLookup.ResolveOneOrAllAsync(db, kasseIk, cancellationToken).ConfigureAwait(false)).TryGetValue(out var kassen, out var error))
         {
-            if (!(await KasseLookup.ResolveAsync(db, kasseIk, cancellationToken).ConfigureAwait(false)).TryGetValue(out var kasse, out var error))
-            {
-                return error;
-            }
-            kassen = [kasse];
-        }
-        else
-        {
-            kassen = await db.Kassen.AsNoTracking().OrderBy(k => k.Ik).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return error;
         }
 
         var reports = new List<AuditChainReport>(kassen.Count);

@@ -59,4 +59,5 @@ public static class AuthCodeReasons
     public const string NoLongerEligible = "no-longer-eligible";
     public const string LetterReturned = "letter-returned";
     public const string BatchLost = "batch-lost";
+    public const string AddressChanged = "address-changed";
 }

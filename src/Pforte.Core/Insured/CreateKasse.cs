@@ -67,4 +67,16 @@ public static class KasseLookup
             _ => new Error(ErrorCodes.KasseAmbiguous),
         };
     }
+
+    /// <summary>The named Kasse, or every Kasse of the installation (in IK order) when none is named.</summary>
+    public static async Task<Result<IReadOnlyList<Kasse>>> ResolveOneOrAllAsync(PforteDbContext db, string? ik, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (ik is null)
+        {
+            return await db.Kassen.AsNoTracking().OrderBy(k => k.Ik).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var one = await ResolveAsync(db, ik, cancellationToken).ConfigureAwait(false);
+        return one.TryGetValue(out var kasse, out var error) ? new[] { kasse } : error;
+    }
 }

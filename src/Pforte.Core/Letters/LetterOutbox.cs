@@ -11,6 +11,29 @@ namespace Pforte.Core.Letters;
 /// </summary>
 public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, TimeProvider clock)
 {
+    /// <summary>A letter to the person's current address, or to <paramref name="address"/> (e.g. the old one).</summary>
+    public static OutboxLetter NewLetter(InsuredPerson person, string kind, DateTimeOffset now, PostalAddress? address = null)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        var to = address ?? PostalAddress.Of(person);
+        return new OutboxLetter
+        {
+            Id = Guid.CreateVersion7(now),
+            KasseId = person.KasseId,
+            PersonId = person.Id,
+            Kind = kind,
+            Kvnr = person.Kvnr,
+            FamilyName = person.FamilyName,
+            GivenName = person.GivenName,
+            Street = to.Street,
+            HouseNumber = to.HouseNumber,
+            PostalCode = to.PostalCode,
+            City = to.City,
+            Country = to.Country,
+            QueuedAt = now,
+        };
+    }
+
     /// <param name="audited">False when the caller records the letter in its own entry (a code issue names its letter).</param>
     public async Task<OutboxLetter> QueueAsync(InsuredPerson person, string kind, AuditContext context, Func<Guid, byte[]>? seal = null, bool audited = true, CancellationToken cancellationToken = default)
     {
@@ -19,24 +42,9 @@ public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, TimeProvide
         {
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown letter kind.");
         }
-        var id = Guid.CreateVersion7();
-        var letter = new OutboxLetter
-        {
-            Id = id,
-            KasseId = person.KasseId,
-            PersonId = person.Id,
-            Kind = kind,
-            Kvnr = person.Kvnr,
-            FamilyName = person.FamilyName,
-            GivenName = person.GivenName,
-            Street = person.Street,
-            HouseNumber = person.HouseNumber,
-            PostalCode = person.PostalCode,
-            City = person.City,
-            Country = person.Country,
-            QueuedAt = clock.GetUtcNow(),
-            SealedCode = seal?.Invoke(id),
-        };
+        var letter = NewLetter(person, kind, clock.GetUtcNow());
+        var id = letter.Id;
+        letter.SealedCode = seal?.Invoke(id);
         db.Letters.Add(letter);
         if (!audited)
         {

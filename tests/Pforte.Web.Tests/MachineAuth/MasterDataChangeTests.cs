@@ -65,4 +65,27 @@ public sealed class MasterDataChangeTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await h.VerifyAsync(MachineAuthHarness.Body(person, code))).StatusCode);
         Assert.True(await h.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.Action == AuditAction.CodeDeleted && e.SubjectPersonId == person.Id)));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task An_address_change_is_confirmed_to_the_new_and_the_old_address(string provider)
+    {
+        await using var h = await MachineAuthHarness.CreateAsync(provider);
+        var (_, coreKey) = await h.Factory.CreateClientAsync("core-system", TestData.Ik, ApiScopes.InsuredWrite);
+        var core = h.Factory.ClientWithKey(coreKey);
+        var person = await h.AddPersonAsync();
+        var moved = Record(person, person.Card);
+        moved["street"] = "Neue Gasse";
+        moved["house_number"] = "12b";
+        moved["postal_code"] = "60311";
+        moved["city"] = "Frankfurt am Main";
+
+        Assert.Equal(HttpStatusCode.OK, (await core.PutAsJsonAsync($"/api/v1/insured/{person.Kvnr}", moved)).StatusCode);
+
+        var letters = await h.WithDbAsync(db => db.Letters.Where(l => l.PersonId == person.Id && l.Kind == Pforte.Core.Letters.LetterKinds.AddressChanged).ToListAsync());
+        Assert.Equal(2, letters.Count);
+        Assert.Contains(letters, l => l.Street == "Neue Gasse" && l.HouseNumber == "12b" && l.City == "Frankfurt am Main");
+        Assert.Contains(letters, l => l.Street == "Schloßallee" && l.HouseNumber == "3" && l.City == "Marburg");
+        Assert.All(letters, l => Assert.Null(l.SealedCode));
+    }
 }

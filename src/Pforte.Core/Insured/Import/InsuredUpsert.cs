@@ -21,6 +21,9 @@ internal sealed class PersonChange
 
     public HealthCard? NewCard { get; set; }
 
+    /// <summary>The address before the change, when it changed: it gets a confirmation letter too.</summary>
+    public Letters.PostalAddress? OldAddress { get; set; }
+
     public bool Any => PersonFields.Count > 0 || AddressFields.Count > 0 || InsuranceEnded || DeathRecorded || NewCard is not null;
 }
 
@@ -78,11 +81,16 @@ internal static class InsuredUpsert
         Set(p.InsuranceKind, r.InsuranceKind, v => p.InsuranceKind = v, InsuredColumns.InsuranceKind, change.PersonFields);
         Set(p.MainMemberKvnr, r.MainMemberKvnr, v => p.MainMemberKvnr = v, InsuredColumns.MainMemberKvnr, change.PersonFields);
         Set(p.InsuranceStart, r.InsuranceStart, v => p.InsuranceStart = v, InsuredColumns.InsuranceStart, change.PersonFields);
+        var oldAddress = Letters.PostalAddress.Of(p);
         Set(p.Street, r.Street, v => p.Street = v, InsuredColumns.Street, change.AddressFields);
         Set(p.HouseNumber, r.HouseNumber, v => p.HouseNumber = v, InsuredColumns.HouseNumber, change.AddressFields);
         Set(p.PostalCode, r.PostalCode, v => p.PostalCode = v, InsuredColumns.PostalCode, change.AddressFields);
         Set(p.City, r.City, v => p.City = v, InsuredColumns.City, change.AddressFields);
         Set(p.Country, r.Country, v => p.Country = v, InsuredColumns.Country, change.AddressFields);
+        if (change.AddressFields.Count > 0)
+        {
+            change.OldAddress = oldAddress;
+        }
         if (p.InsuranceEnd != r.InsuranceEnd)
         {
             // Setting or moving the end is the security-relevant event; removing it (re-instatement) is an ordinary update.
@@ -185,6 +193,16 @@ internal static class InsuredUpsert
             foreach (var auditEvent in AuditEvents(person, change))
             {
                 await audit.AppendAsync(kasseId, context, auditEvent, ct).ConfigureAwait(false);
+            }
+            if (change.OldAddress is { } oldAddress)
+            {
+                // domain.md §4: an address change is confirmed by letter to the new AND the old address (a known
+                // attack changes the address and then receives codes and cards at the new one).
+                db.Letters.Add(Letters.LetterOutbox.NewLetter(person, Letters.LetterKinds.AddressChanged, now));
+                db.Letters.Add(Letters.LetterOutbox.NewLetter(person, Letters.LetterKinds.AddressChanged, now, oldAddress));
+                // Mail to the old address came back? The new one may be written to again.
+                await db.AuthCodes.Where(a => a.PersonId == person.Id && a.State == AuthCodes.AuthCodeState.None && a.Reason == AuthCodes.AuthCodeReasons.LetterReturned)
+                    .ExecuteUpdateAsync(u => u.SetProperty(a => a.Reason, AuthCodes.AuthCodeReasons.AddressChanged), ct).ConfigureAwait(false);
             }
             if (change.InsuranceEnded || change.DeathRecorded)
             {
