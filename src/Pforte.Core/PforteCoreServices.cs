@@ -77,6 +77,8 @@ public static class PforteCoreServices
         services.AddScoped<GetCodeStatus>();
         services.AddScoped<JobLease>();
         services.AddScoped<FailureRateMonitor>();
+        services.AddOptions<LetterExportOptions>().Bind(configuration.GetSection(LetterExportOptions.Section));
+        services.AddScoped<ScheduledLetterExport>();
     }
 
     private static void AddDisclosure(IServiceCollection services, IConfiguration configuration)

@@ -7,7 +7,8 @@ namespace Pforte.Web.Hosting;
 
 /// <summary>
 /// The web host's scheduled work: the daily code issue run at <c>Pforte:AuthCodes:DailyIssueAt</c> (Europe/Berlin;
-/// exactly one process per day runs it, decided by a job lease in the database), the failure-rate watch every
+/// exactly one process per day runs it, decided by a job lease in the database), the hand-over of letters into the
+/// print service's hot folder (<c>Pforte:Letters:HotFolder</c>, one run per slot), the failure-rate watch every
 /// 15 seconds, and the purge of old source failures. <c>Pforte:Jobs:Enabled=false</c> switches all of it off
 /// (tests, or nodes that should only serve requests).
 /// </summary>
@@ -35,6 +36,13 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
                     await scope.ServiceProvider.GetRequiredService<SourceThrottle>().PurgeAsync(stoppingToken).ConfigureAwait(false);
                 }
                 await RunDailyIssueIfDueAsync(stoppingToken).ConfigureAwait(false);
+                await using (var exportScope = scopes.CreateAsyncScope())
+                {
+                    if (await exportScope.ServiceProvider.GetRequiredService<Pforte.Core.Letters.ScheduledLetterExport>().RunIfDueAsync(stoppingToken).ConfigureAwait(false) is { Letters: > 0 } exported)
+                    {
+                        logger.LogInformation("Druckübergabe in den Übergabeordner: {Letters} Briefe, {Files} Dateien, Stapel {Batch}.", exported.Letters, exported.Files, exported.BatchId);
+                    }
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
