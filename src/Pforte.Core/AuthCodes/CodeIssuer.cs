@@ -13,23 +13,31 @@ namespace Pforte.Core.AuthCodes;
 /// </summary>
 public sealed class CodeIssuer(PforteDbContext db, CodeGenerator generator, CodeHasher hasher, CodeSealer sealer, LetterOutbox outbox, AuditLog audit, TimeProvider clock)
 {
-    public async Task<OutboxLetter> IssueAsync(InsuredPerson person, string letterKind, string reason, AuditContext context, CancellationToken cancellationToken = default)
+    /// <param name="known">
+    /// What a batch caller already loaded for this person (current card; whether the code row, if any, is tracked),
+    /// so that issuing for thousands of persons does not cost two queries each.
+    /// </param>
+    public async Task<OutboxLetter> IssueAsync(InsuredPerson person, string letterKind, string reason, AuditContext context, KnownForIssue? known = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(person);
         if (!LetterKinds.CarriesCode(letterKind))
         {
             throw new ArgumentOutOfRangeException(nameof(letterKind), letterKind, "Not a code letter.");
         }
-        var currentCard = await db.HealthCards.AsNoTracking()
-            .Where(c => c.PersonId == person.Id && c.EndedAt == null).Select(c => c.CardNumber)
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var currentCard = known is not null
+            ? known.CurrentCard
+            : await db.HealthCards.AsNoTracking()
+                .Where(c => c.PersonId == person.Id && c.EndedAt == null).Select(c => c.CardNumber)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         var code = generator.Generate(Facts(person, currentCard));
         var hash = hasher.Hash(person.Id, code);
         var letter = await outbox.QueueAsync(person, letterKind, context, seal: id => sealer.Seal(id, code), audited: false, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var now = clock.GetUtcNow();
-        var row = db.AuthCodes.Local.FirstOrDefault(a => a.PersonId == person.Id)
-            ?? await db.AuthCodes.AsTracking().SingleOrDefaultAsync(a => a.PersonId == person.Id, cancellationToken).ConfigureAwait(false);
+        var row = known is not null
+            ? known.TrackedRow
+            : db.AuthCodes.Local.FirstOrDefault(a => a.PersonId == person.Id)
+              ?? await db.AuthCodes.AsTracking().SingleOrDefaultAsync(a => a.PersonId == person.Id, cancellationToken).ConfigureAwait(false);
         if (row is null)
         {
             row = new AuthCode { PersonId = person.Id, KasseId = person.KasseId };
@@ -60,3 +68,6 @@ public sealed class CodeIssuer(PforteDbContext db, CodeGenerator generator, Code
         return new PersonFacts(person.BirthDate, person.PostalCode, person.HouseNumber, person.Kvnr, cardNumber);
     }
 }
+
+/// <summary>For batch callers: the person's current card and their tracked code row (null when there is none).</summary>
+public sealed record KnownForIssue(string? CurrentCard, AuthCode? TrackedRow);

@@ -29,7 +29,7 @@ public sealed class CodeLockout(PforteDbContext db, CodeIssuer issuer, LetterOut
 
         if (reissues < _options.AutoReissueCap)
         {
-            await issuer.IssueAsync(person, LetterKinds.CodeReissuedAfterLock, AuthCodeReasons.TooManyFailures, context, cancellationToken).ConfigureAwait(false);
+            await issuer.IssueAsync(person, LetterKinds.CodeReissuedAfterLock, AuthCodeReasons.TooManyFailures, context, cancellationToken: cancellationToken).ConfigureAwait(false);
             var row = db.AuthCodes.Local.Single(a => a.PersonId == personId);
             row.LockedAt = now;
             return;

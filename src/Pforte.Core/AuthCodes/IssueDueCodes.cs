@@ -35,7 +35,12 @@ public sealed class IssueDueCodes(PforteDbContext db, CodeIssuer issuer, AuditLo
                     join a in db.AuthCodes.AsNoTracking() on p.Id equals a.PersonId into codes
                     from a in codes.DefaultIfEmpty()
                     orderby p.Id
-                    select new { Person = p, Code = a == null ? null : new { a.State, a.Reason } })
+                    select new
+                    {
+                        Person = p,
+                        Code = a == null ? null : new { a.State, a.Reason },
+                        Card = p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault(),
+                    })
                 .Take(PageSize)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             if (page.Count == 0)
@@ -45,6 +50,11 @@ public sealed class IssueDueCodes(PforteDbContext db, CodeIssuer issuer, AuditLo
             after = page[^1].Person.Id;
 
             await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+            // The code rows of this page that exist, tracked, in one query (issuing updates them).
+            var withRow = page.Where(i => i.Code is not null).Select(i => i.Person.Id).ToList();
+            var rows = withRow.Count == 0
+                ? []
+                : await db.AuthCodes.AsTracking().Where(a => withRow.Contains(a.PersonId)).ToDictionaryAsync(a => a.PersonId, cancellationToken).ConfigureAwait(false);
             foreach (var item in page)
             {
                 checkedCount++;
@@ -61,7 +71,8 @@ public sealed class IssueDueCodes(PforteDbContext db, CodeIssuer issuer, AuditLo
                         skipped++; // no letters to an address known to be wrong
                         continue;
                     }
-                    await issuer.IssueAsync(item.Person, LetterKinds.CodeFirst, AuthCodeReasons.FirstIssue, context, cancellationToken).ConfigureAwait(false);
+                    await issuer.IssueAsync(item.Person, LetterKinds.CodeFirst, AuthCodeReasons.FirstIssue, context,
+                        new KnownForIssue(item.Card, rows.GetValueOrDefault(item.Person.Id)), cancellationToken).ConfigureAwait(false);
                     issued++;
                 }
                 else if (state is AuthCodeState.Active or AuthCodeState.Pending

@@ -39,7 +39,7 @@ public sealed class ReissueAuthCode(PforteDbContext db, CodeIssuer issuer, Audit
         {
             return new Error(ErrorCodes.ReissueNotEligible, eligibility.Explanation);
         }
-        var letter = await issuer.IssueAsync(person, LetterKinds.CodeReissued, AuthCodeReasons.StaffReissue, context, cancellationToken).ConfigureAwait(false);
+        var letter = await issuer.IssueAsync(person, LetterKinds.CodeReissued, AuthCodeReasons.StaffReissue, context, cancellationToken: cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.CodeReissuedByStaff, AuditOutcome.Success, person.Id, person.Kvnr,
             ReasonCode: AuthCodeReasons.StaffReissue, Details: System.Text.Json.JsonSerializer.Serialize(new { letter = letter.Id, reason = reason.Trim() })), cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

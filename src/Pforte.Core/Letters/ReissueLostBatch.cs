@@ -39,7 +39,7 @@ public sealed class ReissueLostBatch(PforteDbContext db, CodeIssuer issuer, Audi
                 skipped++;
                 continue;
             }
-            await issuer.IssueAsync(person, LetterKinds.CodeReissued, AuthCodeReasons.BatchLost, context, cancellationToken).ConfigureAwait(false);
+            await issuer.IssueAsync(person, LetterKinds.CodeReissued, AuthCodeReasons.BatchLost, context, cancellationToken: cancellationToken).ConfigureAwait(false);
             reissued++;
         }
         foreach (var kasse in letters.GroupBy(l => l.KasseId))
