@@ -15,4 +15,9 @@ if (args.Length == 2 && args[0] == "handover-codes")
     await Pforte.Benchmarks.HandOverCodes.RunAsync(args[1]);
     return;
 }
+if (args.Length is 2 or 3 && args[0] == "verify-probe")
+{
+    await Pforte.Benchmarks.VerifyProbe.RunAsync(args[1], args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 500);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Pforte.Benchmarks.IdentifierBenchmarks).Assembly).Run(args);
