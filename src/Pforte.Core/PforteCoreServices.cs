@@ -24,7 +24,7 @@ public static class PforteCoreServices
     {
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
-        services.AddDbContext<PforteDbContext>((sp, b) =>
+        services.AddDbContextPool<PforteDbContext>((sp, b) =>
         {
             var resolved = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Resolve().Value;
             DatabaseSetup.Configure(b, resolved.Provider, resolved.ConnectionString);
