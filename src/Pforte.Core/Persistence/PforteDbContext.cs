@@ -81,13 +81,7 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.Kvnr).HasMaxLength(10);
             e.Property(x => x.MainMemberKvnr).HasMaxLength(10);
-            e.Property(x => x.FamilyName).HasMaxLength(InsuredLimits.Name);
-            e.Property(x => x.GivenName).HasMaxLength(InsuredLimits.Name);
-            e.Property(x => x.Street).HasMaxLength(InsuredLimits.Street);
-            e.Property(x => x.HouseNumber).HasMaxLength(InsuredLimits.HouseNumber);
-            e.Property(x => x.PostalCode).HasMaxLength(InsuredLimits.PostalCode);
-            e.Property(x => x.City).HasMaxLength(InsuredLimits.City);
-            e.Property(x => x.Country).HasMaxLength(2);
+            NameAndAddress(e);
             e.Property(x => x.InsuranceKind).HasConversion(new InsuranceKindConverter()).HasMaxLength(10);
             e.HasMany(x => x.Cards).WithOne().HasForeignKey(c => c.PersonId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -186,13 +180,7 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.Kind).HasMaxLength(32);
             e.Property(x => x.Kvnr).HasMaxLength(10);
-            e.Property(x => x.FamilyName).HasMaxLength(InsuredLimits.Name);
-            e.Property(x => x.GivenName).HasMaxLength(InsuredLimits.Name);
-            e.Property(x => x.Street).HasMaxLength(InsuredLimits.Street);
-            e.Property(x => x.HouseNumber).HasMaxLength(InsuredLimits.HouseNumber);
-            e.Property(x => x.PostalCode).HasMaxLength(InsuredLimits.PostalCode);
-            e.Property(x => x.City).HasMaxLength(InsuredLimits.City);
-            e.Property(x => x.Country).HasMaxLength(2);
+            NameAndAddress(e);
             e.Property(x => x.SealedCode).HasMaxLength(64);
             e.HasIndex(x => new { x.PersonId, x.QueuedAt });
             // The export's work list: letters not yet handed over, oldest first.
@@ -260,6 +248,18 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
         });
 
         ApplySnakeCase(modelBuilder);
+    }
+
+    /// <summary>Persons and the address copies on letters share the same field limits (InsuredLimits).</summary>
+    private static void NameAndAddress(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder e)
+    {
+        e.Property<string>(nameof(InsuredPerson.FamilyName)).HasMaxLength(InsuredLimits.Name);
+        e.Property<string>(nameof(InsuredPerson.GivenName)).HasMaxLength(InsuredLimits.Name);
+        e.Property<string>(nameof(InsuredPerson.Street)).HasMaxLength(InsuredLimits.Street);
+        e.Property<string>(nameof(InsuredPerson.HouseNumber)).HasMaxLength(InsuredLimits.HouseNumber);
+        e.Property<string>(nameof(InsuredPerson.PostalCode)).HasMaxLength(InsuredLimits.PostalCode);
+        e.Property<string>(nameof(InsuredPerson.City)).HasMaxLength(InsuredLimits.City);
+        e.Property<string>(nameof(InsuredPerson.Country)).HasMaxLength(2);
     }
 
     /// <summary>snake_case columns so that operators can write SQL against PostgreSQL without quoting.</summary>
