@@ -71,6 +71,7 @@ public static class PforteCoreServices
         services.AddScoped<CodeLockout>();
         services.AddScoped<SourceThrottle>();
         services.AddScoped<VerifyAuthCode>();
+        services.AddSingleton<VerificationQueue>();
         services.AddScoped<ChangeAuthCode>();
         services.AddScoped<ReissueAuthCode>();
         services.AddScoped<IssueDueCodes>();

@@ -33,6 +33,46 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
         return 1 + (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes[12..]) % (Chains - 1));
     }
 
+    /// <summary>
+    /// Locks chain heads of a Kasse for the caller's transaction in one statement, in chain order, and reads their
+    /// committed tips. A transaction that appends to several chains (a batch of attempts about many persons) takes
+    /// them all at once, in the same order as every other such transaction, so that two of them never wait for each
+    /// other. On PostgreSQL the row locks are held to commit; on SQLite the write transaction (BEGIN IMMEDIATE)
+    /// already holds the only write lock. Every appender of the chain queues here, so this is a late step.
+    /// </summary>
+    public async Task LockChainsAsync(Guid kasseId, IEnumerable<int> chains, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chains);
+        var transaction = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("Audit entries are appended inside the transaction of the change they record.");
+        var wanted = chains.Distinct()
+            .Where(c => !(_locked.TryGetValue((kasseId, c), out var held) && ReferenceEquals(held.Transaction, transaction)))
+            .Order().ToArray();
+        if (wanted.Length == 0)
+        {
+            return;
+        }
+        // A head tracked from an earlier transaction may be stale: forget it and read the committed tip.
+        foreach (var stale in db.AuditChainHeads.Local.Where(h => h.KasseId == kasseId && wanted.Contains(h.Chain)).ToList())
+        {
+            db.Entry(stale).State = EntityState.Detached;
+        }
+        var heads = db.IsSqlite
+            ? await db.AuditChainHeads.AsTracking().Where(h => h.KasseId == kasseId && wanted.Contains(h.Chain))
+                .ToListAsync(cancellationToken).ConfigureAwait(false)
+            : await db.AuditChainHeads
+                .FromSqlInterpolated($"SELECT * FROM audit_chain_heads WHERE kasse_id = {kasseId} AND chain = ANY({wanted}) ORDER BY chain FOR UPDATE")
+                .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (heads.Count != wanted.Length)
+        {
+            throw new InvalidOperationException($"Kasse {kasseId} lacks audit chain heads among {string.Join(',', wanted)}.");
+        }
+        foreach (var head in heads)
+        {
+            _locked[(kasseId, head.Chain)] = (transaction, head);
+        }
+    }
+
     public async Task<AuditEntry> AppendAsync(Guid kasseId, AuditContext context, AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -43,31 +83,8 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
         var chain = ChainFor(auditEvent.SubjectPersonId);
         if (!_locked.TryGetValue((kasseId, chain), out var held) || !ReferenceEquals(held.Transaction, transaction))
         {
-            // A head tracked from an earlier transaction may be stale: forget it and read the committed tip.
-            if (db.AuditChainHeads.Local.FirstOrDefault(h => h.KasseId == kasseId && h.Chain == chain) is { } stale)
-            {
-                db.Entry(stale).State = EntityState.Detached;
-            }
-            AuditChainHead? head;
-            if (db.IsSqlite)
-            {
-                // The write transaction (BEGIN IMMEDIATE) already holds SQLite's only write lock.
-                head = await db.AuditChainHeads.AsTracking().SingleOrDefaultAsync(h => h.KasseId == kasseId && h.Chain == chain, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                // PostgreSQL: one statement takes the head row's lock (held to commit) and returns the committed tip.
-                // Every appender of the Kasse queues here, so this is the last step before the caller's commit.
-                head = (await db.AuditChainHeads
-                    .FromSqlInterpolated($"UPDATE audit_chain_heads SET last_seq = last_seq WHERE kasse_id = {kasseId} AND chain = {chain} RETURNING *")
-                    .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-            }
-            if (head is null)
-            {
-                throw new InvalidOperationException($"Kasse {kasseId} has no audit chain head {chain}.");
-            }
-            held = (transaction, head);
-            _locked[(kasseId, chain)] = held;
+            await LockChainsAsync(kasseId, [chain], cancellationToken).ConfigureAwait(false);
+            held = _locked[(kasseId, chain)];
         }
 
         var tip = held.Head;

@@ -23,6 +23,9 @@ public sealed class AuthCodeOptions
     /// <summary>Digits of the card number accepted per channel: 20 = the full number, else the last N (at least 5).</summary>
     public Dictionary<string, int> CardDigits { get; set; } = new(StringComparer.Ordinal) { ["portal"] = 20, ["phone"] = 10 };
 
+    /// <summary>The card digits this channel accepts: the full number or its last N digits.</summary>
+    public int CardDigitsFor(string channel) => CardDigits.TryGetValue(channel, out var n) ? n : Common.CardNumber.Length;
+
     /// <summary>Time of day (Europe/Berlin) for the daily issue run in the web host; null switches it off.</summary>
     public TimeOnly? DailyIssueAt { get; set; } = new TimeOnly(2, 30);
 }

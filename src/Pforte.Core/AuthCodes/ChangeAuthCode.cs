@@ -27,20 +27,19 @@ public sealed class ChangeAuthCode(PforteDbContext db, VerifyAuthCode verify, So
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(newCode);
-        var sources = SourceThrottle.KeysFor(request.CallerId, request.Ip, clientId);
-        if (await throttle.BlockedForAsync(sources, cancellationToken).ConfigureAwait(false) is { } wait)
+        var attempt = new VerifyAttempt(kasseId, clientId, request, context);
+        if (await throttle.BlockedForAsync(attempt.Sources, cancellationToken).ConfigureAwait(false) is { } wait)
         {
             metrics.Attempt("throttled");
             return new ChangeOutcome(ChangeStatus.Throttled, VerifyOutcome.Throttled(wait), null);
         }
 
-        var check = await verify.CheckAsync(kasseId, request, cancellationToken).ConfigureAwait(false);
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var verification = await verify.ApplyAsync(kasseId, clientId, request, check, context, cancellationToken).ConfigureAwait(false);
+        var verification = (await verify.ApplyAsync([attempt], cancellationToken).ConfigureAwait(false))[0];
         ChangeOutcome outcome;
         if (verification.Status != VerifyStatus.Verified)
         {
-            await throttle.RecordFailureAsync(kasseId, sources, request.Kvnr.Value, context, cancellationToken).ConfigureAwait(false);
+            await throttle.RecordFailuresAsync([new FailedAttemptSource(kasseId, attempt.Sources, request.Kvnr.Value, context)], cancellationToken).ConfigureAwait(false);
             outcome = new ChangeOutcome(ChangeStatus.Failed, verification, null);
         }
         else
@@ -61,7 +60,7 @@ public sealed class ChangeAuthCode(PforteDbContext db, VerifyAuthCode verify, So
             else
             {
                 var hash = hasher.Hash(personId, newCode);
-                var row = await db.AuthCodes.AsTracking().SingleAsync(a => a.PersonId == personId, cancellationToken).ConfigureAwait(false);
+                var row = db.AuthCodes.Local.Single(a => a.PersonId == personId); // locked by the verification
                 row.State = AuthCodeState.Active;
                 row.CodeHash = hash.Hash;
                 row.KeyVersion = hash.KeyVersion;

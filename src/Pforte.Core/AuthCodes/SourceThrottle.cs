@@ -37,51 +37,80 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
     /// <summary>How long the most restricted of these sources is still throttled, or null.</summary>
     public async Task<TimeSpan?> BlockedForAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
+        var blocks = await BlocksAsync(keys, cancellationToken).ConfigureAwait(false);
+        return BlockedFor(keys, blocks);
+    }
+
+    /// <summary>The blocks in force for any of these sources (one query for a whole batch of attempts).</summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> BlocksAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
         var now = clock.GetUtcNow();
-        var until = await db.SourceBlocks.AsNoTracking()
-            .Where(b => keys.Contains(b.SourceKey) && b.Until > now)
-            .Select(b => (DateTimeOffset?)b.Until)
-            .MaxAsync(cancellationToken).ConfigureAwait(false);
-        return until is null ? null : until - now;
+        var wanted = keys.Distinct(StringComparer.Ordinal).ToList();
+        return await db.SourceBlocks.AsNoTracking()
+            .Where(b => wanted.Contains(b.SourceKey) && b.Until > now)
+            .ToDictionaryAsync(b => b.SourceKey, b => b.Until, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How long the most restricted of these sources is still throttled according to <paramref name="blocks"/>.</summary>
+    public TimeSpan? BlockedFor(IReadOnlyList<string> keys, IReadOnlyDictionary<string, DateTimeOffset> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(blocks);
+        DateTimeOffset? until = null;
+        foreach (var key in keys)
+        {
+            if (blocks.TryGetValue(key, out var u) && (until is null || u > until))
+            {
+                until = u;
+            }
+        }
+        var now = clock.GetUtcNow();
+        return until is { } t && t > now ? t - now : null;
     }
 
     /// <summary>
-    /// Records the failure once, under its most specific source (calling number, else IP, else client), inside the
-    /// caller's transaction, and throttles that source when it is over a limit. One row per failed attempt also gives
-    /// the system-wide failure rate (<see cref="FailuresInLastMinuteAsync"/>).
+    /// Records failed attempts inside the caller's transaction, each once under its most specific source (calling
+    /// number, else IP, else client), and throttles every source that is now over a limit. One row per failed attempt
+    /// also gives the system-wide failure rate (<see cref="FailuresInLastMinuteAsync"/>). A whole batch of attempts
+    /// costs one insert and one aggregate query, however many sources failed.
     /// </summary>
-    public async Task RecordFailureAsync(Guid kasseId, IReadOnlyList<string> keys, string kvnr, AuditContext context, CancellationToken cancellationToken = default)
+    public async Task RecordFailuresAsync(IReadOnlyList<FailedAttemptSource> failures, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        var now = clock.GetUtcNow();
-        var key = keys[0];
-        db.SourceFailures.Add(new SourceFailure { SourceKey = key, SubjectKvnr = kvnr, At = now });
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-
-        var since = now - _options.Window;
-        var window = db.SourceFailures.AsNoTracking().Where(f => f.SourceKey == key && f.At > since);
-        var failures = await window.CountAsync(cancellationToken).ConfigureAwait(false);
-        if (failures < _options.MaxAccountsPerSource && failures < _options.MaxFailuresPerSource)
-        {
-            return; // cannot be over either limit: skip the distinct count
-        }
-        var accounts = await window.Select(f => f.SubjectKvnr).Distinct().CountAsync(cancellationToken).ConfigureAwait(false);
-        if (accounts < _options.MaxAccountsPerSource && failures < _options.MaxFailuresPerSource)
+        ArgumentNullException.ThrowIfNull(failures);
+        if (failures.Count == 0)
         {
             return;
         }
-        var until = now + _options.BlockFor;
-        var block = await db.SourceBlocks.AsTracking().SingleOrDefaultAsync(b => b.SourceKey == key, cancellationToken).ConfigureAwait(false);
-        if (block is null)
+        var now = clock.GetUtcNow();
+        foreach (var failure in failures)
         {
-            db.SourceBlocks.Add(new SourceBlock { SourceKey = key, Until = until });
+            db.SourceFailures.Add(new SourceFailure { SourceKey = failure.Keys[0], SubjectKvnr = failure.Kvnr, At = now });
         }
-        else
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+
+        var since = now - _options.Window;
+        var keys = failures.Select(f => f.Keys[0]).Distinct(StringComparer.Ordinal).ToList();
+        var windows = await db.SourceFailures.AsNoTracking()
+            .Where(f => keys.Contains(f.SourceKey) && f.At > since)
+            .GroupBy(f => f.SourceKey)
+            .Select(g => new { Key = g.Key, Failures = g.Count(), Accounts = g.Select(f => f.SubjectKvnr).Distinct().Count() })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var window in windows.Where(w => w.Accounts >= _options.MaxAccountsPerSource || w.Failures >= _options.MaxFailuresPerSource))
         {
-            block.Until = until;
+            var until = now + _options.BlockFor;
+            var block = await db.SourceBlocks.AsTracking().SingleOrDefaultAsync(b => b.SourceKey == window.Key, cancellationToken).ConfigureAwait(false);
+            if (block is null)
+            {
+                db.SourceBlocks.Add(new SourceBlock { SourceKey = window.Key, Until = until });
+            }
+            else
+            {
+                block.Until = until;
+            }
+            var first = failures.First(f => string.Equals(f.Keys[0], window.Key, StringComparison.Ordinal));
+            await audit.AppendAsync(first.KasseId, first.Context, new AuditEvent(AuditAction.SourceThrottled, AuditOutcome.Refused,
+                ReasonCode: "source-throttled", Details: $"{{\"source\":\"{Escape(window.Key)}\",\"failures\":{window.Failures},\"accounts\":{window.Accounts},\"until\":\"{until:O}\"}}"), cancellationToken).ConfigureAwait(false);
         }
-        await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.SourceThrottled, AuditOutcome.Refused,
-            ReasonCode: "source-throttled", Details: $"{{\"source\":\"{Escape(key)}\",\"failures\":{failures},\"accounts\":{accounts},\"until\":\"{until:O}\"}}"), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Failed attempts in the last minute, across every server process.</summary>
@@ -102,3 +131,6 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 }
+
+/// <summary>A failed attempt's sources (most specific first), the KVNR tried, and who to record the throttling for.</summary>
+public sealed record FailedAttemptSource(Guid KasseId, IReadOnlyList<string> Keys, string Kvnr, AuditContext Context);

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pforte.Core.Audit;
 using Pforte.Core.Authentication;
@@ -30,7 +32,6 @@ public enum VerifyFailure
     CodeLocked = 6,
     WrongCode = 7,
     WrongCodeNowLocked = 8,
-    CodeChangedMeanwhile = 9,
 }
 
 public static class VerifyFailureCodes
@@ -45,7 +46,6 @@ public static class VerifyFailureCodes
         VerifyFailure.CodeLocked => "code-locked",
         VerifyFailure.WrongCode => "wrong-code",
         VerifyFailure.WrongCodeNowLocked => "wrong-code-locked",
-        VerifyFailure.CodeChangedMeanwhile => "code-changed-meanwhile",
         _ => throw new ArgumentOutOfRangeException(nameof(failure)),
     };
 }
@@ -69,13 +69,25 @@ public sealed record VerifyOutcome(VerifyStatus Status, PersonAuthentication? Au
     public static VerifyOutcome Throttled(TimeSpan retryAfter) => new(VerifyStatus.Throttled, null, null, retryAfter, null);
 }
 
+/// <summary>An attempt as it reaches the batch: whose client sent it, and the audit context of its request.</summary>
+public sealed record VerifyAttempt(Guid KasseId, Guid ClientId, VerifyRequest Request, AuditContext Context)
+{
+    public IReadOnlyList<string> Sources { get; } = SourceThrottle.KeysFor(Request.CallerId, Request.Ip, ClientId);
+}
+
 /// <summary>
 /// Checks KVNR + card number + code (domain.md §5, security.md). Every failure looks the same from outside and costs
 /// the same HMAC work; the true reason goes to the audit record. Only a wrong code with the right KVNR and the
 /// current card counts as a failure of the account: without the card an attacker learns nothing from a guess, and
-/// counting those would let anyone who knows a KVNR lock that person's code. Counting is one atomic UPDATE on the
-/// person's code row, shared by every channel and process; the attempt that reaches the limit locks the code and,
-/// in the same transaction, re-issues it by letter (capped) — see <see cref="CodeLockout"/>.
+/// counting those would let anyone who knows a KVNR lock that person's code.
+/// <para>
+/// Attempts are checked in batches (<see cref="VerificationQueue"/>, docs/decisions/0007-group-commit.md): one write
+/// transaction reads the persons, locks their code rows (PostgreSQL: <c>FOR UPDATE</c> in key order; SQLite: the
+/// write lock), applies every attempt in arrival order to the locked rows — so two attempts on one account in one
+/// batch count one after the other, exactly as in two transactions — and commits the counts, the authentications and
+/// one audit entry per attempt together. The attempt that reaches the limit locks the code and, in the same
+/// transaction, re-issues it by letter (capped) — see <see cref="CodeLockout"/>.
+/// </para>
 /// </summary>
 public sealed class VerifyAuthCode(
     PforteDbContext db,
@@ -89,158 +101,188 @@ public sealed class VerifyAuthCode(
 {
     private readonly AuthCodeOptions _options = options.Value;
 
-    /// <summary>The card digits this channel accepts: the full number or its last N digits.</summary>
-    public int CardDigitsFor(string channel) => _options.CardDigits.TryGetValue(channel, out var n) ? n : CardNumber.Length;
+    /// <summary>One attempt in a transaction of its own (the queue batches them; this is a batch of one).</summary>
+    public async Task<VerifyOutcome> ExecuteAsync(Guid kasseId, Guid clientId, VerifyRequest request, AuditContext context, CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync([new VerifyAttempt(kasseId, clientId, request, context)], cancellationToken).ConfigureAwait(false))[0];
 
-    public async Task<VerifyOutcome> ExecuteAsync(Guid kasseId, Guid clientId, VerifyRequest request, AuditContext context, CancellationToken cancellationToken = default)
+    /// <summary>A batch of attempts: throttled sources are answered at once, the rest in one write transaction.</summary>
+    public async Task<IReadOnlyList<VerifyOutcome>> ExecuteAsync(IReadOnlyList<VerifyAttempt> attempts, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var sources = SourceThrottle.KeysFor(request.CallerId, request.Ip, clientId);
-        if (await throttle.BlockedForAsync(sources, cancellationToken).ConfigureAwait(false) is { } wait)
+        ArgumentNullException.ThrowIfNull(attempts);
+        var outcomes = new VerifyOutcome[attempts.Count];
+        var blocks = await throttle.BlocksAsync(attempts.SelectMany(a => a.Sources), cancellationToken).ConfigureAwait(false);
+        var admitted = new List<int>(attempts.Count);
+        for (var i = 0; i < attempts.Count; i++)
         {
-            metrics.Attempt("throttled");
-            return VerifyOutcome.Throttled(wait);
+            if (throttle.BlockedFor(attempts[i].Sources, blocks) is { } wait)
+            {
+                outcomes[i] = VerifyOutcome.Throttled(wait);
+            }
+            else
+            {
+                admitted.Add(i);
+            }
         }
-
-        // Reads and the HMAC happen before the write transaction: on SQLite writers queue one at a time, so the
-        // transaction holds only the conditional writes, which re-check what the read saw.
-        var check = await CheckAsync(kasseId, request, cancellationToken).ConfigureAwait(false);
-        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var outcome = await ApplyAsync(kasseId, clientId, request, check, context, cancellationToken).ConfigureAwait(false);
-        if (outcome.Status == VerifyStatus.Failed)
+        if (admitted.Count > 0)
         {
-            await throttle.RecordFailureAsync(kasseId, sources, request.Kvnr.Value, context, cancellationToken).ConfigureAwait(false);
+            var batch = admitted.ConvertAll(i => attempts[i]);
+            await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+            var applied = await ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+            await throttle.RecordFailuresAsync(
+                [.. batch.Where((_, j) => applied[j].Status == VerifyStatus.Failed).Select(a => new FailedAttemptSource(a.KasseId, a.Sources, a.Request.Kvnr.Value, a.Context))],
+                cancellationToken).ConfigureAwait(false);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < admitted.Count; j++)
+            {
+                outcomes[admitted[j]] = applied[j];
+            }
         }
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        metrics.Attempt(outcome.Status == VerifyStatus.Verified ? "verified" : "failed");
-        return outcome;
+        foreach (var outcome in outcomes)
+        {
+            metrics.Attempt(outcome.Status switch { VerifyStatus.Verified => "verified", VerifyStatus.Failed => "failed", _ => "throttled" });
+        }
+        return outcomes;
     }
 
-    /// <summary>What the read side saw: the preliminary outcome, and for a matching or wrong code the hash checked.</summary>
-    internal sealed record Check(Guid? PersonId, VerifyFailure? Failure, bool Matches, byte[]? HashSeen, int KeyVersion);
-
     /// <summary>
-    /// The read side of an attempt, outside any transaction (also the first step of <see cref="ChangeAuthCode"/>):
-    /// finds person, current card and code state and computes the HMAC — in every case, against a decoy when there is
-    /// nothing to compare with, so that every failure costs the same.
+    /// The attempts of a batch, inside the caller's write transaction (also the first step of
+    /// <see cref="ChangeAuthCode"/>): reads persons and current cards, locks the code rows and the audit chains
+    /// involved, then checks each attempt in order against the locked rows. The HMAC is computed in every case —
+    /// against a decoy when there is nothing to compare with — so that every failure costs the same.
+    /// Does not record source failures (the caller does, for the attempts that failed) and does not save.
     /// </summary>
-    internal async Task<Check> CheckAsync(Guid kasseId, VerifyRequest request, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<VerifyOutcome>> ApplyAsync(IReadOnlyList<VerifyAttempt> attempts, CancellationToken cancellationToken)
     {
-        // A left join on the code row (its key is the person id); a FirstOrDefault sub-select here would make EF
-        // number every row of auth_codes on each attempt.
-        var found = await (
-                from p in db.InsuredPersons.AsNoTracking()
-                where p.KasseId == kasseId && p.Kvnr == request.Kvnr.Value
-                join row in db.AuthCodes.AsNoTracking() on p.Id equals row.PersonId into rows
-                from row in rows.DefaultIfEmpty()
-                select new
+        var persons = new Dictionary<(Guid Kasse, string Kvnr), (Guid Id, string? Card)>();
+        foreach (var kasse in attempts.GroupBy(a => a.KasseId))
+        {
+            var kvnrs = kasse.Select(a => a.Request.Kvnr.Value).Distinct(StringComparer.Ordinal).ToList();
+            var rows = await db.InsuredPersons.AsNoTracking()
+                .Where(p => p.KasseId == kasse.Key && kvnrs.Contains(p.Kvnr))
+                .Select(p => new { p.Id, p.Kvnr, Card = p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault() })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                persons[(kasse.Key, row.Kvnr)] = (row.Id, row.Card);
+            }
+        }
+
+        var codes = await LockCodesAsync([.. persons.Values.Select(p => p.Id)], cancellationToken).ConfigureAwait(false);
+        foreach (var kasse in attempts.GroupBy(a => a.KasseId))
+        {
+            // Chain 0 holds the attempts on unknown KVNRs.
+            await audit.LockChainsAsync(kasse.Key,
+                kasse.Select(a => persons.TryGetValue((kasse.Key, a.Request.Kvnr.Value), out var p) ? AuditLog.ChainFor(p.Id) : 0),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        var outcomes = new VerifyOutcome[attempts.Count];
+        for (var i = 0; i < attempts.Count; i++)
+        {
+            var attempt = attempts[i];
+            var request = attempt.Request;
+            (Guid Id, string? Card)? person = persons.TryGetValue((attempt.KasseId, request.Kvnr.Value), out var p) ? p : null;
+            var row = person is { } known ? codes.GetValueOrDefault(known.Id) : null;
+            var active = row is { State: AuthCodeState.Active } ? row : null;
+            var matches = hasher.Matches(person?.Id ?? Guid.Empty, request.Code, active?.CodeHash, active?.KeyVersion ?? 0);
+
+            VerifyOutcome outcome;
+            if (person is not { } found)
+            {
+                outcome = VerifyOutcome.Failed(VerifyFailure.UnknownKvnr, null);
+            }
+            else if (found.Card is null || !CardMatches(found.Card, request.CardNumber))
+            {
+                outcome = VerifyOutcome.Failed(await IsOldCardAsync(found.Id, request.CardNumber, cancellationToken).ConfigureAwait(false) ? VerifyFailure.OldCard : VerifyFailure.WrongCard, found.Id);
+            }
+            else
+            {
+                outcome = row?.State switch
                 {
-                    p.Id,
-                    Card = p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault(),
-                    Code = row == null ? null : new { row.State, row.CodeHash, row.KeyVersion },
-                })
-            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                    null or AuthCodeState.None => VerifyOutcome.Failed(VerifyFailure.NoCode, found.Id),
+                    AuthCodeState.Pending => VerifyOutcome.Failed(VerifyFailure.CodePending, found.Id),
+                    AuthCodeState.Locked => VerifyOutcome.Failed(VerifyFailure.CodeLocked, found.Id),
+                    AuthCodeState.Active when !matches => await CountFailureAsync(row, attempt.Context, cancellationToken).ConfigureAwait(false),
+                    AuthCodeState.Active => await SucceedAsync(attempt, row, cancellationToken).ConfigureAwait(false),
+                    _ => throw new InvalidOperationException(),
+                };
+            }
 
-        var active = found?.Code is { State: AuthCodeState.Active } ? found.Code : null;
-        var matches = hasher.Matches(found?.Id ?? Guid.Empty, request.Code, active?.CodeHash, active?.KeyVersion ?? 0);
-        var cardOk = found?.Card is { } card && CardMatches(card, request.CardNumber);
-
-        if (found is null)
-        {
-            return new Check(null, VerifyFailure.UnknownKvnr, false, null, 0);
+            await audit.AppendAsync(attempt.KasseId, attempt.Context, new AuditEvent(
+                outcome.Status == VerifyStatus.Verified ? AuditAction.CodeVerified : AuditAction.CodeVerificationFailed,
+                outcome.Status == VerifyStatus.Verified ? AuditOutcome.Success : AuditOutcome.Failure,
+                outcome.PersonId, request.Kvnr.Value,
+                ReasonCode: outcome.Failure is { } f ? VerifyFailureCodes.Id(f) : null,
+                Details: outcome.Authentication is { } a ? $"{{\"authentication\":\"{a.Id}\",\"level\":\"{a.Level}\"}}" : null), cancellationToken).ConfigureAwait(false);
+            outcomes[i] = outcome;
         }
-        if (!cardOk)
-        {
-            var old = await db.HealthCards.AsNoTracking().Where(c => c.PersonId == found.Id && c.EndedAt != null)
-                .Select(c => c.CardNumber).ToListAsync(cancellationToken).ConfigureAwait(false);
-            return new Check(found.Id, old.Any(c => CardMatches(c, request.CardNumber)) ? VerifyFailure.OldCard : VerifyFailure.WrongCard, false, null, 0);
-        }
-        return found.Code?.State switch
-        {
-            null or AuthCodeState.None => new Check(found.Id, VerifyFailure.NoCode, false, null, 0),
-            AuthCodeState.Pending => new Check(found.Id, VerifyFailure.CodePending, false, null, 0),
-            AuthCodeState.Locked => new Check(found.Id, VerifyFailure.CodeLocked, false, null, 0),
-            AuthCodeState.Active => new Check(found.Id, null, matches, active!.CodeHash, active.KeyVersion),
-            _ => throw new InvalidOperationException(),
-        };
+        return outcomes;
     }
 
     /// <summary>
-    /// The write side, inside the caller's transaction: counts or resets with conditional updates that only hit the
-    /// code the read side checked, and writes the attempt's audit entry.
+    /// The code rows of these persons, tracked and locked for the transaction. PostgreSQL takes the row locks in key
+    /// order, the same order in every batch of every process, so two batches never wait for each other in a circle;
+    /// a lock or change committed meanwhile by someone else is seen here, after its commit.
     /// </summary>
-    internal async Task<VerifyOutcome> ApplyAsync(Guid kasseId, Guid clientId, VerifyRequest request, Check check, AuditContext context, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, AuthCode>> LockCodesAsync(Guid[] personIds, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(check);
-        var outcome = check switch
+        if (personIds.Length == 0)
         {
-            { Failure: { } failure } => VerifyOutcome.Failed(failure, check.PersonId),
-            { Matches: false } => await CountFailureAsync(check.PersonId!.Value, check.HashSeen!, context, cancellationToken).ConfigureAwait(false),
-            _ => await SucceedAsync(kasseId, clientId, check.PersonId!.Value, request, check.HashSeen!, check.KeyVersion, context, cancellationToken).ConfigureAwait(false),
-        };
-
-        await audit.AppendAsync(kasseId, context, new AuditEvent(
-            outcome.Status == VerifyStatus.Verified ? AuditAction.CodeVerified : AuditAction.CodeVerificationFailed,
-            outcome.Status == VerifyStatus.Verified ? AuditOutcome.Success : AuditOutcome.Failure,
-            check.PersonId, request.Kvnr.Value,
-            ReasonCode: outcome.Failure is { } f ? VerifyFailureCodes.Id(f) : null,
-            Details: outcome.Authentication is { } a ? $"{{\"authentication\":\"{a.Id}\",\"level\":\"{a.Level}\"}}" : null), cancellationToken).ConfigureAwait(false);
-        return outcome;
+            return [];
+        }
+        var rows = db.IsSqlite
+            ? await db.AuthCodes.AsTracking().Where(a => personIds.Contains(a.PersonId)).ToListAsync(cancellationToken).ConfigureAwait(false)
+            : await db.AuthCodes.FromSqlInterpolated($"SELECT * FROM auth_codes WHERE person_id = ANY({personIds}) ORDER BY person_id FOR UPDATE")
+                .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.PersonId);
     }
 
-    private async Task<VerifyOutcome> CountFailureAsync(Guid personId, byte[] hashSeen, AuditContext context, CancellationToken cancellationToken)
+    private async Task<bool> IsOldCardAsync(Guid personId, string given, CancellationToken cancellationToken)
     {
-        // One atomic increment; it holds the row lock until commit, so parallel attempts on other nodes wait and then
-        // see the committed count — or, after a lock or change, a code that is no longer the one checked.
-        var counted = await db.AuthCodes
-            .Where(a => a.PersonId == personId && a.State == AuthCodeState.Active && a.CodeHash == hashSeen)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Failures, a => a.Failures + 1), cancellationToken).ConfigureAwait(false);
-        if (counted == 0)
-        {
-            return VerifyOutcome.Failed(VerifyFailure.CodeChangedMeanwhile, personId);
-        }
-        var failures = await db.AuthCodes.AsNoTracking().Where(a => a.PersonId == personId)
-            .Select(a => a.Failures).SingleAsync(cancellationToken).ConfigureAwait(false);
-        if (failures < _options.MaxFailures)
-        {
-            return VerifyOutcome.Failed(VerifyFailure.WrongCode, personId);
-        }
-        await lockout.LockAsync(personId, failures, context, cancellationToken).ConfigureAwait(false);
-        return VerifyOutcome.Failed(VerifyFailure.WrongCodeNowLocked, personId);
+        var old = await db.HealthCards.AsNoTracking().Where(c => c.PersonId == personId && c.EndedAt != null)
+            .Select(c => c.CardNumber).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return old.Exists(c => CardMatches(c, given));
     }
 
-    private async Task<VerifyOutcome> SucceedAsync(Guid kasseId, Guid clientId, Guid personId, VerifyRequest request, byte[] hashSeen, int keyVersion, AuditContext context, CancellationToken cancellationToken)
+    private async Task<VerifyOutcome> CountFailureAsync(AuthCode row, AuditContext context, CancellationToken cancellationToken)
     {
-        // Succeeds only if the row still holds the code we checked: a lock or change committed meanwhile wins.
-        var rekey = hasher.NeedsRekey(keyVersion) ? hasher.Hash(personId, request.Code) : (CodeHash?)null;
-        var newHash = rekey?.Hash ?? hashSeen;
-        var newVersion = rekey?.KeyVersion ?? keyVersion;
-        var updated = await db.AuthCodes
-            .Where(a => a.PersonId == personId && a.State == AuthCodeState.Active && a.CodeHash == hashSeen)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.Failures, 0)
-                .SetProperty(a => a.CodeHash, newHash)
-                .SetProperty(a => a.KeyVersion, newVersion), cancellationToken).ConfigureAwait(false);
-        if (updated == 0)
+        // The row is locked by this transaction: the count is exact across channels and processes.
+        row.Failures++;
+        if (row.Failures < _options.MaxFailures)
         {
-            return VerifyOutcome.Failed(VerifyFailure.CodeChangedMeanwhile, personId);
+            return VerifyOutcome.Failed(VerifyFailure.WrongCode, row.PersonId);
         }
-        if (rekey is not null)
+        await lockout.LockAsync(row.PersonId, row.Failures, context, cancellationToken).ConfigureAwait(false);
+        return VerifyOutcome.Failed(VerifyFailure.WrongCodeNowLocked, row.PersonId);
+    }
+
+    private async Task<VerifyOutcome> SucceedAsync(VerifyAttempt attempt, AuthCode row, CancellationToken cancellationToken)
+    {
+        var request = attempt.Request;
+        if (row.Failures != 0)
         {
-            await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.CodeRekeyed, AuditOutcome.Success, personId, request.Kvnr.Value,
-                Details: $"{{\"from_key\":{keyVersion},\"to_key\":{newVersion}}}"), cancellationToken).ConfigureAwait(false);
+            row.Failures = 0;
+        }
+        if (hasher.NeedsRekey(row.KeyVersion))
+        {
+            var from = row.KeyVersion;
+            var rekey = hasher.Hash(row.PersonId, request.Code);
+            row.CodeHash = rekey.Hash;
+            row.KeyVersion = rekey.KeyVersion;
+            await audit.AppendAsync(attempt.KasseId, attempt.Context, new AuditEvent(AuditAction.CodeRekeyed, AuditOutcome.Success, row.PersonId, request.Kvnr.Value,
+                Details: $"{{\"from_key\":{from},\"to_key\":{rekey.KeyVersion}}}"), cancellationToken).ConfigureAwait(false);
         }
         var now = clock.GetUtcNow();
         var authentication = new PersonAuthentication
         {
             Id = Guid.CreateVersion7(),
-            KasseId = kasseId,
-            PersonId = personId,
+            KasseId = attempt.KasseId,
+            PersonId = row.PersonId,
             Method = AuthenticationMethods.MachineCode,
             Level = TrustLevels.Hoch,
             Channel = request.Channel,
-            ClientId = clientId,
+            ClientId = attempt.ClientId,
             CreatedAt = now,
             ValidUntil = now + _options.AuthenticationValidity,
         };
@@ -250,6 +292,20 @@ public sealed class VerifyAuthCode(
 
     private static bool CardMatches(string stored, string given) =>
         given.Length == stored.Length ? string.Equals(stored, given, StringComparison.Ordinal) : stored.EndsWith(given, StringComparison.Ordinal);
+}
+
+/// <summary>
+/// The per-process queue in front of <see cref="VerifyAuthCode"/>: parallel attempts share one transaction
+/// (group commit), each answered only after it has committed.
+/// </summary>
+public sealed class VerificationQueue(IServiceScopeFactory scopes, ILogger<VerificationQueue> logger) : IAsyncDisposable
+{
+    private readonly GroupCommitQueue<VerifyAttempt, VerifyOutcome> _queue = new(scopes,
+        (services, batch, ct) => services.GetRequiredService<VerifyAuthCode>().ExecuteAsync(batch, ct), logger);
+
+    public Task<VerifyOutcome> SubmitAsync(VerifyAttempt attempt, CancellationToken cancellationToken = default) => _queue.SubmitAsync(attempt, cancellationToken);
+
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
 }
 
 /// <summary>Counters for the machine procedure, on the Pforte meter (exported at /metrics).</summary>

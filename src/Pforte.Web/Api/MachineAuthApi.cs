@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Pforte.Core.AuthCodes;
 using Pforte.Core.Clients;
 using Pforte.Core.Common;
@@ -18,14 +19,14 @@ public static class MachineAuthApi
         var machine = v1.MapGroup("/machine-auth").WithTags("Maschinelles Verfahren")
             .RequireAuthorization(ScopePolicy.For(ApiScopes.MachineAuth));
 
-        machine.MapPost("/verify", async (VerifyBody body, HttpContext http, VerifyAuthCode verify, CancellationToken ct) =>
+        machine.MapPost("/verify", async (VerifyBody body, HttpContext http, VerificationQueue verify, IOptions<AuthCodeOptions> options, CancellationToken ct) =>
         {
-            if (Parse(body, verify.CardDigitsFor(body.Channel ?? "")) is { } invalid)
+            if (Parse(body, options.Value.CardDigitsFor(body.Channel ?? "")) is { } invalid)
             {
                 return invalid.Problem;
             }
-            var request = body.ToRequest();
-            var outcome = await verify.ExecuteAsync(http.User.GetKasseId(), http.User.GetClientId(), request, AuditFor(http, body), ct).ConfigureAwait(false);
+            var attempt = new VerifyAttempt(http.User.GetKasseId(), http.User.GetClientId(), body.ToRequest(), AuditFor(http, body));
+            var outcome = await verify.SubmitAsync(attempt, ct).ConfigureAwait(false);
             return outcome.Status switch
             {
                 VerifyStatus.Verified => Results.Ok(new VerifyResponse(true, outcome.Authentication!.Id, outcome.Authentication.Level, outcome.Authentication.ValidUntil)),
@@ -36,9 +37,9 @@ public static class MachineAuthApi
         })
         .WithSummary("Prüft KVNR, Kennnummer der Karte und Authentifizierungscode; bei Erfolg Vertrauensniveau „hoch“.");
 
-        machine.MapPost("/change", async (ChangeBody body, HttpContext http, VerifyAuthCode verify, ChangeAuthCode change, CancellationToken ct) =>
+        machine.MapPost("/change", async (ChangeBody body, HttpContext http, ChangeAuthCode change, IOptions<AuthCodeOptions> options, CancellationToken ct) =>
         {
-            if (Parse(body, verify.CardDigitsFor(body.Channel ?? "")) is { } invalid)
+            if (Parse(body, options.Value.CardDigitsFor(body.Channel ?? "")) is { } invalid)
             {
                 return invalid.Problem;
             }
