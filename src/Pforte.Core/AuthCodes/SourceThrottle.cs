@@ -86,7 +86,7 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
         {
             db.SourceFailures.Add(new SourceFailure { SourceKey = failure.Keys[0], SubjectKvnr = failure.Kvnr, At = now });
         }
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await db.FlushAddedAsync<SourceFailure>(cancellationToken).ConfigureAwait(false);
 
         var since = now - _options.Window;
         var keys = failures.Select(f => f.Keys[0]).Distinct(StringComparer.Ordinal).ToList();

@@ -131,6 +131,8 @@ public sealed class VerifyAuthCode(
             await throttle.RecordFailuresAsync(
                 [.. batch.Where((_, j) => applied[j].Status == VerifyStatus.Failed).Select(a => new FailedAttemptSource(a.KasseId, a.Sources, a.Request.Kvnr.Value, a.Context))],
                 cancellationToken).ConfigureAwait(false);
+            await db.FlushAddedAsync<AuditEntry>(cancellationToken).ConfigureAwait(false);
+            await db.FlushAddedAsync<PersonAuthentication>(cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             for (var j = 0; j < admitted.Count; j++)
