@@ -72,6 +72,7 @@ public static class PforteCoreServices
         services.AddScoped<SourceThrottle>();
         services.AddScoped<VerifyAuthCode>();
         services.AddSingleton<VerificationQueue>();
+        services.AddSingleton<Audit.AuditQueue>();
         services.AddScoped<ChangeAuthCode>();
         services.AddScoped<ReissueAuthCode>();
         services.AddScoped<IssueDueCodes>();

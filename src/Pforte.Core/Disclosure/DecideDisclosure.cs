@@ -12,7 +12,7 @@ public sealed record DecideRequest(Guid? AuthenticationId, string? Channel, stri
 /// Loads what <see cref="DisclosureDecision"/> needs (subject, the referenced authentication, the subject's
 /// representations — three indexed reads), decides, and records the decision in the audit trail.
 /// </summary>
-public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy, AuditLog audit, TimeProvider clock)
+public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy, AuditQueue audit, TimeProvider clock)
 {
     public async Task<Result<Decision>> ExecuteAsync(Guid kasseId, DecideRequest request, AuditContext context, CancellationToken cancellationToken = default)
     {
@@ -61,14 +61,12 @@ public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy
         var decision = DisclosureDecision.Decide(policy, new DecisionInput(request.Channel!, request.RequestKind, direction,
             new SubjectFacts(kasseId, subject.Id, subject.BirthDate), auth, representations, now, BerlinCalendar.Today(clock)));
 
-        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        await audit.AppendAsync(kasseId, context with { Channel = request.Channel }, new AuditEvent(AuditAction.DisclosureDecided,
+        // The decision's only write; it shares a transaction with parallel decisions and returns once committed.
+        await audit.AppendAsync(new AuditRecord(kasseId, context with { Channel = request.Channel }, new AuditEvent(AuditAction.DisclosureDecided,
             decision.Allowed ? AuditOutcome.Success : AuditOutcome.Refused, subject.Id, kvnr.Value, ReasonCode: decision.ReasonCode,
             Details: $"{{\"request_kind\":\"{request.RequestKind}\",\"direction\":\"{request.Direction}\",\"required\":\"{decision.RequiredLevel}\",\"achieved\":\"{decision.AchievedLevel}\""
                 + (auth is null ? "" : $",\"authentication\":\"{auth.Id}\"")
-                + (decision.RepresentationId is { } r ? $",\"representative\":\"{r}\"" : "") + "}"), cancellationToken).ConfigureAwait(false);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                + (decision.RepresentationId is { } r ? $",\"representative\":\"{r}\"" : "") + "}")), cancellationToken).ConfigureAwait(false);
         return decision;
     }
 }
