@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Pforte.Core.Persistence;
@@ -57,20 +58,94 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
         {
             db.Entry(stale).State = EntityState.Detached;
         }
-        var heads = db.IsSqlite
-            ? await db.AuditChainHeads.AsTracking().Where(h => h.KasseId == kasseId && wanted.Contains(h.Chain))
-                .ToListAsync(cancellationToken).ConfigureAwait(false)
-            : await db.AuditChainHeads
-                .FromSqlInterpolated($"SELECT * FROM audit_chain_heads WHERE kasse_id = {kasseId} AND chain = ANY({wanted}) ORDER BY chain FOR UPDATE")
-                .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        var heads = await ReadHeadsAsync(transaction, kasseId, wanted, cancellationToken).ConfigureAwait(false);
         if (heads.Count != wanted.Length)
         {
             throw new InvalidOperationException($"Kasse {kasseId} lacks audit chain heads among {string.Join(',', wanted)}.");
         }
         foreach (var head in heads)
         {
+            db.AuditChainHeads.Attach(head); // tracked: the caller's SaveChanges writes the new tip
             _locked[(kasseId, head.Chain)] = (transaction, head);
         }
+    }
+
+    /// <summary>
+    /// Writes the new tips of the chains this transaction appended to, with plain statements, and marks them saved —
+    /// for hot paths that write their entries with <see cref="BulkInsert"/> and need no SaveChanges of their own.
+    /// </summary>
+    public async Task FlushHeadsAsync(CancellationToken cancellationToken = default)
+    {
+        var transaction = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("Audit entries are appended inside the transaction of the change they record.");
+        var dbTransaction = transaction.GetDbTransaction();
+        var mapping = db.Model.FindEntityType(typeof(AuditChainHead))!;
+        var kasse = mapping.FindProperty(nameof(AuditChainHead.KasseId))!.GetRelationalTypeMapping();
+        var hash = mapping.FindProperty(nameof(AuditChainHead.LastHash))!.GetRelationalTypeMapping();
+        foreach (var (_, (heldBy, head)) in _locked)
+        {
+            var entry = db.Entry(head);
+            if (!ReferenceEquals(heldBy, transaction) || entry.Property(h => h.LastSeq).OriginalValue == head.LastSeq)
+            {
+                continue;
+            }
+            await using var command = dbTransaction.Connection!.CreateCommand();
+            command.Transaction = dbTransaction;
+            command.CommandText = "UPDATE audit_chain_heads SET last_seq = @seq, last_hash = @hash WHERE kasse_id = @kasse AND chain = @chain";
+            var seq = command.CreateParameter();
+            seq.ParameterName = "@seq";
+            seq.Value = head.LastSeq;
+            command.Parameters.Add(seq);
+            command.Parameters.Add(hash.CreateParameter(command, "@hash", head.LastHash));
+            command.Parameters.Add(kasse.CreateParameter(command, "@kasse", head.KasseId));
+            var chain = command.CreateParameter();
+            chain.ParameterName = "@chain";
+            chain.Value = head.Chain;
+            command.Parameters.Add(chain);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // Saved: SaveChanges must not write it again.
+            entry.OriginalValues.SetValues(entry.CurrentValues);
+            entry.State = EntityState.Unchanged;
+        }
+    }
+
+    /// <summary>
+    /// One plain statement (it runs for every audited write; as an EF query with a parameter list it cost several
+    /// times as much). PostgreSQL locks the rows in chain order with <c>FOR UPDATE</c>.
+    /// </summary>
+    private async Task<List<AuditChainHead>> ReadHeadsAsync(IDbContextTransaction transaction, Guid kasseId, int[] chains, CancellationToken cancellationToken)
+    {
+        var dbTransaction = transaction.GetDbTransaction();
+        await using var command = dbTransaction.Connection!.CreateCommand();
+        command.Transaction = dbTransaction;
+        var kasse = db.Model.FindEntityType(typeof(AuditChainHead))!.FindProperty(nameof(AuditChainHead.KasseId))!.GetRelationalTypeMapping();
+        command.Parameters.Add(kasse.CreateParameter(command, "@kasse", kasseId));
+        var names = new string[chains.Length];
+        for (var i = 0; i < chains.Length; i++)
+        {
+            names[i] = "@c" + i.ToString(CultureInfo.InvariantCulture);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = names[i];
+            parameter.Value = chains[i];
+            command.Parameters.Add(parameter);
+        }
+        command.CommandText = "SELECT chain, last_seq, last_hash, first_seq, anchor_hash FROM audit_chain_heads WHERE kasse_id = @kasse AND chain IN ("
+            + string.Join(", ", names) + ") ORDER BY chain" + (db.IsSqlite ? "" : " FOR UPDATE");
+        var heads = new List<AuditChainHead>(chains.Length);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            heads.Add(new AuditChainHead
+            {
+                KasseId = kasseId,
+                Chain = reader.GetInt32(0),
+                LastSeq = reader.GetInt64(1),
+                LastHash = (byte[])reader.GetValue(2),
+                FirstSeq = reader.GetInt64(3),
+                AnchorHash = (byte[])reader.GetValue(4),
+            });
+        }
+        return heads;
     }
 
     public async Task<AuditEntry> AppendAsync(Guid kasseId, AuditContext context, AuditEvent auditEvent, CancellationToken cancellationToken = default)

@@ -34,7 +34,7 @@ public sealed class AuditQueue(IServiceScopeFactory scopes, ILogger<AuditQueue> 
             await audit.AppendAsync(record.KasseId, record.Context, record.Event, cancellationToken).ConfigureAwait(false);
         }
         await db.FlushAddedAsync<AuditEntry>(cancellationToken).ConfigureAwait(false);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await audit.FlushHeadsAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return [.. records.Select(_ => true)];
     }

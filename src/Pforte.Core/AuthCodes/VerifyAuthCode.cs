@@ -133,6 +133,7 @@ public sealed class VerifyAuthCode(
                 cancellationToken).ConfigureAwait(false);
             await db.FlushAddedAsync<AuditEntry>(cancellationToken).ConfigureAwait(false);
             await db.FlushAddedAsync<PersonAuthentication>(cancellationToken).ConfigureAwait(false);
+            await audit.FlushHeadsAsync(cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             for (var j = 0; j < admitted.Count; j++)

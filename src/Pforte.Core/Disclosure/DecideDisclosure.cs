@@ -36,8 +36,10 @@ public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy
         {
             return error;
         }
+        // Subject and their representations in one query (this runs on every screen an agent opens).
         var subject = await db.InsuredPersons.AsNoTracking().Where(p => p.KasseId == kasseId && p.Kvnr == kvnr.Value)
-            .Select(p => new { p.Id, p.BirthDate }).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            .Select(p => new { p.Id, p.BirthDate, Representations = db.Representatives.Where(r => r.RepresentedPersonId == p.Id).ToList() })
+            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (subject is null)
         {
             return new Error(ErrorCodes.ApiPersonNotFound);
@@ -54,8 +56,7 @@ public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy
                 return new Error(ErrorCodes.DisclosureAuthenticationUnknown);
             }
         }
-        var representations = (await db.Representatives.AsNoTracking().Where(r => r.RepresentedPersonId == subject.Id)
-            .ToListAsync(cancellationToken).ConfigureAwait(false)).Select(RepresentationFacts.From).ToList();
+        var representations = subject.Representations.ConvertAll(RepresentationFacts.From);
 
         var now = clock.GetUtcNow();
         var decision = DisclosureDecision.Decide(policy, new DecisionInput(request.Channel!, request.RequestKind, direction,

@@ -26,7 +26,18 @@ public static class BulkInsert
         where T : class
     {
         ArgumentNullException.ThrowIfNull(db);
-        var added = db.ChangeTracker.Entries<T>().Where(e => e.State == EntityState.Added).ToList();
+        // Added entities are in state Added from the moment they were added: no need for a DetectChanges scan here.
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<T>> added;
+        try
+        {
+            added = db.ChangeTracker.Entries<T>().Where(e => e.State == EntityState.Added).ToList();
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
         if (added.Count == 0)
         {
             return 0;

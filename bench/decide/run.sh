@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Disclosure decision over HTTP (issue 5: "a decision is answered in under 1 ms of server time on average").
+# 100,000 insured; each request reads subject, authentication and representations, decides, and commits its audit
+# entry before it answers. Measured with wrk on loopback:
+#   - 1 connection: one decision after the other; mean latency = server time + loopback/HTTP (given by /health/live);
+#   - 8 connections: throughput, server time per decision = 1 / rate (two cores shared with wrk).
+#   bench/decide/run.sh                 # SQLite + PostgreSQL
+#   SKIP_PG=1 bench/decide/run.sh      (or SKIP_SQLITE=1); PERSONS=20000 DURATION=10
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PERSONS="${PERSONS:-100000}"
+DURATION="${DURATION:-15}"
+WORK="${BENCH_DIR:-/tmp/pforte-decide-bench}"
+PORT="${PORT:-5098}"
+rm -rf "$WORK"; mkdir -p "$WORK"
+
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
+echo "== build (Release)"
+dotnet build -c Release src/Pforte.Cli -v q -nologo >/dev/null
+dotnet build -c Release src/Pforte.Web -v q -nologo >/dev/null
+dotnet build -c Release bench/Pforte.Benchmarks -v q -nologo >/dev/null
+PFORTE="dotnet src/Pforte.Cli/bin/Release/net10.0/pforte.dll"
+CSV="$WORK/insured.csv"
+dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll generate-import "$PERSONS" "$CSV"
+
+run_one() {
+  local label="$1"
+  export Pforte__Keys__Path="$WORK/$label-keyring.json"
+  echo "== $label: import $PERSONS"
+  $PFORTE db migrate >/dev/null
+  $PFORTE kasse create --ik 260326822 --name "Bench-BKK" --street "Hauptstraße" --house-number 1 --postal-code 60311 --city "Frankfurt am Main" >/dev/null
+  $PFORTE import insured "$CSV" >/dev/null
+  local key
+  key=$($PFORTE clients create --name desk --scopes staff | grep -oE 'pf_[0-9a-f]{12}_[0-9a-f]{64}')
+
+  echo "== $label: web host on 127.0.0.1:$PORT"
+  ( cd src/Pforte.Web/bin/Release/net10.0 && \
+    Urls="http://127.0.0.1:$PORT" Pforte__Jobs__Enabled=false Pforte__Demo__SeedEmptyDatabase=false \
+    Logging__LogLevel__Default=Warning \
+    exec dotnet Pforte.Web.dll ) >"$WORK/$label-web.log" 2>&1 &
+  local web=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
+
+  PERSONS="$CSV" KEY="$key" wrk -t1 -c8 -d5s -s bench/decide/decide.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up
+  echo "-- decide, 1 connection, ${DURATION}s"
+  PERSONS="$CSV" KEY="$key" wrk -t1 -c1 -d"${DURATION}s" -s bench/decide/decide.lua "http://127.0.0.1:$PORT" | tail -n 1
+  echo "-- /health/live, 1 connection (loopback + HTTP without application work)"
+  wrk -t1 -c1 -d5s --latency "http://127.0.0.1:$PORT/health/live" | grep -E "Latency|Requests/sec" | head -2
+  echo "-- decide, 8 connections, ${DURATION}s"
+  PERSONS="$CSV" KEY="$key" wrk -t2 -c8 -d"${DURATION}s" -s bench/decide/decide.lua "http://127.0.0.1:$PORT" | tail -n 1
+  echo "-- audit entries written: $($PFORTE audit verify 2>&1 | tail -n 1)"
+  kill "$web"; wait "$web" 2>/dev/null || true
+}
+
+if [ "${SKIP_SQLITE:-0}" != "1" ]; then
+  echo "== SQLite"
+  export Pforte__Database__Provider=sqlite
+  export Pforte__Database__ConnectionString="Data Source=$WORK/bench.db"
+  run_one sqlite
+fi
+
+if [ "${SKIP_PG:-0}" != "1" ]; then
+  export PFORTE_PG_PORT="${PFORTE_PG_PORT:-55497}" PFORTE_PG_DIR="$WORK/pg"
+  eval "$(scripts/pg-test-cluster.sh start)"
+  trap 'scripts/pg-test-cluster.sh stop' EXIT
+  export Pforte__Database__Provider=postgres
+  export Pforte__Database__ConnectionString="${PFORTE_TEST_PG};Maximum Pool Size=64"
+  echo "== PostgreSQL"
+  run_one postgres
+fi
