@@ -59,6 +59,8 @@ public sealed class MultiProcessTests
                 Assert.True(run <= 3, $"count passed the limit at audit entry {e.Seq}");
             }
             Assert.Equal("wrong-code-locked", entries.Single(e => e.ReasonCode == "wrong-code-locked").ReasonCode);
+            // Three processes appended to the same chains at once: none forked.
+            await GroupCommitTests.AssertChainsIntactAsync(h);
         }
         finally
         {
