@@ -74,6 +74,10 @@ public sealed class DisclosurePolicy
             {
                 errors.Add($"{DisclosureOptions.ChannelsSection}:{c.Id}:PersonalDataOutbound: Über {Disclosure.Channels.GermanName(c.Id)} dürfen nie personenbezogene Daten hinausgehen (unsicherer Kanal, Richtlinie nach § 217f Abs. 4b SGB V).");
             }
+            if (c.Id == Disclosure.Channels.Letter && !(c.Outbound && c.PersonalDataOutbound))
+            {
+                errors.Add($"{DisclosureOptions.ChannelsSection}:{c.Id}: Briefe müssen personenbezogene Daten hinaustragen dürfen (Outbound und PersonalDataOutbound) – Authentifizierungscodes, Bestätigungen an die alte Anschrift und Antworten bei Zweifeln an der Identität gehen nur per Post.");
+            }
             if (c.PersonalDataOutbound && !c.Outbound)
             {
                 errors.Add($"{DisclosureOptions.ChannelsSection}:{c.Id}: PersonalDataOutbound ist gesetzt, Outbound aber nicht – ein Kanal, über den nichts hinausgeht, kann keine personenbezogenen Daten senden.");

@@ -1,5 +1,6 @@
 using Pforte.Core.Audit;
 using Pforte.Core.AuthCodes;
+using Pforte.Core.Disclosure;
 using Pforte.Core.Insured;
 using Pforte.Core.Persistence;
 
@@ -9,7 +10,7 @@ namespace Pforte.Core.Letters;
 /// Queues letters in the durable outbox, inside the caller's transaction. Code letters are queued by
 /// <see cref="CodeIssuer"/>, which seals the code; nothing but the print hand-over unseals it.
 /// </summary>
-public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, OutboundGuard guard, TimeProvider clock)
 {
     /// <summary>A letter to the person's current address, or to <paramref name="address"/> (e.g. the old one).</summary>
     public static OutboxLetter NewLetter(InsuredPerson person, string kind, DateTimeOffset now, PostalAddress? address = null)
@@ -41,6 +42,12 @@ public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, TimeProvide
         if (!LetterKinds.All.Contains(kind, StringComparer.Ordinal))
         {
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown letter kind.");
+        }
+        // Letters leave the Kasse like everything else: through the outbound guard (post carries personal data; the
+        // start-up validation refuses a configuration in which it could not). The letter's own audit entry records it.
+        if (!guard.Check(new OutboundMessage(Channels.Letter, ContainsPersonalData: true, person.Id, person.Kvnr, "letter:" + kind)).TryGetValue(out _, out var refused))
+        {
+            throw new InvalidOperationException($"The outbound guard refuses letters: {refused.Code}.");
         }
         var letter = NewLetter(person, kind, clock.GetUtcNow());
         var id = letter.Id;

@@ -156,6 +156,15 @@ public sealed class ChannelSettingsTests
     }
 
     [Fact]
+    public void Letters_that_may_not_carry_personal_data_are_a_contradiction()
+    {
+        // Code letters and confirmations to the old address go by post only: the outbox asks the outbound guard.
+        var options = new DisclosureOptions();
+        options.Channels["letter"] = new ChannelSettings { PersonalDataOutbound = false };
+        Assert.Contains(new DisclosurePolicy(options).Errors, e => e.Contains("Briefe müssen personenbezogene Daten", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Address_changes_by_phone_cannot_be_configured()
     {
         var options = new DisclosureOptions();
