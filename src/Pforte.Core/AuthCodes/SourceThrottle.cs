@@ -41,14 +41,31 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
         return BlockedFor(keys, blocks);
     }
 
-    /// <summary>The blocks in force for any of these sources (one query for a whole batch of attempts).</summary>
+    /// <summary>The blocks in force for any of these sources (one statement for a whole batch of attempts).</summary>
     public async Task<IReadOnlyDictionary<string, DateTimeOffset>> BlocksAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow();
-        var wanted = keys.Distinct(StringComparer.Ordinal).ToList();
-        return await db.SourceBlocks.AsNoTracking()
-            .Where(b => wanted.Contains(b.SourceKey) && b.Until > now)
-            .ToDictionaryAsync(b => b.SourceKey, b => b.Until, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+        var blocks = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var wanted = keys.Distinct(StringComparer.Ordinal).Select(k => (object?)k).ToList();
+        if (wanted.Count == 0)
+        {
+            return blocks;
+        }
+        var sql = await PlainSql.CreateAsync(db, "", cancellationToken).ConfigureAwait(false);
+        await using (sql.ConfigureAwait(false))
+        {
+            var list = sql.WithList<SourceBlock>("@k", nameof(SourceBlock.SourceKey), wanted);
+            sql.With<SourceBlock>("@now", nameof(SourceBlock.Until), clock.GetUtcNow());
+            sql.Command.CommandText = $"SELECT source_key, until FROM source_blocks WHERE source_key IN ({list}) AND until > @now";
+            var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    blocks[reader.GetString(0)] = sql.Read<SourceBlock, DateTimeOffset>(reader, 1, nameof(SourceBlock.Until));
+                }
+            }
+        }
+        return blocks;
     }
 
     /// <summary>How long the most restricted of these sources is still throttled according to <paramref name="blocks"/>.</summary>

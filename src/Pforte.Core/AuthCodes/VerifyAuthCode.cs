@@ -160,15 +160,7 @@ public sealed class VerifyAuthCode(
         var persons = new Dictionary<(Guid Kasse, string Kvnr), (Guid Id, string? Card)>();
         foreach (var kasse in attempts.GroupBy(a => a.KasseId))
         {
-            var kvnrs = kasse.Select(a => a.Request.Kvnr.Value).Distinct(StringComparer.Ordinal).ToList();
-            var rows = await db.InsuredPersons.AsNoTracking()
-                .Where(p => p.KasseId == kasse.Key && kvnrs.Contains(p.Kvnr))
-                .Select(p => new { p.Id, p.Kvnr, Card = p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault() })
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var row in rows)
-            {
-                persons[(kasse.Key, row.Kvnr)] = (row.Id, row.Card);
-            }
+            await ReadPersonsAsync(kasse.Key, [.. kasse.Select(a => (object?)a.Request.Kvnr.Value).Distinct()], persons, cancellationToken).ConfigureAwait(false);
         }
 
         var codes = await LockCodesAsync([.. persons.Values.Select(p => p.Id)], cancellationToken).ConfigureAwait(false);
@@ -230,15 +222,65 @@ public sealed class VerifyAuthCode(
     /// </summary>
     private async Task<Dictionary<Guid, AuthCode>> LockCodesAsync(Guid[] personIds, CancellationToken cancellationToken)
     {
+        var rows = new Dictionary<Guid, AuthCode>(personIds.Length);
         if (personIds.Length == 0)
         {
-            return [];
+            return rows;
         }
-        var rows = db.IsSqlite
-            ? await db.AuthCodes.AsTracking().Where(a => personIds.Contains(a.PersonId)).ToListAsync(cancellationToken).ConfigureAwait(false)
-            : await db.AuthCodes.FromSqlInterpolated($"SELECT * FROM auth_codes WHERE person_id = ANY({personIds}) ORDER BY person_id FOR UPDATE")
-                .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
-        return rows.ToDictionary(r => r.PersonId);
+        var sql = await PlainSql.CreateAsync(db, "", cancellationToken).ConfigureAwait(false);
+        await using (sql.ConfigureAwait(false))
+        {
+            var ids = sql.WithList<AuthCode>("@p", nameof(AuthCode.PersonId), [.. personIds.Order().Select(id => (object?)id)]);
+            sql.Command.CommandText = "SELECT person_id, kasse_id, state, code_hash, key_version, failures, state_since, pending_letter_id, locked_at, reason "
+                + $"FROM auth_codes WHERE person_id IN ({ids}) ORDER BY person_id" + (db.IsSqlite ? "" : " FOR UPDATE");
+            var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var row = new AuthCode
+                    {
+                        PersonId = sql.Read<AuthCode, Guid>(reader, 0, nameof(AuthCode.PersonId)),
+                        KasseId = sql.Read<AuthCode, Guid>(reader, 1, nameof(AuthCode.KasseId)),
+                        State = sql.Read<AuthCode, AuthCodeState>(reader, 2, nameof(AuthCode.State)),
+                        CodeHash = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3),
+                        KeyVersion = reader.GetInt32(4),
+                        Failures = reader.GetInt32(5),
+                        StateSince = sql.Read<AuthCode, DateTimeOffset>(reader, 6, nameof(AuthCode.StateSince)),
+                        PendingLetterId = sql.Read<AuthCode, Guid?>(reader, 7, nameof(AuthCode.PendingLetterId)),
+                        LockedAt = sql.Read<AuthCode, DateTimeOffset?>(reader, 8, nameof(AuthCode.LockedAt)),
+                        Reason = reader.IsDBNull(9) ? null : reader.GetString(9),
+                    };
+                    rows[row.PersonId] = row;
+                }
+            }
+        }
+        foreach (var row in rows.Values)
+        {
+            db.AuthCodes.Attach(row); // tracked: counts and resets are saved with the batch
+        }
+        return rows;
+    }
+
+    /// <summary>The persons behind the KVNRs of a batch with their current card: one statement.</summary>
+    private async Task ReadPersonsAsync(Guid kasseId, IReadOnlyList<object?> kvnrs, Dictionary<(Guid Kasse, string Kvnr), (Guid Id, string? Card)> into, CancellationToken cancellationToken)
+    {
+        var sql = await PlainSql.CreateAsync(db, "", cancellationToken).ConfigureAwait(false);
+        await using (sql.ConfigureAwait(false))
+        {
+            sql.With<InsuredPerson>("@kasse", nameof(InsuredPerson.KasseId), kasseId);
+            var list = sql.WithList<InsuredPerson>("@k", nameof(InsuredPerson.Kvnr), kvnrs);
+            sql.Command.CommandText = "SELECT p.id, p.kvnr, (SELECT c.card_number FROM health_cards c WHERE c.person_id = p.id AND c.ended_at IS NULL LIMIT 1) "
+                + $"FROM insured_persons p WHERE p.kasse_id = @kasse AND p.kvnr IN ({list})";
+            var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    into[(kasseId, reader.GetString(1))] = (sql.Read<InsuredPerson, Guid>(reader, 0, nameof(InsuredPerson.Id)), reader.IsDBNull(2) ? null : reader.GetString(2));
+                }
+            }
+        }
     }
 
     private async Task<bool> IsOldCardAsync(Guid personId, string given, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Pforte.Core.Persistence;
 
 namespace Pforte.Core.Clients;
@@ -17,10 +16,7 @@ public sealed class AuthenticateApiKey(PforteDbContext db)
         {
             return null;
         }
-        var client = await db.ApiClients.AsNoTracking()
-            .Where(c => c.KeyId == keyId)
-            .Select(c => new { c.Id, c.KasseId, c.Name, c.KeyHash, c.Scopes, c.RevokedAt })
-            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var client = await FindAsync(keyId, cancellationToken).ConfigureAwait(false);
         // Compare even when there is no row, so a wrong key id costs the same as a wrong secret.
         var matches = ApiKeys.Matches(presentedKey, client?.KeyHash ?? NoHash);
         if (client is null || !matches || client.RevokedAt is not null)
@@ -30,4 +26,34 @@ public sealed class AuthenticateApiKey(PforteDbContext db)
         return new AuthenticatedClient(client.Id, client.KasseId, client.Name,
             client.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal));
     }
+
+    /// <summary>
+    /// Runs on every API request and is checked against the database each time (revocation takes effect with the
+    /// next request, in every process): one plain indexed statement (see <see cref="PlainSql"/>).
+    /// </summary>
+    private async Task<ClientRow?> FindAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var sql = await PlainSql.CreateAsync(db, "SELECT id, kasse_id, name, key_hash, scopes, revoked_at FROM api_clients WHERE key_id = @key", cancellationToken).ConfigureAwait(false);
+        await using (sql.ConfigureAwait(false))
+        {
+            sql.With<ApiClient>("@key", nameof(ApiClient.KeyId), keyId);
+            var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+                return new ClientRow(
+                    sql.Read<ApiClient, Guid>(reader, 0, nameof(ApiClient.Id)),
+                    sql.Read<ApiClient, Guid>(reader, 1, nameof(ApiClient.KasseId)),
+                    reader.GetString(2),
+                    (byte[])reader.GetValue(3),
+                    reader.GetString(4),
+                    sql.Read<ApiClient, DateTimeOffset?>(reader, 5, nameof(ApiClient.RevokedAt)));
+            }
+        }
+    }
 }
+
+internal sealed record ClientRow(Guid Id, Guid KasseId, string Name, byte[] KeyHash, string Scopes, DateTimeOffset? RevokedAt);

@@ -1,0 +1,102 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Pforte.Core.Persistence;
+
+/// <summary>
+/// Plain statements for the few queries that run on every request (API key) or every batch (verification). Under load
+/// the EF Core query pipeline showed up as the largest cost of these paths — query-cache lookups, parameter-based SQL
+/// processing for list parameters, and delegates created per execution whose clean-up kept the finalizer thread busy.
+/// Values go in and come out through the EF model's type mappings, so they are stored and read exactly as EF does
+/// (e.g. instants as UTC text on SQLite).
+/// </summary>
+public sealed class PlainSql : IAsyncDisposable
+{
+    private readonly PforteDbContext _db;
+    private readonly bool _opened;
+
+    private PlainSql(PforteDbContext db, DbCommand command, bool opened)
+    {
+        _db = db;
+        Command = command;
+        _opened = opened;
+    }
+
+    public DbCommand Command { get; }
+
+    /// <summary>A command on the context's connection, in its current transaction if there is one.</summary>
+    public static async Task<PlainSql> CreateAsync(PforteDbContext db, string sql, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var connection = db.Database.GetDbConnection();
+        var opened = false;
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            opened = true;
+        }
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return new PlainSql(db, command, opened);
+    }
+
+    /// <summary>Adds a parameter converted like the given entity property.</summary>
+    public PlainSql With<TEntity>(string name, string property, object? value)
+    {
+        var mapping = _db.Model.FindEntityType(typeof(TEntity))!.FindProperty(property)!.GetRelationalTypeMapping();
+        Command.Parameters.Add(mapping.CreateParameter(Command, name, value));
+        return this;
+    }
+
+    /// <summary>Adds one parameter per value (<c>@name0, @name1, …</c>) and returns the list for an <c>IN (…)</c>.</summary>
+    public string WithList<TEntity>(string name, string property, IReadOnlyList<object?> values)
+    {
+        var names = new string[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            names[i] = name + i.ToString(CultureInfo.InvariantCulture);
+            With<TEntity>(names[i], property, values[i]);
+        }
+        return names.Length == 0 ? "NULL" : string.Join(", ", names);
+    }
+
+    /// <summary>Reads a column as the entity property's CLR value.</summary>
+    public T Read<TEntity, T>(DbDataReader reader, int ordinal, string property)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (reader.IsDBNull(ordinal))
+        {
+            return default!;
+        }
+        var mapping = _db.Model.FindEntityType(typeof(TEntity))!.FindProperty(property)!.GetRelationalTypeMapping();
+        if (mapping.Converter is { } converter)
+        {
+            var provider = ReadAs(reader, ordinal, converter.ProviderClrType);
+            return (T)converter.ConvertFromProvider(provider)!;
+        }
+        return (T)ReadAs(reader, ordinal, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
+    }
+
+    private static object ReadAs(DbDataReader reader, int ordinal, Type type) =>
+        type == typeof(Guid) ? reader.GetGuid(ordinal)
+        : type == typeof(DateTime) ? reader.GetDateTime(ordinal)
+        : type == typeof(DateTimeOffset) ? reader.GetFieldValue<DateTimeOffset>(ordinal)
+        : type == typeof(int) ? reader.GetInt32(ordinal)
+        : type == typeof(long) ? reader.GetInt64(ordinal)
+        : type == typeof(string) ? reader.GetString(ordinal)
+        : type == typeof(byte[]) ? (byte[])reader.GetValue(ordinal)
+        : type == typeof(bool) ? reader.GetBoolean(ordinal)
+        : reader.GetValue(ordinal);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Command.DisposeAsync().ConfigureAwait(false);
+        if (_opened)
+        {
+            await _db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+}
