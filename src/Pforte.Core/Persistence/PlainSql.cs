@@ -34,7 +34,13 @@ public sealed class PlainSql : IAsyncDisposable
         var opened = false;
         if (connection.State != System.Data.ConnectionState.Open)
         {
-            await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            // Opened directly, not through EF Core: EF's SQLite provider registers its SQL functions on every open it
+            // makes (eight native callbacks, released by the finalizer thread) — a measurable cost per request.
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (db.IsSqlite)
+            {
+                await SqlitePragmas.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
             opened = true;
         }
         var command = connection.CreateCommand();
@@ -96,7 +102,7 @@ public sealed class PlainSql : IAsyncDisposable
         await Command.DisposeAsync().ConfigureAwait(false);
         if (_opened)
         {
-            await _db.Database.CloseConnectionAsync().ConfigureAwait(false);
+            await Command.Connection!.CloseAsync().ConfigureAwait(false);
         }
     }
 }

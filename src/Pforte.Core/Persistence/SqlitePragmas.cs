@@ -47,7 +47,11 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         command.ExecuteNonQuery();
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        ApplyAsync(connection, cancellationToken);
+
+    /// <summary>For connections opened without EF Core (see <see cref="PlainSql"/>).</summary>
+    public static async Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         if (AlreadyApplied(connection))
         {
