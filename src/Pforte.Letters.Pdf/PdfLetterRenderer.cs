@@ -36,23 +36,35 @@ public sealed class PdfLetterRenderer : ILetterRenderer
         document.Info.Creator = "Pforte";
         document.Options.CompressContentStreams = true;
         var pages = new List<int>(letters.Count);
+        // One set of fonts and one measuring context per file; the body paragraphs of a kind are the same in every
+        // letter, so each is wrapped once per file instead of once per letter (measuring is most of the layout cost).
+        var fonts = new Fonts();
+        var wrapped = new Dictionary<(string Text, XFont Font), List<string>>();
+        using var measure = XGraphics.CreateMeasureContext(new XSize(Mm(PageWidth), Mm(PageHeight)), XGraphicsUnit.Point, XPageDirection.Downwards);
         foreach (var letter in letters)
         {
-            pages.Add(RenderLetter(document, letter));
+            pages.Add(RenderLetter(document, letter, fonts, measure, wrapped));
         }
         document.Save(output, false);
         return pages;
     }
 
-    private static int RenderLetter(PdfDocument document, LetterRenderModel letter)
+    private static int RenderLetter(PdfDocument document, LetterRenderModel letter, Fonts fonts, XGraphics measure, Dictionary<(string Text, XFont Font), List<string>> wrapped)
     {
-        var fonts = new Fonts();
         var layout = new List<List<Action<XGraphics>>> { new() };
-        using (var measure = XGraphics.CreateMeasureContext(new XSize(Mm(PageWidth), Mm(PageHeight)), XGraphicsUnit.Point, XPageDirection.Downwards))
+        List<string> Wrapped(string text, XFont font)
+        {
+            if (!wrapped.TryGetValue((text, font), out var lines))
+            {
+                lines = Wrap(measure, text, font, TextRight - TextLeft);
+                wrapped[(text, font)] = lines;
+            }
+            return lines;
+        }
         {
             var y = 100.0;
             var subject = letter.Subject;
-            foreach (var line in Wrap(measure, subject, fonts.Subject, TextRight - TextLeft))
+            foreach (var line in Wrapped(subject, fonts.Subject))
             {
                 var at = y;
                 layout[^1].Add(g => Text(g, line, fonts.Subject, TextLeft, at));
@@ -82,7 +94,7 @@ public sealed class PdfLetterRenderer : ILetterRenderer
                     y += 27;
                     continue;
                 }
-                var lines = Wrap(measure, paragraph, fonts.Body, TextRight - TextLeft);
+                var lines = Wrapped(paragraph, fonts.Body);
                 NewPageIfNeeded(Math.Min(lines.Count, 3) * 4.6);
                 foreach (var line in lines)
                 {
