@@ -1,3 +1,4 @@
+using NpgsqlTypes;
 using Pforte.Core.Audit;
 using Pforte.Core.AuthCodes;
 using Pforte.Core.Insured;
@@ -54,4 +55,29 @@ public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, TimeProvide
             Details: $"{{\"letter\":\"{id}\",\"kind\":\"{kind}\"}}"), cancellationToken).ConfigureAwait(false);
         return letter;
     }
+
+    /// <summary>Bulk path: writes new letters (built with <see cref="NewLetter"/>) in the caller's transaction, unaudited like <c>audited: false</c>.</summary>
+    internal static Task WriteAsync(PforteDbContext db, IReadOnlyList<OutboxLetter> letters, CancellationToken cancellationToken) =>
+        BulkInsert.WriteAsync(db, "letters", Columns, letters, cancellationToken);
+
+    private static readonly BulkColumn<OutboxLetter>[] Columns =
+    [
+        new("id", NpgsqlDbType.Uuid, l => l.Id),
+        new("kasse_id", NpgsqlDbType.Uuid, l => l.KasseId),
+        new("person_id", NpgsqlDbType.Uuid, l => l.PersonId),
+        new("kind", NpgsqlDbType.Varchar, l => l.Kind),
+        new("kvnr", NpgsqlDbType.Varchar, l => l.Kvnr),
+        new("family_name", NpgsqlDbType.Varchar, l => l.FamilyName),
+        new("given_name", NpgsqlDbType.Varchar, l => l.GivenName),
+        new("street", NpgsqlDbType.Varchar, l => l.Street),
+        new("house_number", NpgsqlDbType.Varchar, l => l.HouseNumber),
+        new("postal_code", NpgsqlDbType.Varchar, l => l.PostalCode),
+        new("city", NpgsqlDbType.Varchar, l => l.City),
+        new("country", NpgsqlDbType.Varchar, l => l.Country),
+        new("queued_at", NpgsqlDbType.TimestampTz, l => l.QueuedAt),
+        new("sealed_code", NpgsqlDbType.Bytea, l => l.SealedCode),
+        new("exported_at", NpgsqlDbType.TimestampTz, l => l.ExportedAt),
+        new("batch_id", NpgsqlDbType.Uuid, l => l.BatchId),
+        new("returned_at", NpgsqlDbType.TimestampTz, l => l.ReturnedAt),
+    ];
 }
