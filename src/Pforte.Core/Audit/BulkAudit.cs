@@ -34,12 +34,27 @@ internal static class BulkAudit
         new("hash", NpgsqlDbType.Bytea, e => e.Hash),
     ];
 
-    /// <summary>Appends to the chain and collects the entry for <see cref="WriteAsync"/> instead of SaveChanges.</summary>
-    public static async Task AppendAsync(PforteDbContext db, AuditLog audit, Guid kasseId, AuditContext context, AuditEvent auditEvent, List<AuditEntry> into, CancellationToken ct)
+    /// <summary>Appends the events to their chains, in order, and returns the entries for <see cref="WriteAsync"/> instead of SaveChanges.</summary>
+    public static async Task<List<AuditEntry>> AppendAsync(PforteDbContext db, AuditLog audit, AuditContext context, IReadOnlyList<(Guid KasseId, AuditEvent Event)> events, CancellationToken ct)
     {
-        var entry = await audit.AppendAsync(kasseId, context, auditEvent, ct).ConfigureAwait(false);
-        db.Entry(entry).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
-        into.Add(entry);
+        var entries = new List<AuditEntry>(events.Count);
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        // Taking an entry out of the tracker would otherwise scan the tracked entities each time.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var (kasseId, auditEvent) in events)
+            {
+                var entry = await audit.AppendAsync(kasseId, context, auditEvent, ct).ConfigureAwait(false);
+                db.Entry(entry).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+                entries.Add(entry);
+            }
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+        return entries;
     }
 
     public static Task WriteAsync(PforteDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct) =>

@@ -63,7 +63,7 @@ public sealed class CodeIssuer(PforteDbContext db, CodeGenerator generator, Code
         CheckKind(letterKind);
         var letters = new List<OutboxLetter>(persons.Count);
         var rows = new List<AuthCode>(persons.Count);
-        var entries = new List<AuditEntry>(persons.Count);
+        var events = new List<(Guid, AuditEvent)>(persons.Count);
         foreach (var (person, currentCard) in persons)
         {
             var now = clock.GetUtcNow();
@@ -73,8 +73,9 @@ public sealed class CodeIssuer(PforteDbContext db, CodeGenerator generator, Code
             var row = new AuthCode { PersonId = person.Id, KasseId = person.KasseId };
             Pending(row, hash, letter.Id, reason, now);
             rows.Add(row);
-            await BulkAudit.AppendAsync(db, audit, person.KasseId, context, Issued(person, letter, hash, reason), entries, cancellationToken).ConfigureAwait(false);
+            events.Add((person.KasseId, Issued(person, letter, hash, reason)));
         }
+        var entries = await BulkAudit.AppendAsync(db, audit, context, events, cancellationToken).ConfigureAwait(false);
         await LetterOutbox.WriteAsync(db, letters, cancellationToken).ConfigureAwait(false);
         await BulkInsert.WriteAsync(db, "auth_codes", RowColumns, rows, cancellationToken).ConfigureAwait(false);
         await BulkAudit.WriteAsync(db, entries, cancellationToken).ConfigureAwait(false);

@@ -126,6 +126,83 @@ public sealed class RolloutTests
         await AssertAuditIntactAsync(f);
     }
 
+    private static List<(Guid LetterId, Guid BatchId, string File)> Manifests(string root) =>
+        Directory.GetDirectories(root, "batch-*").SelectMany(folder => File.ReadAllLines(Path.Combine(folder, ExportLetters.ManifestFile)).Skip(1)
+            .Select(line => line.Split(';')).Select(f => (Guid.Parse(f[0]), Guid.Parse(f[1]), Path.Combine(folder, f[4])))).ToList();
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_large_export_is_handed_over_in_batches_each_committed_on_its_own(string provider)
+    {
+        await using var f = await LetterExportFixture.CreateAsync(provider);
+        for (var i = 0; i < 7; i++)
+        {
+            await f.AddPersonAsync();
+        }
+        await IssueDueAsync(f, pageSize: 5000);
+        var codes = await f.PendingCodesAsync();
+
+        var run = await f.CliAsync("letters", "export", "--out", f.OutDir, "--batch-size", "3");
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Contains("Übergeben: 7 Briefe in 3 Stapeln, 3 Dateien, 7 Seiten", run.Out, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetDirectories(f.OutDir, ".partial-*"));
+        var rows = Manifests(f.OutDir);
+        Assert.Equal(codes.Keys.Order(), rows.Select(r => r.LetterId).Order());
+        Assert.Equal([1, 3, 3], rows.GroupBy(r => r.BatchId).Select(g => g.Count()).Order());
+        await f.WithDbAsync(async db =>
+        {
+            foreach (var batch in rows.GroupBy(r => r.BatchId))
+            {
+                Assert.Equal(batch.Select(r => r.LetterId).Order(), (await db.Letters.Where(l => l.BatchId == batch.Key).Select(l => l.Id).ToListAsync(Ct)).Order());
+            }
+            Assert.Equal(7, await db.AuthCodes.CountAsync(a => a.State == AuthCodeState.Active, Ct));
+            Assert.Equal(7, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.CodeActivated, Ct));
+            Assert.Equal(3, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.LetterHandedOver, Ct));
+            Assert.False(await db.Letters.AnyAsync(l => l.SealedCode != null, Ct));
+            return 0;
+        });
+        await AssertAuditIntactAsync(f);
+
+        // --max caps the run, not the batch.
+        await f.AddPersonAsync();
+        await f.AddPersonAsync();
+        await IssueDueAsync(f, pageSize: 5000);
+        var capped = await f.CliAsync("letters", "export", "--out", f.OutDir, "--max", "1");
+        Assert.Contains("Übergeben: 1 Briefe in 1 Stapeln", capped.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_crash_in_the_second_batch_keeps_the_first_and_the_rerun_prints_the_rest_once(string provider)
+    {
+        await using var f = await LetterExportFixture.CreateAsync(provider);
+        for (var i = 0; i < 5; i++)
+        {
+            await f.AddPersonAsync();
+        }
+        await IssueDueAsync(f, pageSize: 5000);
+        var codes = await f.PendingCodesAsync();
+        await using (var scope = f.Services.CreateAsyncScope())
+        {
+            var export = scope.ServiceProvider.GetRequiredService<ExportLetters>();
+            var batches = 0;
+            export.AfterFilesWritten = _ => ++batches == 2 ? throw new IOException("killed") : Task.CompletedTask;
+            await Assert.ThrowsAsync<IOException>(() => export.ExecuteAsync(new ExportLettersRequest(f.OutDir, BatchSize: 2), AuditContext.System("test"), cancellationToken: Ct));
+        }
+        Assert.Single(Directory.GetDirectories(f.OutDir, "batch-*"));
+        Assert.Single(Directory.GetDirectories(f.OutDir, ".partial-*"));
+        Assert.Equal(2, await f.WithDbAsync(db => db.Letters.CountAsync(l => l.ExportedAt != null, Ct)));
+
+        var rerun = await f.CliAsync("letters", "export", "--out", f.OutDir, "--batch-size", "2");
+        Assert.True(rerun.ExitCode == 0, rerun.Err);
+        Assert.Contains("1 nicht übergebene Teilstapel verworfen", rerun.Out, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetDirectories(f.OutDir, ".partial-*"));
+        var rows = Manifests(f.OutDir);
+        Assert.Equal(codes.Keys.Order(), rows.Select(r => r.LetterId).Order());
+        Assert.Equal(0, await f.WithDbAsync(db => db.Letters.CountAsync(l => l.ExportedAt == null, Ct)));
+        await AssertAuditIntactAsync(f);
+    }
+
     private static string SqliteGuidOf(Guid id) => id.ToString("D").ToUpperInvariant();
 
     private sealed class Inline<T>(Action<T> report) : IProgress<T>
