@@ -2,7 +2,8 @@
 # First roll-out benchmark (issue 4): a Kasse of PERSONS insured (1,000,000 by default) gets its codes and letters:
 # `pforte codes issue-due` then `pforte letters export`, each under /usr/bin/time -v (wall clock, peak RSS), on
 # SQLite and on PostgreSQL. Then the same from the same starting point with kill -9 at a random moment of each step
-# and a re-run, and checks that every issued code's letter was exported exactly once.
+# (KILLS times, each kill during a re-run) and a last re-run, and checks that every issued code's letter was exported
+# exactly once.
 #   bench/rollout/run.sh                  # 1,000,000 persons, SQLite + PostgreSQL
 #   PERSONS=100000 bench/rollout/run.sh
 #   SKIP_PG=1 bench/rollout/run.sh        # SQLite only (SKIP_SQLITE=1 for PostgreSQL only)
@@ -15,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 PERSONS="${PERSONS:-1000000}"
+KILLS="${KILLS:-2}"
 WORK="${BENCH_DIR:-/tmp/pforte-rollout-bench}"
 mkdir -p "$WORK"
 CSV="$WORK/insured-$PERSONS.csv"
@@ -41,11 +43,12 @@ measure() {
   printf '%-28s wall %s  peak RSS %d MB  (load %s)\n' "$label" "$wall" $((rss / 1024)) "$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/figures"
 }
 
-# Starts a step, kills it with SIGKILL after a random part of SECONDS, waits. Prints what it had done by then.
+# Starts a step, kills it with SIGKILL after a random 10–90 % of SECONDS (its undisturbed duration), waits. Prints
+# what it had done by then.
 kill_at_random() {
   local label="$1" seconds="$2"; shift 2
   local delay
-  delay=$(awk -v s="$seconds" -v r="$RANDOM" 'BEGIN { printf "%.1f", 1 + (s - 1) * r / 32767 }')
+  delay=$(awk -v s="$seconds" -v r="$RANDOM" 'BEGIN { printf "%.1f", s * (0.1 + 0.8 * r / 32767) }')
   "$@" >"$WORK/$label.log" 2>&1 &
   local pid=$!
   sleep "$delay"
@@ -106,10 +109,15 @@ run_provider_killed() {
   local name="$1" issue_s="$2" export_s="$3"
   local out="$WORK/$name-killed-out"
   rm -rf "$out"
-  echo "== $name: the same with kill -9 at a random moment of each step, then a re-run"
-  kill_at_random "$name-issue-due-killed" "$issue_s" $PFORTE codes issue-due
+  echo "== $name: the same with kill -9 at a random moment of each step ($KILLS times), then a re-run to the end"
+  local i
+  for i in $(seq 1 "$KILLS"); do
+    kill_at_random "$name-issue-due-killed-$i" "$issue_s" $PFORTE codes issue-due
+  done
   measure "$name-issue-due-rerun" $PFORTE codes issue-due
-  kill_at_random "$name-export-killed" "$export_s" $PFORTE letters export --out "$out"
+  for i in $(seq 1 "$KILLS"); do
+    kill_at_random "$name-export-killed-$i" "$export_s" $PFORTE letters export --out "$out"
+  done
   measure "$name-export-rerun" $PFORTE letters export --out "$out"
   check "$name-killed" "$out"
 }
