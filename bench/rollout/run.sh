@@ -8,7 +8,8 @@
 #   PERSONS=100000 bench/rollout/run.sh
 #   SKIP_PG=1 bench/rollout/run.sh        # SQLite only (SKIP_SQLITE=1 for PostgreSQL only)
 #   SKIP_KILL=1 bench/rollout/run.sh      # without the kill -9 runs
-# PostgreSQL: a throwaway cluster (scripts/pg-test-cluster.sh) on PFORTE_PG_PORT (default 55497).
+# PostgreSQL: a throwaway cluster (scripts/pg-test-cluster.sh) on PFORTE_PG_PORT (default 55497), with fsync and
+# synchronous commit like a production server (PFORTE_PG_DURABLE=0 for the tests' fsync-off settings).
 # Checks after every run: `pforte audit verify` passes; issued codes = letters in the manifests = exported letters
 # = active codes; no letter id twice in the manifests; no letter left unexported; no partial folder; every PDF's
 # SHA-256 matches its manifest rows.
@@ -55,7 +56,7 @@ kill_at_random() {
   if kill -9 "$pid" 2>/dev/null; then
     echo "   $label: killed with SIGKILL after ${delay}s ($(grep -c '' "$WORK/$label.log") lines of output: $(tail -n 1 "$WORK/$label.log" | tr -d '\n' | cut -c1-100))"
   else
-    echo "   $label: finished before the kill at ${delay}s"
+    echo "   $label: finished before the kill at ${delay}s: $(grep -E '^(Nach einem Abbruch|Stichtag|Übergeben)' "$WORK/$label.log" | cut -c1-110 | paste -sd' ')"
   fi
   wait "$pid" 2>/dev/null || true
 }
@@ -150,7 +151,7 @@ fi
 
 if [ "${SKIP_PG:-0}" != "1" ]; then
   echo "== PostgreSQL (fresh database)"
-  export PFORTE_PG_PORT="${PFORTE_PG_PORT:-55497}" PFORTE_PG_DIR="$WORK/pg"
+  export PFORTE_PG_PORT="${PFORTE_PG_PORT:-55497}" PFORTE_PG_DIR="$WORK/pg" PFORTE_PG_DURABLE="${PFORTE_PG_DURABLE:-1}"
   eval "$(scripts/pg-test-cluster.sh start)"
   trap 'scripts/pg-test-cluster.sh stop >/dev/null' EXIT
   PSQL="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql"
