@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL for the tests, on a loopback port, with its data in a temp folder.
 #   scripts/pg-test-cluster.sh start   -> starts it and prints `export PFORTE_TEST_PG=...`
 #   scripts/pg-test-cluster.sh stop    -> stops it and deletes its data
+#   PFORTE_PG_DURABLE=1 scripts/pg-test-cluster.sh start   -> with fsync and synchronous commit (benchmarks)
 # Usage: eval "$(scripts/pg-test-cluster.sh start)"
 set -euo pipefail
 
@@ -41,8 +42,11 @@ start() {
   as_owner "$bin/initdb" -D "$DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$BASE/initdb.log" 2>&1 \
     || { cat "$BASE/initdb.log" >&2; exit 1; }
   # Tuned for throwaway test data: no fsync, many connections (three server processes in the concurrency tests).
+  # PFORTE_PG_DURABLE=1 keeps PostgreSQL's durable defaults (fsync, synchronous commit) for benchmarks.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  if [ "${PFORTE_PG_DURABLE:-0}" = "1" ]; then durability=""; fi
   as_owner "$bin/pg_ctl" -D "$DATA" -l "$BASE/server.log" -w -t 60 \
-    -o "-p $PORT -k $SOCK -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $PORT -k $SOCK -c listen_addresses=127.0.0.1 -c max_connections=300 $durability" \
     start >/dev/null || { cat "$BASE/server.log" >&2; exit 1; }
   echo "export PFORTE_TEST_PG='Host=127.0.0.1;Port=$PORT;Username=postgres;Database=postgres;Include Error Detail=true'"
 }

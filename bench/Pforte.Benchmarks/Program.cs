@@ -20,4 +20,10 @@ if (args.Length is 2 or 3 && args[0] == "verify-probe")
     await Pforte.Benchmarks.VerifyProbe.RunAsync(args[1], args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 500);
     return;
 }
+// dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll render-probe [N] [SAMPLE.pdf]
+if (args.Length is >= 1 and <= 3 && args[0] == "render-probe")
+{
+    Pforte.Benchmarks.RenderProbe.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000, args.Length == 3 ? args[2] : null);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Pforte.Benchmarks.IdentifierBenchmarks).Assembly).Run(args);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
@@ -11,6 +12,13 @@ namespace Pforte.Letters.Pdf;
 /// 6 recipient lines), information block at the right beside the recipient, fold marks at 105 and 210 mm, hole mark
 /// at 148.5 mm. The code appears once, in a framed box, and never in the document's metadata.
 /// </summary>
+/// <remarks>
+/// Speed (issue 4: a roll-out prints about a million letters): most of a page is the same in every letter of a kind —
+/// letterhead, marks, labels, the body text. Within one print file, such text is drawn once into a form (a PDF
+/// Form XObject) that every page with the same text at the same places reuses; what belongs to one letter (recipient,
+/// KVNR, reference, a paragraph naming the person, the code) is drawn on the page itself. The code is never part of a
+/// shared form. Every file is a separate PDFsharp document, so files can be rendered on several threads.
+/// </remarks>
 public sealed class PdfLetterRenderer : ILetterRenderer
 {
     // All geometry in millimetres from the top-left corner of the sheet.
@@ -35,27 +43,96 @@ public sealed class PdfLetterRenderer : ILetterRenderer
         document.Info.Title = "Briefe";
         document.Info.Creator = "Pforte";
         document.Options.CompressContentStreams = true;
+        using var file = new PrintFile(document, letters);
         var pages = new List<int>(letters.Count);
         foreach (var letter in letters)
         {
-            pages.Add(RenderLetter(document, letter));
+            pages.Add(file.Render(letter));
         }
         document.Save(output, false);
         return pages;
     }
 
-    private static int RenderLetter(PdfDocument document, LetterRenderModel letter)
+    /// <summary>One print file: its fonts, its measured paragraphs and its shared page forms.</summary>
+    private sealed class PrintFile : IDisposable
     {
-        var fonts = new Fonts();
-        var layout = new List<List<Action<XGraphics>>> { new() };
-        using (var measure = XGraphics.CreateMeasureContext(new XSize(Mm(PageWidth), Mm(PageHeight)), XGraphicsUnit.Point, XPageDirection.Downwards))
+        private readonly PdfDocument _document;
+        private readonly Fonts _fonts = new();
+        private readonly XGraphics _measure = XGraphics.CreateMeasureContext(new XSize(Mm(PageWidth), Mm(PageHeight)), XGraphicsUnit.Point, XPageDirection.Downwards);
+        private readonly Dictionary<(string Text, XFont Font), List<string>> _wrapped = [];
+        private readonly Dictionary<(string Text, double Size, double WidthMm), XFont> _fitted = [];
+        private readonly Dictionary<string, XForm> _forms = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Subjects, paragraphs and closings that many letters of this file have: the kind's text, not a paragraph naming
+        /// the person. A salutation that two namesakes share stays on their own pages: in the shared form it would make
+        /// a second form with the whole body for just those two letters.
+        /// </summary>
+        private readonly HashSet<string> _common;
+
+        public PrintFile(PdfDocument document, IReadOnlyList<LetterRenderModel> letters)
         {
-            var y = 100.0;
-            var subject = letter.Subject;
-            foreach (var line in Wrap(measure, subject, fonts.Subject, TextRight - TextLeft))
+            _document = document;
+            var often = Math.Max(2, letters.Count / 10);
+            _common = letters.SelectMany(l => l.Paragraphs.Append(l.Subject).Append(l.Closing).Distinct())
+                .CountBy(t => t, StringComparer.Ordinal).Where(c => c.Value >= often).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        }
+
+        public void Dispose() => _measure.Dispose();
+
+        public int Render(LetterRenderModel letter)
+        {
+            var pages = Layout(letter);
+            for (var i = 0; i < pages.Count; i++)
             {
-                var at = y;
-                layout[^1].Add(g => Text(g, line, fonts.Subject, TextLeft, at));
+                var sheet = pages[i];
+                if (pages.Count > 1)
+                {
+                    sheet.RightAligned(true, $"Seite {i + 1} von {pages.Count}", _fonts.Small, TextRight, 284);
+                }
+                var page = _document.AddPage();
+                page.Width = XUnit.FromMillimeter(PageWidth);
+                page.Height = XUnit.FromMillimeter(PageHeight);
+                using var g = XGraphics.FromPdfPage(page);
+                g.DrawImage(Form(sheet), 0, 0);
+                foreach (var draw in sheet.Own)
+                {
+                    draw(g);
+                }
+            }
+            return pages.Count;
+        }
+
+        /// <summary>The form holding exactly this page's shared content, drawn once per file.</summary>
+        private XForm Form(Sheet sheet)
+        {
+            var key = string.Join('\n', sheet.Shared.Select(s => s.Key));
+            if (!_forms.TryGetValue(key, out var form))
+            {
+                form = new XForm(_document, new XSize(Mm(PageWidth), Mm(PageHeight)));
+                using (var g = XGraphics.FromForm(form))
+                {
+                    foreach (var (_, draw) in sheet.Shared)
+                    {
+                        draw(g);
+                    }
+                }
+                _forms[key] = form;
+            }
+            return form;
+        }
+
+        private List<Sheet> Layout(LetterRenderModel letter)
+        {
+            var first = new Sheet();
+            var pages = new List<Sheet> { first };
+            first.Shape(true, "marks", Marks);
+            FirstPage(first, letter);
+            var y = 100.0;
+            var subjectShared = _common.Contains(letter.Subject);
+            foreach (var line in Wrapped(letter.Subject, _fonts.Subject))
+            {
+                first.Text(subjectShared, line, _fonts.Subject, TextLeft, y);
                 y += 5.2;
             }
             y += 4;
@@ -63,7 +140,10 @@ public sealed class PdfLetterRenderer : ILetterRenderer
             {
                 if (y + height > BodyBottom)
                 {
-                    layout.Add([]);
+                    var next = new Sheet();
+                    next.Shape(true, "marks", Marks);
+                    next.Text(false, $"{letter.Sender.Name} · KVNR {letter.Kvnr}", _fonts.Small, TextLeft, 12);
+                    pages.Add(next);
                     y = 25;
                 }
             }
@@ -76,19 +156,17 @@ public sealed class PdfLetterRenderer : ILetterRenderer
                         continue;
                     }
                     NewPageIfNeeded(26);
-                    var at = y + 1;
-                    var code = letter.Code;
-                    layout[^1].Add(g => CodeBox(g, fonts, code, at));
+                    CodeBox(pages[^1], letter.Code, y + 1);
                     y += 27;
                     continue;
                 }
-                var lines = Wrap(measure, paragraph, fonts.Body, TextRight - TextLeft);
+                var shared = _common.Contains(paragraph);
+                var lines = Wrapped(paragraph, _fonts.Body);
                 NewPageIfNeeded(Math.Min(lines.Count, 3) * 4.6);
                 foreach (var line in lines)
                 {
                     NewPageIfNeeded(4.6);
-                    var at = y;
-                    layout[^1].Add(g => Text(g, line, fonts.Body, TextLeft, at));
+                    pages[^1].Text(shared, line, _fonts.Body, TextLeft, y);
                     y += 4.6;
                 }
                 y += 2.6;
@@ -96,81 +174,127 @@ public sealed class PdfLetterRenderer : ILetterRenderer
             var closing = letter.Closing.Split('\n');
             NewPageIfNeeded(closing.Length * 4.6 + 2);
             y += 2;
+            var closingShared = _common.Contains(letter.Closing);
             foreach (var line in closing)
             {
-                var at = y;
-                layout[^1].Add(g => Text(g, line, fonts.Body, TextLeft, at));
+                pages[^1].Text(closingShared, line, _fonts.Body, TextLeft, y);
                 y += 4.6;
             }
+            var footer = $"{letter.Sender.Name} · {letter.Sender.Street} · {letter.Sender.PostalCodeAndCity} · IK {letter.Sender.Ik}";
+            foreach (var sheet in pages)
+            {
+                sheet.Text(true, footer, _fonts.Small, TextLeft, 284);
+                if (letter.Watermark is { } watermark)
+                {
+                    sheet.Text(true, watermark, _fonts.Watermark, TextLeft, 5, XBrushes.Gray);
+                }
+            }
+            return pages;
         }
 
-        for (var i = 0; i < layout.Count; i++)
+        private void FirstPage(Sheet page, LetterRenderModel letter)
         {
-            var page = document.AddPage();
-            page.Width = XUnit.FromMillimeter(PageWidth);
-            page.Height = XUnit.FromMillimeter(PageHeight);
-            using var g = XGraphics.FromPdfPage(page);
-            Marks(g);
-            if (i == 0)
+            // Letterhead, top right.
+            page.Text(true, letter.Sender.Name, _fonts.Letterhead, InfoLeft, 16);
+            page.Text(true, letter.Sender.Street, _fonts.Info, InfoLeft, 23);
+            page.Text(true, letter.Sender.PostalCodeAndCity, _fonts.Info, InfoLeft, 27);
+            page.Text(true, $"IK {letter.Sender.Ik}", _fonts.Info, InfoLeft, 31);
+
+            // Address field: return line in the top strip (45–53 mm), then the recipient below the free band.
+            page.Text(true, letter.Sender.ReturnLine, Fit(letter.Sender.ReturnLine, 7, AddressWidth - 6), AddressLeft + 5, 48);
+            var y = RecipientTop;
+            foreach (var line in letter.RecipientLines.Take(6))
             {
-                FirstPage(g, fonts, letter);
+                page.Text(false, line, Fit(line, 10, AddressWidth - 6), AddressLeft + 5, y);
+                y += RecipientLineHeight;
+            }
+
+            // Information block at the right, beside the recipient (below the free band as well).
+            page.Text(true, "Ihre Krankenversichertennummer", _fonts.Label, InfoLeft, 67);
+            page.Text(false, letter.Kvnr, _fonts.Info, InfoLeft, 70);
+            page.Text(true, "Unser Zeichen", _fonts.Label, InfoLeft, 75);
+            page.Text(false, letter.Reference, Fit(letter.Reference, 8, TextRight - InfoLeft), InfoLeft, 78);
+            page.Text(true, "Datum", _fonts.Label, InfoLeft, 83);
+            page.Text(true, LetterTexts.FormatDate(letter.Date), _fonts.Info, InfoLeft, 86);
+        }
+
+        private void CodeBox(Sheet page, string code, double top)
+        {
+            page.Shape(true, "codebox|" + top.ToString("R", CultureInfo.InvariantCulture), g =>
+            {
+                var pen = new XPen(XColors.Black, 1.2);
+                g.DrawRectangle(pen, Mm(TextLeft), Mm(top), Mm(95), Mm(22));
+            });
+            page.Text(true, "Ihr persönlicher Authentifizierungscode", _fonts.Label, TextLeft + 4, top + 3);
+            // The code only ever on the letter's own page, never in a form that other pages share.
+            page.Text(false, code, _fonts.Code, TextLeft + 4, top + 8.5);
+            page.Text(true, "Vertraulich – bitte niemandem mitteilen.", _fonts.Label, TextLeft + 40, top + 13);
+        }
+
+        private List<string> Wrapped(string text, XFont font)
+        {
+            if (!_wrapped.TryGetValue((text, font), out var lines))
+            {
+                lines = Wrap(_measure, text, font, TextRight - TextLeft);
+                // Personal paragraphs (one letter each) are not kept: the cache stays as small as the file's texts.
+                if (_common.Contains(text))
+                {
+                    _wrapped[(text, font)] = lines;
+                }
+            }
+            return lines;
+        }
+
+        /// <summary>The largest size up to <paramref name="size"/> at which the text fits the width.</summary>
+        private XFont Fit(string text, double size, double widthMm)
+        {
+            if (_fitted.TryGetValue((text, size, widthMm), out var fitted))
+            {
+                return fitted;
+            }
+            var fit = size;
+            var font = _fonts.Regular(fit);
+            while (fit > 6 && _measure.MeasureString(text, font).Width > Mm(widthMm))
+            {
+                fit -= 0.5;
+                font = _fonts.Regular(fit);
+            }
+            // Only the sender's lines repeat; a recipient's line is measured once and forgotten.
+            if (_fitted.Count < 64)
+            {
+                _fitted[(text, size, widthMm)] = font;
+            }
+            return font;
+        }
+    }
+
+    /// <summary>One page being laid out: what goes into the shared form (with a key that says exactly what it draws) and what is the letter's own.</summary>
+    private sealed class Sheet
+    {
+        public List<(string Key, Action<XGraphics> Draw)> Shared { get; } = [];
+
+        public List<Action<XGraphics>> Own { get; } = [];
+
+        public void Shape(bool shared, string key, Action<XGraphics> draw)
+        {
+            if (shared)
+            {
+                Shared.Add((key, draw));
             }
             else
             {
-                Text(g, $"{letter.Sender.Name} · KVNR {letter.Kvnr}", fonts.Small, TextLeft, 12);
-            }
-            foreach (var draw in layout[i])
-            {
-                draw(g);
-            }
-            var footer = $"{letter.Sender.Name} · {letter.Sender.Street} · {letter.Sender.PostalCodeAndCity} · IK {letter.Sender.Ik}";
-            Text(g, footer, fonts.Small, TextLeft, 284);
-            if (layout.Count > 1)
-            {
-                RightAligned(g, $"Seite {i + 1} von {layout.Count}", fonts.Small, TextRight, 284);
-            }
-            if (letter.Watermark is { } watermark)
-            {
-                Text(g, watermark, fonts.Watermark, TextLeft, 5, XBrushes.Gray);
+                Own.Add(draw);
             }
         }
-        return layout.Count;
-    }
 
-    private static void FirstPage(XGraphics g, Fonts fonts, LetterRenderModel letter)
-    {
-        // Letterhead, top right.
-        Text(g, letter.Sender.Name, fonts.Letterhead, InfoLeft, 16);
-        Text(g, letter.Sender.Street, fonts.Info, InfoLeft, 23);
-        Text(g, letter.Sender.PostalCodeAndCity, fonts.Info, InfoLeft, 27);
-        Text(g, $"IK {letter.Sender.Ik}", fonts.Info, InfoLeft, 31);
+        public void Text(bool shared, string text, XFont font, double xMm, double topMm, XBrush? brush = null) =>
+            Shape(shared, Key("L", text, font, xMm, topMm, brush), g => g.DrawString(text, font, brush ?? XBrushes.Black, Mm(xMm), Mm(topMm), XStringFormats.TopLeft));
 
-        // Address field: return line in the top strip (45–53 mm), then the recipient below the free band.
-        var returnFont = FitFont(g, letter.Sender.ReturnLine, 7, AddressWidth - 6, bold: false);
-        Text(g, letter.Sender.ReturnLine, returnFont, AddressLeft + 5, 48);
-        var y = RecipientTop;
-        foreach (var line in letter.RecipientLines.Take(6))
-        {
-            Text(g, line, FitFont(g, line, 10, AddressWidth - 6, bold: false), AddressLeft + 5, y);
-            y += RecipientLineHeight;
-        }
+        public void RightAligned(bool shared, string text, XFont font, double rightMm, double topMm) =>
+            Shape(shared, Key("R", text, font, rightMm, topMm, null), g => g.DrawString(text, font, XBrushes.Black, Mm(rightMm) - g.MeasureString(text, font).Width, Mm(topMm), XStringFormats.TopLeft));
 
-        // Information block at the right, beside the recipient (below the free band as well).
-        Text(g, "Ihre Krankenversichertennummer", fonts.Label, InfoLeft, 67);
-        Text(g, letter.Kvnr, fonts.Info, InfoLeft, 70);
-        Text(g, "Unser Zeichen", fonts.Label, InfoLeft, 75);
-        Text(g, letter.Reference, FitFont(g, letter.Reference, 8, TextRight - InfoLeft, bold: false), InfoLeft, 78);
-        Text(g, "Datum", fonts.Label, InfoLeft, 83);
-        Text(g, LetterTexts.FormatDate(letter.Date), fonts.Info, InfoLeft, 86);
-    }
-
-    private static void CodeBox(XGraphics g, Fonts fonts, string code, double top)
-    {
-        var pen = new XPen(XColors.Black, 1.2);
-        g.DrawRectangle(pen, Mm(TextLeft), Mm(top), Mm(95), Mm(22));
-        Text(g, "Ihr persönlicher Authentifizierungscode", fonts.Label, TextLeft + 4, top + 3);
-        Text(g, code, fonts.Code, TextLeft + 4, top + 8.5);
-        Text(g, "Vertraulich – bitte niemandem mitteilen.", fonts.Label, TextLeft + 40, top + 13);
+        private static string Key(string align, string text, XFont font, double xMm, double topMm, XBrush? brush) =>
+            string.Create(CultureInfo.InvariantCulture, $"{align}|{font.Size:R}|{(font.Bold ? 'b' : 'r')}|{xMm:R}|{topMm:R}|{(brush is null ? "" : "g")}|{text}");
     }
 
     private static void Marks(XGraphics g)
@@ -179,17 +303,6 @@ public sealed class PdfLetterRenderer : ILetterRenderer
         g.DrawLine(pen, Mm(4), Mm(105), Mm(9), Mm(105));
         g.DrawLine(pen, Mm(4), Mm(210), Mm(9), Mm(210));
         g.DrawLine(pen, Mm(4), Mm(148.5), Mm(11), Mm(148.5));
-    }
-
-    private static XFont FitFont(XGraphics g, string text, double size, double widthMm, bool bold)
-    {
-        var font = Font(size, bold);
-        while (size > 6 && g.MeasureString(text, font).Width > Mm(widthMm))
-        {
-            size -= 0.5;
-            font = Font(size, bold);
-        }
-        return font;
     }
 
     private static List<string> Wrap(XGraphics g, string text, XFont font, double widthMm)
@@ -216,19 +329,12 @@ public sealed class PdfLetterRenderer : ILetterRenderer
         return lines;
     }
 
-    private static void Text(XGraphics g, string text, XFont font, double xMm, double topMm, XBrush? brush = null) =>
-        g.DrawString(text, font, brush ?? XBrushes.Black, Mm(xMm), Mm(topMm), XStringFormats.TopLeft);
-
-    private static void RightAligned(XGraphics g, string text, XFont font, double rightMm, double topMm) =>
-        g.DrawString(text, font, XBrushes.Black, Mm(rightMm) - g.MeasureString(text, font).Width, Mm(topMm), XStringFormats.TopLeft);
-
     private static double Mm(double mm) => mm * PointsPerMm;
-
-    private static XFont Font(double size, bool bold) =>
-        new(EmbeddedFontResolver.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, FontOptions);
 
     private sealed class Fonts
     {
+        private readonly Dictionary<double, XFont> _regular = [];
+
         public XFont Letterhead { get; } = Font(12, bold: true);
         public XFont Info { get; } = Font(9, bold: false);
         public XFont Label { get; } = Font(7, bold: false);
@@ -237,6 +343,19 @@ public sealed class PdfLetterRenderer : ILetterRenderer
         public XFont Body { get; } = Font(10, bold: false);
         public XFont Code { get; } = Font(22, bold: true);
         public XFont Watermark { get; } = Font(14, bold: true);
+
+        public XFont Regular(double size)
+        {
+            if (!_regular.TryGetValue(size, out var font))
+            {
+                font = Font(size, bold: false);
+                _regular[size] = font;
+            }
+            return font;
+        }
+
+        private static XFont Font(double size, bool bold) =>
+            new(EmbeddedFontResolver.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, FontOptions);
     }
 }
 

@@ -40,7 +40,7 @@ internal static class CodesCommands
                 if (p.Checked - lastReport >= 50_000)
                 {
                     lastReport = p.Checked;
-                    cli.Err.WriteLine($"… {p.Checked:N0} Personen geprüft, {p.Issued:N0} Codes ausgegeben, {p.Deleted:N0} gelöscht");
+                    cli.Err.WriteLine(string.Create(ErrorTexts.German, $"… {p.Checked:N0} Personen geprüft, {p.Issued:N0} Codes ausgegeben, {p.Deleted:N0} gelöscht"));
                 }
             });
             var result = await services.GetRequiredService<IssueDueCodes>()

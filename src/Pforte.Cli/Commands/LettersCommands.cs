@@ -41,8 +41,9 @@ internal static class LettersCommands
 
         var outDir = new Option<string>("--out") { Description = "Verzeichnis für die Druckstapel (z. B. der Übergabeordner der Druckerei).", Required = true };
         var kindOption = new Option<string?>("--kind") { Description = "Nur diese Briefart." };
-        var max = new Option<int?>("--max") { Description = "Höchstens so viele Briefe in diesem Stapel." };
-        var export = new Command("export", "Übergibt fällige Briefe an die Druckerei: ein Stapelordner mit PDF-Dateien und manifest.csv; danach sind die Codes gelöscht und gültig.") { outDir, kindOption, max };
+        var max = new Option<int?>("--max") { Description = "Höchstens so viele Briefe in diesem Lauf." };
+        var batchSize = new Option<int?>("--batch-size") { Description = $"Höchstens so viele Briefe je Stapelordner (Standard {ExportLetters.DefaultBatchSize:N0}); mehr fällige Briefe ergeben mehrere Stapel." };
+        var export = new Command("export", "Übergibt fällige Briefe an die Druckerei: Stapelordner mit PDF-Dateien und manifest.csv; danach sind die Codes gelöscht und gültig.") { outDir, kindOption, max, batchSize };
         export.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
         {
             var exporter = services.GetRequiredService<ExportLetters>();
@@ -64,7 +65,7 @@ internal static class LettersCommands
                     cli.Err.WriteLine(string.Create(ErrorTexts.German, $"… {p.LettersWritten:N0} von {p.LettersTotal:N0} Briefen geschrieben ({p.Files:N0} Dateien)"));
                 }
             });
-            var result = await exporter.ExecuteAsync(new ExportLettersRequest(parse.GetValue(outDir)!, parse.GetValue(kindOption), parse.GetValue(max)),
+            var result = await exporter.ExecuteAsync(new ExportLettersRequest(parse.GetValue(outDir)!, parse.GetValue(kindOption), parse.GetValue(max), parse.GetValue(batchSize) ?? ExportLetters.DefaultBatchSize),
                 AuditContext.Cli("letters export"), progress, token).ConfigureAwait(false);
             if (!result.TryGetValue(out var r, out var error))
             {
@@ -74,9 +75,13 @@ internal static class LettersCommands
             {
                 await cli.Out.WriteLineAsync($"Nach einem Abbruch: {r.RecoveredBatches} übergebene Stapel fertiggestellt, {r.DiscardedPartials} nicht übergebene Teilstapel verworfen (deren Briefe sind wieder fällig).").ConfigureAwait(false);
             }
-            await cli.Out.WriteLineAsync(r.BatchId is null
+            foreach (var b in r.Batches)
+            {
+                await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German, $"Stapel {b.BatchId}: {b.Letters:N0} Briefe in {b.Files:N0} Dateien, {b.Pages:N0} Seiten → {b.Folder}")).ConfigureAwait(false);
+            }
+            await cli.Out.WriteLineAsync(r.Batches.Count == 0
                 ? "Keine fälligen Briefe."
-                : string.Create(ErrorTexts.German, $"Stapel {r.BatchId}: {r.Letters:N0} Briefe in {r.Files:N0} Dateien, {r.Pages:N0} Seiten, {r.Elapsed.TotalSeconds:F1} s → {r.Folder}")).ConfigureAwait(false);
+                : string.Create(ErrorTexts.German, $"Übergeben: {r.Letters:N0} Briefe in {r.Batches.Count:N0} Stapeln, {r.Files:N0} Dateien, {r.Pages:N0} Seiten, {r.Elapsed.TotalSeconds:F1} s ({r.Letters / Math.Max(r.Elapsed.TotalSeconds, 0.001):N0} Briefe/s).")).ConfigureAwait(false);
             if (r.SkippedWithoutCode > 0)
             {
                 await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German, $"{r.SkippedWithoutCode:N0} Code-Briefe nicht gedruckt: ihr Code wurde inzwischen gelöscht.")).ConfigureAwait(false);

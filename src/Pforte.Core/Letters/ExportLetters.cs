@@ -10,32 +10,52 @@ using Pforte.Core.Persistence;
 
 namespace Pforte.Core.Letters;
 
-public sealed record ExportLettersRequest(string OutputDirectory, string? Kind = null, int? Max = null);
+/// <param name="Max">At most this many letters in this run (null: every letter due).</param>
+/// <param name="BatchSize">At most this many letters per batch folder; a larger run writes several batches, each committed on its own.</param>
+public sealed record ExportLettersRequest(string OutputDirectory, string? Kind = null, int? Max = null, int BatchSize = ExportLetters.DefaultBatchSize);
 
+/// <param name="LettersWritten">Letters in print files so far in this run (all batches).</param>
+/// <param name="LettersTotal">Letters this run hands over.</param>
 public sealed record ExportProgress(int LettersWritten, int LettersTotal, int Files);
 
-/// <param name="Folder">The complete batch folder, null when nothing was due.</param>
+/// <summary>One committed batch folder of a run.</summary>
+public sealed record ExportedBatch(Guid BatchId, string Folder, int Letters, int Files, int Pages);
+
+/// <param name="Batches">The complete batch folders of this run, in order; empty when nothing was due.</param>
 /// <param name="SkippedWithoutCode">Code letters whose code was deleted before print: not printed, never will be.</param>
 /// <param name="HeldUndeliverable">Letters to an address from which mail came back: held until the address changes.</param>
 /// <param name="RecoveredBatches">Batches of an earlier run that had committed but not yet been moved into place.</param>
 /// <param name="DiscardedPartials">Files of an earlier run that crashed before its commit (their letters are in this batch again).</param>
-public sealed record ExportLettersResult(Guid? BatchId, string? Folder, int Letters, int Files, int Pages, int SkippedWithoutCode, int HeldUndeliverable,
-    int RecoveredBatches, int DiscardedPartials, TimeSpan Elapsed);
+public sealed record ExportLettersResult(IReadOnlyList<ExportedBatch> Batches, int SkippedWithoutCode, int HeldUndeliverable,
+    int RecoveredBatches, int DiscardedPartials, TimeSpan Elapsed)
+{
+    public int Letters => Batches.Sum(b => b.Letters);
+
+    public int Files => Batches.Sum(b => b.Files);
+
+    public int Pages => Batches.Sum(b => b.Pages);
+}
 
 /// <summary>A row of manifest.csv.</summary>
 public sealed record ManifestRow(Guid LetterId, Guid BatchId, string Kind, string Kvnr, string PdfFile, int FirstPage, int PageCount, string PostalCode, string PdfSha256);
 
 /// <summary>
-/// The print hand-over (issue 4): one batch folder per run with PDF files of at most 1,000 letters (one kind per file,
-/// so code letters never share a file with others) and manifest.csv. The folder is written under a hidden
-/// ".partial-" name and synced; <see cref="LetterHandOver"/> then commits "exported + codes cleared + codes usable";
-/// only after that the folder gets its final name, which is what the print service picks up. A crash before the
-/// commit leaves a partial folder whose letters are still due (the next run deletes it and writes them again, once);
-/// a crash after the commit leaves a partial folder of a committed batch, which the next run moves into place.
+/// The print hand-over (issue 4): batch folders with PDF files of at most 1,000 letters (one kind per file, so code
+/// letters never share a file with others) and manifest.csv. Each folder is written under a hidden ".partial-" name
+/// and synced; <see cref="LetterHandOver"/> then commits "exported + codes cleared + codes usable"; only after that
+/// the folder gets its final name, which is what the print service picks up. A crash before the commit leaves a
+/// partial folder whose letters are still due (the next run deletes it and writes them again, once); a crash after the
+/// commit leaves a partial folder of a committed batch, which the next run moves into place.
 /// </summary>
+/// <remarks>
+/// A run hands over at most <see cref="ExportLettersRequest.BatchSize"/> letters per batch, so that a roll-out of a
+/// million letters keeps memory flat (only the ids of the due letters, 16 bytes each, are held for the whole run) and
+/// a crash repeats at most one batch. The print files of a batch are rendered on all cores.
+/// </remarks>
 public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, ILetterRenderer renderer, TimeProvider clock)
 {
     public const int LettersPerFile = 1000;
+    public const int DefaultBatchSize = 20_000;
     public const string PartialPrefix = ".partial-";
     public const string ManifestFile = "manifest.csv";
     public const string ManifestHeader = "letter_id;batch_id;kind;kvnr;pdf_file;first_page;page_count;recipient_postal_code;pdf_sha256";
@@ -53,7 +73,7 @@ public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, I
         {
             return new Error(ErrorCodes.LetterKindUnknown, string.Join(", ", LetterKinds.All));
         }
-        if (request.Max is <= 0)
+        if (request.Max is <= 0 || request.BatchSize <= 0)
         {
             return new Error(ErrorCodes.LetterCountInvalid);
         }
@@ -76,19 +96,49 @@ public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, I
         var deliverable = printable.Where(l => !db.Letters.Any(r => r.PersonId == l.PersonId && r.ReturnedAt != null
             && r.Street == l.Street && r.HouseNumber == l.HouseNumber && r.PostalCode == l.PostalCode && r.City == l.City && r.Country == l.Country))
             .OrderBy(l => l.QueuedAt).ThenBy(l => l.Id).Select(l => l.Id);
+        // The run's work list, read once: ids only, oldest first.
         var ids = await (request.Max is { } max ? deliverable.Take(max) : deliverable).ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (ids.Count == 0)
-        {
-            return new ExportLettersResult(null, null, 0, 0, 0, skipped, held, recovered, discarded, watch.Elapsed);
-        }
 
         var kassen = await db.Kassen.AsNoTracking().ToDictionaryAsync(x => x.Id, cancellationToken).ConfigureAwait(false);
+        var date = BerlinCalendar.Today(clock);
+        var batches = new List<ExportedBatch>();
+        var run = new RunProgress(ids.Count, progress);
+        foreach (var chunk in ids.Chunk(request.BatchSize))
+        {
+            if (await ExportBatchAsync(root, chunk, kassen, date, context, run, cancellationToken).ConfigureAwait(false) is { } batch)
+            {
+                batches.Add(batch);
+            }
+        }
+        return new ExportLettersResult(batches, skipped, held, recovered, discarded, watch.Elapsed);
+    }
+
+    /// <summary>Counts letters over the batches of a run; files are finished on several threads.</summary>
+    private sealed class RunProgress(int total, IProgress<ExportProgress>? progress)
+    {
+        private readonly Lock _gate = new();
+        private int _letters;
+        private int _files;
+
+        public void FileDone(int letters)
+        {
+            lock (_gate)
+            {
+                _letters += letters;
+                _files++;
+                progress?.Report(new ExportProgress(_letters, total, _files));
+            }
+        }
+    }
+
+    /// <summary>One batch folder: written, synced, committed, moved into place. Null when another run took its letters.</summary>
+    private async Task<ExportedBatch?> ExportBatchAsync(string root, IReadOnlyList<Guid> ids, Dictionary<Guid, Kasse> kassen, DateOnly date, AuditContext context,
+        RunProgress run, CancellationToken cancellationToken)
+    {
         var batchId = Guid.CreateVersion7();
-        var now = clock.GetUtcNow();
-        var name = $"batch-{TimeZoneInfo.ConvertTime(now, BerlinCalendar.Zone):yyyyMMdd-HHmmss}-{batchId:N}";
+        var name = $"batch-{TimeZoneInfo.ConvertTime(clock.GetUtcNow(), BerlinCalendar.Zone):yyyyMMdd-HHmmss}-{batchId:N}";
         var partial = Path.Combine(root, PartialPrefix + name);
         var final = Path.Combine(root, name);
-        var date = BerlinCalendar.Today(clock);
         int files = 0, pages = 0;
 
         async Task Write(IReadOnlyList<LetterForPrint> letters, CancellationToken ct)
@@ -98,32 +148,39 @@ public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, I
                 Directory.Delete(partial, recursive: true);
             }
             Directory.CreateDirectory(partial);
-            var manifest = new List<ManifestRow>(letters.Count);
-            var written = 0;
-            foreach (var group in letters.GroupBy(l => l.Letter.Kind).OrderBy(g => LetterKinds.All.ToList().IndexOf(g.Key)))
-            {
-                foreach (var chunk in group.Chunk(LettersPerFile))
+            var order = LetterKinds.All.ToList();
+            var printFiles = letters.GroupBy(l => l.Letter.Kind).OrderBy(g => order.IndexOf(g.Key))
+                .SelectMany(g => g.Chunk(LettersPerFile).Select(chunk => (Kind: g.Key, Letters: chunk)))
+                .Select((f, i) => (Name: $"{i + 1:0000}-{f.Kind}.pdf", f.Letters)).ToList();
+            var rendered = new (IReadOnlyList<int> PageCounts, string Sha)[printFiles.Count];
+            // PDFsharp documents are independent; fonts come from a resolver that only reads. One file per core.
+            await Parallel.ForEachAsync(Enumerable.Range(0, printFiles.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+                async (i, token) =>
                 {
-                    ct.ThrowIfCancellationRequested();
-                    files++;
-                    var file = $"{files:0000}-{group.Key}.pdf";
-                    var models = chunk.Select(l => Compose(l, kassen[l.Letter.KasseId], date)).ToList();
+                    var (file, chunk) = printFiles[i];
                     using var buffer = new MemoryStream();
-                    var pageCounts = renderer.Render(models, buffer);
+                    var pageCounts = renderer.Render(chunk.Select(l => Compose(l, kassen[l.Letter.KasseId], date)).ToList(), buffer);
                     var sha = Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
-                    await WriteDurablyAsync(Path.Combine(partial, file), buffer, ct).ConfigureAwait(false);
-                    var page = 1;
-                    for (var i = 0; i < chunk.Length; i++)
-                    {
-                        var l = chunk[i].Letter;
-                        manifest.Add(new ManifestRow(l.Id, batchId, l.Kind, l.Kvnr, file, page, pageCounts[i], l.PostalCode, sha));
-                        page += pageCounts[i];
-                    }
-                    pages += page - 1;
-                    written += chunk.Length;
-                    progress?.Report(new ExportProgress(written, letters.Count, files));
+                    await WriteDurablyAsync(Path.Combine(partial, file), buffer, token).ConfigureAwait(false);
+                    rendered[i] = (pageCounts, sha);
+                    run.FileDone(chunk.Length);
+                }).ConfigureAwait(false);
+
+            var manifest = new List<ManifestRow>(letters.Count);
+            for (var f = 0; f < printFiles.Count; f++)
+            {
+                var (file, chunk) = printFiles[f];
+                var (pageCounts, sha) = rendered[f];
+                var page = 1;
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var l = chunk[i].Letter;
+                    manifest.Add(new ManifestRow(l.Id, batchId, l.Kind, l.Kvnr, file, page, pageCounts[i], l.PostalCode, sha));
+                    page += pageCounts[i];
                 }
+                pages += page - 1;
             }
+            files = printFiles.Count;
             using var csv = new MemoryStream();
             await using (var writer = new StreamWriter(csv, new UTF8Encoding(false), leaveOpen: true))
             {
@@ -146,7 +203,7 @@ public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, I
         var count = await handOver.HandOverAsync(ids, batchId, Write, context, cancellationToken).ConfigureAwait(false);
         if (count == 0)
         {
-            return new ExportLettersResult(null, null, 0, 0, 0, skipped, held, recovered, discarded, watch.Elapsed);
+            return null;
         }
         if (AfterCommit is { } after)
         {
@@ -155,7 +212,7 @@ public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, I
         Directory.Move(partial, final);
         FileSync.Directory(root);
         await CheckpointAsync(cancellationToken).ConfigureAwait(false);
-        return new ExportLettersResult(batchId, final, count, files, pages, skipped, held, recovered, discarded, watch.Elapsed);
+        return new ExportedBatch(batchId, final, count, files, pages);
     }
 
     /// <summary>Builds one letter's render model from its outbox row (address as queued) and the Kasse's letterhead.</summary>

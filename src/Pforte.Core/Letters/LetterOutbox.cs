@@ -1,3 +1,4 @@
+using NpgsqlTypes;
 using Pforte.Core.Audit;
 using Pforte.Core.AuthCodes;
 using Pforte.Core.Disclosure;
@@ -43,12 +44,7 @@ public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, OutboundGua
         {
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown letter kind.");
         }
-        // Letters leave the Kasse like everything else: through the outbound guard (post carries personal data; the
-        // start-up validation refuses a configuration in which it could not). The letter's own audit entry records it.
-        if (!guard.Check(new OutboundMessage(Channels.Letter, ContainsPersonalData: true, person.Id, person.Kvnr, "letter:" + kind)).TryGetValue(out _, out var refused))
-        {
-            throw new InvalidOperationException($"The outbound guard refuses letters: {refused.Code}.");
-        }
+        EnsureLettersMayLeave(person.Id, person.Kvnr, kind);
         var letter = NewLetter(person, kind, clock.GetUtcNow());
         var id = letter.Id;
         letter.SealedCode = seal?.Invoke(id);
@@ -61,4 +57,48 @@ public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, OutboundGua
             Details: $"{{\"letter\":\"{id}\",\"kind\":\"{kind}\"}}"), cancellationToken).ConfigureAwait(false);
         return letter;
     }
+
+    /// <summary>Bulk path: writes new letters (built with <see cref="NewLetter"/>) in the caller's transaction, unaudited like <c>audited: false</c>.</summary>
+    internal Task WriteAsync(IReadOnlyList<OutboxLetter> letters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(letters);
+        foreach (var kind in letters.Select(l => l.Kind).Distinct(StringComparer.Ordinal))
+        {
+            EnsureLettersMayLeave(null, null, kind);
+        }
+        return BulkInsert.WriteAsync(db, "letters", Columns, letters, cancellationToken);
+    }
+
+    /// <summary>
+    /// Letters leave the Kasse like everything else: through the outbound guard (post carries personal data; the
+    /// start-up validation refuses a configuration in which it could not). The letter's own audit entry records it.
+    /// </summary>
+    private void EnsureLettersMayLeave(Guid? personId, string? kvnr, string kind)
+    {
+        if (!guard.Check(new OutboundMessage(Channels.Letter, ContainsPersonalData: true, personId, kvnr, "letter:" + kind)).TryGetValue(out _, out var refused))
+        {
+            throw new InvalidOperationException($"The outbound guard refuses letters: {refused.Code}.");
+        }
+    }
+
+    private static readonly BulkColumn<OutboxLetter>[] Columns =
+    [
+        new("id", NpgsqlDbType.Uuid, l => l.Id),
+        new("kasse_id", NpgsqlDbType.Uuid, l => l.KasseId),
+        new("person_id", NpgsqlDbType.Uuid, l => l.PersonId),
+        new("kind", NpgsqlDbType.Varchar, l => l.Kind),
+        new("kvnr", NpgsqlDbType.Varchar, l => l.Kvnr),
+        new("family_name", NpgsqlDbType.Varchar, l => l.FamilyName),
+        new("given_name", NpgsqlDbType.Varchar, l => l.GivenName),
+        new("street", NpgsqlDbType.Varchar, l => l.Street),
+        new("house_number", NpgsqlDbType.Varchar, l => l.HouseNumber),
+        new("postal_code", NpgsqlDbType.Varchar, l => l.PostalCode),
+        new("city", NpgsqlDbType.Varchar, l => l.City),
+        new("country", NpgsqlDbType.Varchar, l => l.Country),
+        new("queued_at", NpgsqlDbType.TimestampTz, l => l.QueuedAt),
+        new("sealed_code", NpgsqlDbType.Bytea, l => l.SealedCode),
+        new("exported_at", NpgsqlDbType.TimestampTz, l => l.ExportedAt),
+        new("batch_id", NpgsqlDbType.Uuid, l => l.BatchId),
+        new("returned_at", NpgsqlDbType.TimestampTz, l => l.ReturnedAt),
+    ];
 }

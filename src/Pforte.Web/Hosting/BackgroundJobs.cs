@@ -40,7 +40,7 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
                 {
                     if (await exportScope.ServiceProvider.GetRequiredService<Pforte.Core.Letters.ScheduledLetterExport>().RunIfDueAsync(stoppingToken).ConfigureAwait(false) is { Letters: > 0 } exported)
                     {
-                        logger.LogInformation("Druckübergabe in den Übergabeordner: {Letters} Briefe, {Files} Dateien, Stapel {Batch}.", exported.Letters, exported.Files, exported.BatchId);
+                        logger.LogInformation("Druckübergabe in den Übergabeordner: {Letters} Briefe, {Files} Dateien, Stapel {Batches}.", exported.Letters, exported.Files, string.Join(", ", exported.Batches.Select(b => b.BatchId)));
                     }
                 }
             }

@@ -257,6 +257,42 @@ public sealed class LetterExportTests
     }
 
     [Fact]
+    public void Letters_of_one_file_share_their_common_text_but_each_page_shows_only_its_own_code()
+    {
+        var sender = new Letterhead("Muster-Krankenkasse", "Beispielweg 1", "12345 Musterstadt", "109999999");
+        var codes = Enumerable.Range(0, 40).Select(i => (1000 + (i * 211)).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var models = codes.Select((code, i) => LetterTexts.Compose(LetterKinds.CodeFirst, sender,
+                new LetterAddress(i % 2 == 0 ? "Jürgen" : "Maximiliane Friederike Charlotte Henriette", "Groß" + i, "Schloßallee", "3", "35037", "Marburg", "DE"),
+                "A123456780", new DateOnly(2026, 11, 28), Guid.NewGuid().ToString("N"), code))
+            .Append(LetterTexts.Compose(LetterKinds.CodeChanged, sender, new LetterAddress("Jürgen", "Groß", "Schloßallee", "3", "35037", "Marburg", "DE"),
+                "A123456780", new DateOnly(2026, 11, 28), Guid.NewGuid().ToString("N"), null))
+            .ToList();
+        using var buffer = new MemoryStream();
+        var pageCounts = new PdfLetterRenderer().Render(models, buffer);
+
+        using var pdf = PdfDocument.Open(buffer.ToArray());
+        Assert.Equal(pageCounts.Sum(), pdf.NumberOfPages);
+        var page = 1;
+        for (var i = 0; i < models.Count; i++)
+        {
+            var text = string.Join(' ', Enumerable.Range(page, pageCounts[i]).Select(pdf.GetPage).SelectMany(p => p.GetWords()).Select(w => w.Text));
+            page += pageCounts[i];
+            // Shared text (letterhead, body) is on every page, the letter's own text only on its pages.
+            Assert.Contains("Muster-Krankenkasse", text, StringComparison.Ordinal);
+            Assert.Equal(i < codes.Count, text.Contains("fragen Sie nie", StringComparison.Ordinal));
+            Assert.Contains("Groß" + (i < codes.Count ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""), text, StringComparison.Ordinal);
+            foreach (var (code, j) in codes.Select((c, j) => (c, j)))
+            {
+                Assert.Equal(i == j ? 1 : 0, LetterExportFixture.Standalone(code).Count(text));
+            }
+        }
+        // The common text is stored once per file, not once per letter: each further letter adds little.
+        using var twice = new MemoryStream();
+        new PdfLetterRenderer().Render(models.Concat(models).ToList(), twice);
+        Assert.InRange((twice.Length - buffer.Length) / models.Count, 100, 1_200);
+    }
+
+    [Fact]
     public void Texts_parse_for_every_kind_and_only_code_letters_have_the_box()
     {
         foreach (var kind in LetterKinds.All)

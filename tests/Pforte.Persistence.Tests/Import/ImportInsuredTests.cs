@@ -117,23 +117,7 @@ public sealed class ImportInsuredTests : IDisposable
             db.HealthCards.Add(new HealthCard { Id = Guid.CreateVersion7(), PersonId = person.Id, CardNumber = TestData.Card(2), IssuedOn = new DateOnly(2024, 3, 1), RecordedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(testDb.ConnectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        async Task<string[]> Shape(string sql)
-        {
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = sql;
-            await using var reader = await cmd.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-            var shapes = new List<string>();
-            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-            {
-                // Type and text pattern of every column: upper-case hex → h, other letters → A / a.
-                // Fractions of a second have 0–7 digits ("FFFFFFF", trailing zeros dropped) in both writers.
-                shapes.Add(System.Text.RegularExpressions.Regex.Replace(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null"
-                    : reader.GetDataTypeName(i) + ":" + new string(reader.GetValue(i).ToString()!.Select(c => char.IsAsciiHexDigitUpper(c) ? 'h' : char.IsAsciiLetterUpper(c) ? 'A' : char.IsLetter(c) ? 'a' : c).ToArray()))), @"(hh:hh:hh)(\.h{1,7})?", "$1.f"));
-            }
-            return [.. shapes];
-        }
+        Task<string[]> Shape(string sql) => SqliteShapes.ReadAsync(testDb.ConnectionString, sql, TestContext.Current.CancellationToken);
         var persons = await Shape("SELECT id, kasse_id, birth_date, insurance_kind, insurance_start, created_at, typeof(created_at) FROM insured_persons ORDER BY kvnr");
         Assert.Equal(persons[0], persons[1]);
         Assert.StartsWith("TEXT:hhhhhhhh-hhhh-hhhh-hhhh-hhhhhhhhhhhh|", persons[0], StringComparison.Ordinal);
