@@ -107,7 +107,7 @@ internal static class LettersCommands
             {
                 return await cli.FailAsync(error).ConfigureAwait(false);
             }
-            await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German, $"Stapel {r.BatchId}: {r.CodeLetters:N0} Code-Briefe, {r.Reissued:N0} Codes gesperrt und neu ausgegeben, {r.Skipped:N0} nicht nötig (Code inzwischen ersetzt, gelöscht oder Person nicht mehr berechtigt).")).ConfigureAwait(false);
+            await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German, $"Stapel {r.BatchId}: {r.CodeLetters:N0} Code-Briefe, {r.Reissued:N0} Codes gesperrt und neu ausgegeben, {r.Skipped:N0} nicht nötig (Code inzwischen ersetzt, gelöscht oder Person nicht mehr berechtigt), {r.Resent:N0} Briefe ohne Code erneut verschickt.")).ConfigureAwait(false);
             return CliApp.ExitCodes.Ok;
         }, ct));
 

@@ -37,7 +37,8 @@ public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, OutboundGua
     }
 
     /// <param name="audited">False when the caller records the letter in its own entry (a code issue names its letter).</param>
-    public async Task<OutboxLetter> QueueAsync(InsuredPerson person, string kind, AuditContext context, Func<Guid, byte[]>? seal = null, bool audited = true, CancellationToken cancellationToken = default)
+    /// <param name="address">Where it goes when not to the person's current address (a copy of a lost letter goes where the lost one went).</param>
+    public async Task<OutboxLetter> QueueAsync(InsuredPerson person, string kind, AuditContext context, Func<Guid, byte[]>? seal = null, bool audited = true, PostalAddress? address = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(person);
         if (!LetterKinds.All.Contains(kind, StringComparer.Ordinal))
@@ -45,7 +46,7 @@ public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, OutboundGua
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown letter kind.");
         }
         EnsureLettersMayLeave(person.Id, person.Kvnr, kind);
-        var letter = NewLetter(person, kind, clock.GetUtcNow());
+        var letter = NewLetter(person, kind, clock.GetUtcNow(), address);
         var id = letter.Id;
         letter.SealedCode = seal?.Invoke(id);
         db.Letters.Add(letter);

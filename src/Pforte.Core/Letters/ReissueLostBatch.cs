@@ -6,13 +6,16 @@ using Pforte.Core.Persistence;
 
 namespace Pforte.Core.Letters;
 
-public sealed record ReissueBatchResult(Guid BatchId, int CodeLetters, int Reissued, int Skipped);
+/// <param name="Resent">Letters without a code in the batch, queued again as copies to the address the lost one went to.</param>
+public sealed record ReissueBatchResult(Guid BatchId, int CodeLetters, int Reissued, int Skipped, int Resent = 0);
 
 /// <summary>
 /// A print batch lost in transit (issue 4): a letter is never exported twice with its code, so every code that went
 /// out in the batch and is still the person's current code is blocked and replaced by a new one in a new letter.
+/// Letters without a code (a notice that the code was changed or locked, an address-change confirmation to the old
+/// address) are security notices the person must still get: each goes out again as a copy to the same address.
 /// </summary>
-public sealed class ReissueLostBatch(PforteDbContext db, CodeIssuer issuer, AuditLog audit, TimeProvider clock)
+public sealed class ReissueLostBatch(PforteDbContext db, CodeIssuer issuer, LetterOutbox outbox, AuditLog audit, TimeProvider clock)
 {
     public async Task<Result<ReissueBatchResult>> ExecuteAsync(Guid batchId, AuditContext context, CancellationToken cancellationToken = default)
     {
@@ -42,6 +45,19 @@ public sealed class ReissueLostBatch(PforteDbContext db, CodeIssuer issuer, Audi
             await issuer.IssueAsync(person, LetterKinds.CodeReissued, AuthCodeReasons.BatchLost, context, cancellationToken: cancellationToken).ConfigureAwait(false);
             reissued++;
         }
+        var resent = 0;
+        foreach (var letter in letters.Where(l => !LetterKinds.CarriesCode(l.Kind)))
+        {
+            var person = await db.InsuredPersons.AsNoTracking().SingleOrDefaultAsync(p => p.Id == letter.PersonId, cancellationToken).ConfigureAwait(false);
+            if (person is null)
+            {
+                continue;
+            }
+            await outbox.QueueAsync(person, letter.Kind, context,
+                address: new PostalAddress(letter.Street, letter.HouseNumber, letter.PostalCode, letter.City, letter.Country),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            resent++;
+        }
         foreach (var kasse in letters.GroupBy(l => l.KasseId))
         {
             await audit.AppendAsync(kasse.Key, context, new AuditEvent(AuditAction.LetterBatchReissued, AuditOutcome.Success, ReasonCode: AuthCodeReasons.BatchLost,
@@ -49,6 +65,6 @@ public sealed class ReissueLostBatch(PforteDbContext db, CodeIssuer issuer, Audi
         }
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new ReissueBatchResult(batchId, codeLetters, reissued, skipped);
+        return new ReissueBatchResult(batchId, codeLetters, reissued, skipped, resent);
     }
 }

@@ -186,6 +186,7 @@ public sealed class LetterExportTests
         var returnedPerson = await f.AddPersonAsync();
         var lostPerson = await f.AddPersonAsync(street: "Lindenweg");
         await f.IssueDueAsync();
+        var notice = await f.QueueAsync(lostPerson, LetterKinds.CodeChanged); // a notice without code in the same batch
         var first = await f.CliAsync("letters", "export", "--out", f.OutDir);
         Assert.True(first.ExitCode == 0, first.Err);
         var letter = await f.WithDbAsync(db => db.Letters.SingleAsync(l => l.PersonId == returnedPerson.Id));
@@ -212,6 +213,12 @@ public sealed class LetterExportTests
         var reissue = await f.CliAsync("letters", "reissue-batch", letter.BatchId!.Value.ToString());
         Assert.True(reissue.ExitCode == 0, reissue.Err);
         Assert.Contains("2 Code-Briefe, 1 Codes gesperrt und neu ausgegeben, 1 nicht nötig", reissue.Out, StringComparison.Ordinal);
+        Assert.Contains("1 Briefe ohne Code erneut verschickt", reissue.Out, StringComparison.Ordinal);
+        // The notice goes out again, as a copy to the address the lost one went to.
+        var copy = await f.WithDbAsync(db => db.Letters.SingleAsync(l => l.PersonId == lostPerson.Id && l.Kind == LetterKinds.CodeChanged && l.ExportedAt == null));
+        Assert.NotEqual(notice, copy.Id);
+        Assert.Equal("Lindenweg", copy.Street);
+        Assert.Null(copy.SealedCode);
         var lostCode = await f.WithDbAsync(db => db.AuthCodes.SingleAsync(a => a.PersonId == lostPerson.Id));
         Assert.Equal(AuthCodeState.Pending, lostCode.State);
         Assert.Equal(AuthCodeReasons.BatchLost, lostCode.Reason);
