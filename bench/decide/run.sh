@@ -15,6 +15,7 @@ WORK="${BENCH_DIR:-/tmp/pforte-decide-bench}"
 PORT="${PORT:-5098}"
 rm -rf "$WORK"; mkdir -p "$WORK"
 
+. bench/lib.sh
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
 echo "== build (Release)"
 dotnet build -c Release src/Pforte.Cli -v q -nologo >/dev/null
@@ -34,13 +35,7 @@ run_one() {
   local key
   key=$($PFORTE clients create --name desk --scopes staff | grep -oE 'pf_[0-9a-f]{12}_[0-9a-f]{64}')
 
-  echo "== $label: web host on 127.0.0.1:$PORT"
-  ( cd src/Pforte.Web/bin/Release/net10.0 && \
-    Urls="http://127.0.0.1:$PORT" Pforte__Jobs__Enabled=false Pforte__Demo__SeedEmptyDatabase=false \
-    Logging__LogLevel__Default=Warning \
-    exec dotnet Pforte.Web.dll ) >"$WORK/$label-web.log" 2>&1 &
-  local web=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
+  start_web "$label"
 
   PERSONS="$CSV" KEY="$key" wrk -t1 -c8 -d5s -s bench/decide/decide.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up
   echo "-- decide, 1 connection, ${DURATION}s"
@@ -50,22 +45,7 @@ run_one() {
   echo "-- decide, 8 connections, ${DURATION}s"
   PERSONS="$CSV" KEY="$key" wrk -t2 -c8 -d"${DURATION}s" -s bench/decide/decide.lua "http://127.0.0.1:$PORT" | tail -n 1
   echo "-- audit entries written: $($PFORTE audit verify 2>&1 | tail -n 1)"
-  kill "$web"; wait "$web" 2>/dev/null || true
+  stop_web
 }
 
-if [ "${SKIP_SQLITE:-0}" != "1" ]; then
-  echo "== SQLite"
-  export Pforte__Database__Provider=sqlite
-  export Pforte__Database__ConnectionString="Data Source=$WORK/bench.db"
-  run_one sqlite
-fi
-
-if [ "${SKIP_PG:-0}" != "1" ]; then
-  export PFORTE_PG_PORT="${PFORTE_PG_PORT:-55497}" PFORTE_PG_DIR="$WORK/pg"
-  eval "$(scripts/pg-test-cluster.sh start)"
-  trap 'scripts/pg-test-cluster.sh stop' EXIT
-  export Pforte__Database__Provider=postgres
-  export Pforte__Database__ConnectionString="${PFORTE_TEST_PG};Maximum Pool Size=64"
-  echo "== PostgreSQL"
-  run_one postgres
-fi
+on_each_database 55497
