@@ -52,8 +52,7 @@ public sealed class PlainSql : IAsyncDisposable
     /// <summary>Adds a parameter converted like the given entity property.</summary>
     public PlainSql With<TEntity>(string name, string property, object? value)
     {
-        var mapping = _db.Model.FindEntityType(typeof(TEntity))!.FindProperty(property)!.GetRelationalTypeMapping();
-        Command.Parameters.Add(mapping.CreateParameter(Command, name, value));
+        Command.Parameters.Add(Mapping<TEntity>(property).CreateParameter(Command, name, value));
         return this;
     }
 
@@ -77,14 +76,20 @@ public sealed class PlainSql : IAsyncDisposable
         {
             return default!;
         }
-        var mapping = _db.Model.FindEntityType(typeof(TEntity))!.FindProperty(property)!.GetRelationalTypeMapping();
-        if (mapping.Converter is { } converter)
+        if (Mapping<TEntity>(property).Converter is { } converter)
         {
             var provider = ReadAs(reader, ordinal, converter.ProviderClrType);
             return (T)converter.ConvertFromProvider(provider)!;
         }
         return (T)ReadAs(reader, ordinal, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
     }
+
+    /// <summary>The property's type mapping, looked up in the model once per model and property, not per value.</summary>
+    private RelationalTypeMapping Mapping<TEntity>(string property) =>
+        Mappings.GetOrAdd((_db.Model, typeof(TEntity), property),
+            key => key.Model.FindEntityType(key.Entity)!.FindProperty(key.Property)!.GetRelationalTypeMapping());
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Microsoft.EntityFrameworkCore.Metadata.IModel Model, Type Entity, string Property), RelationalTypeMapping> Mappings = new();
 
     private static object ReadAs(DbDataReader reader, int ordinal, Type type) =>
         type == typeof(Guid) ? reader.GetGuid(ordinal)
