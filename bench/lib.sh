@@ -27,7 +27,9 @@ on_each_database() {
     run_one sqlite
   fi
   if [ "${SKIP_PG:-0}" != "1" ]; then
-    export PFORTE_PG_PORT="${PFORTE_PG_PORT:-$1}" PFORTE_PG_DIR="$WORK/pg"
+    # Durable like a production server (fsync, synchronous commit): every attempt and decision is on disk before
+    # its answer. PFORTE_PG_DURABLE=0 for the tests' fsync-off settings.
+    export PFORTE_PG_PORT="${PFORTE_PG_PORT:-$1}" PFORTE_PG_DIR="$WORK/pg" PFORTE_PG_DURABLE="${PFORTE_PG_DURABLE:-1}"
     eval "$(scripts/pg-test-cluster.sh start)"
     trap 'scripts/pg-test-cluster.sh stop' EXIT
     export Pforte__Database__Provider=postgres

@@ -37,7 +37,7 @@ run_one() {
 
   start_web "$label"
 
-  PERSONS="$CSV" KEY="$key" wrk -t1 -c8 -d5s -s bench/decide/decide.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up
+  PERSONS="$CSV" KEY="$key" wrk -t1 -c8 -d"${WARMUP:-15}s" -s bench/decide/decide.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up
   echo "-- decide, 1 connection, ${DURATION}s"
   PERSONS="$CSV" KEY="$key" wrk -t1 -c1 -d"${DURATION}s" -s bench/decide/decide.lua "http://127.0.0.1:$PORT" | tail -n 1
   echo "-- /health/live, 1 connection (loopback + HTTP without application work)"

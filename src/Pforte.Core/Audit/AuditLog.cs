@@ -91,24 +91,36 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
             await using var command = dbTransaction.Connection!.CreateCommand();
             command.Transaction = dbTransaction;
             command.Parameters.Add(kasse.CreateParameter(command, "@kasse", kasseHeads.Key));
-            var rows = new List<string>();
-            var i = 0;
-            foreach (var head in kasseHeads)
+            if (db.IsSqlite)
             {
-                var n = i++.ToString(CultureInfo.InvariantCulture);
-                var chain = command.CreateParameter();
-                chain.ParameterName = "@c" + n;
-                chain.Value = head.Chain;
-                command.Parameters.Add(chain);
-                var seq = command.CreateParameter();
-                seq.ParameterName = "@s" + n;
-                seq.Value = head.LastSeq;
-                command.Parameters.Add(seq);
-                command.Parameters.Add(hash.CreateParameter(command, "@h" + n, head.LastHash));
-                rows.Add($"(@c{n}, @s{n}, @h{n})");
+                var rows = new List<string>();
+                var i = 0;
+                foreach (var head in kasseHeads)
+                {
+                    var n = i++.ToString(CultureInfo.InvariantCulture);
+                    var chain = command.CreateParameter();
+                    chain.ParameterName = "@c" + n;
+                    chain.Value = head.Chain;
+                    command.Parameters.Add(chain);
+                    var seq = command.CreateParameter();
+                    seq.ParameterName = "@s" + n;
+                    seq.Value = head.LastSeq;
+                    command.Parameters.Add(seq);
+                    command.Parameters.Add(hash.CreateParameter(command, "@h" + n, head.LastHash));
+                    rows.Add($"(@c{n}, @s{n}, @h{n})");
+                }
+                command.CommandText = "UPDATE audit_chain_heads SET last_seq = v.column2, last_hash = v.column3 FROM (VALUES "
+                    + string.Join(", ", rows) + ") AS v WHERE audit_chain_heads.kasse_id = @kasse AND audit_chain_heads.chain = v.column1";
             }
-            command.CommandText = "UPDATE audit_chain_heads SET last_seq = v.column2, last_hash = v.column3 FROM (VALUES "
-                + string.Join(", ", rows) + ") AS v WHERE audit_chain_heads.kasse_id = @kasse AND audit_chain_heads.chain = v.column1";
+            else
+            {
+                // Arrays unnested into rows: one statement text for any number of chains, prepared once per connection.
+                AddArray(command, "@c", kasseHeads.Select(h => h.Chain).ToArray());
+                AddArray(command, "@s", kasseHeads.Select(h => h.LastSeq).ToArray());
+                AddArray(command, "@h", kasseHeads.Select(h => h.LastHash).ToArray());
+                command.CommandText = "UPDATE audit_chain_heads SET last_seq = v.s, last_hash = v.h FROM unnest(@c, @s, @h) AS v(c, s, h) "
+                    + "WHERE audit_chain_heads.kasse_id = @kasse AND audit_chain_heads.chain = v.c";
+            }
             var updated = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (updated != kasseHeads.Count())
             {
@@ -124,6 +136,14 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
         }
     }
 
+    private static void AddArray(System.Data.Common.DbCommand command, string name, Array values)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = values;
+        command.Parameters.Add(parameter);
+    }
+
     /// <summary>
     /// One plain statement (it runs for every audited write; as an EF query with a parameter list it cost several
     /// times as much). PostgreSQL locks the rows in chain order with <c>FOR UPDATE</c>.
@@ -135,17 +155,31 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
         command.Transaction = dbTransaction;
         var kasse = db.Model.FindEntityType(typeof(AuditChainHead))!.FindProperty(nameof(AuditChainHead.KasseId))!.GetRelationalTypeMapping();
         command.Parameters.Add(kasse.CreateParameter(command, "@kasse", kasseId));
-        var names = new string[chains.Length];
-        for (var i = 0; i < chains.Length; i++)
+        string chainList;
+        if (db.IsSqlite)
         {
-            names[i] = "@c" + i.ToString(CultureInfo.InvariantCulture);
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = names[i];
-            parameter.Value = chains[i];
-            command.Parameters.Add(parameter);
+            var names = new string[chains.Length];
+            for (var i = 0; i < chains.Length; i++)
+            {
+                names[i] = "@c" + i.ToString(CultureInfo.InvariantCulture);
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = names[i];
+                parameter.Value = chains[i];
+                command.Parameters.Add(parameter);
+            }
+            chainList = "chain IN (" + string.Join(", ", names) + ")";
         }
-        command.CommandText = "SELECT chain, last_seq, last_hash, first_seq, anchor_hash FROM audit_chain_heads WHERE kasse_id = @kasse AND chain IN ("
-            + string.Join(", ", names) + ") ORDER BY chain" + (db.IsSqlite ? "" : " FOR UPDATE");
+        else
+        {
+            // One array parameter: the same statement text for any set of chains, prepared once per connection.
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@chains";
+            parameter.Value = chains;
+            command.Parameters.Add(parameter);
+            chainList = "chain = ANY(@chains)";
+        }
+        command.CommandText = "SELECT chain, last_seq, last_hash, first_seq, anchor_hash FROM audit_chain_heads WHERE kasse_id = @kasse AND "
+            + chainList + " ORDER BY chain" + (db.IsSqlite ? "" : " FOR UPDATE");
         var heads = new List<AuditChainHead>(chains.Length);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -14,7 +14,7 @@ public sealed record AuditRecord(Guid KasseId, AuditContext Context, AuditEvent 
 /// </summary>
 public sealed class AuditQueue(IServiceScopeFactory scopes, ILogger<AuditQueue> logger) : IAsyncDisposable
 {
-    private readonly GroupCommitQueue<AuditRecord, bool> _queue = new(scopes, WriteAsync, logger);
+    private readonly GroupCommitQueue<AuditRecord, bool> _queue = new("audit", scopes, WriteAsync, logger);
 
     public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default) => _queue.SubmitAsync(record, cancellationToken);
 

@@ -53,9 +53,9 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
         var sql = await PlainSql.CreateAsync(db, "", cancellationToken).ConfigureAwait(false);
         await using (sql.ConfigureAwait(false))
         {
-            var list = sql.WithList<SourceBlock>("@k", nameof(SourceBlock.SourceKey), wanted);
+            var list = sql.InList<SourceBlock>("source_key", "@k", nameof(SourceBlock.SourceKey), wanted);
             sql.With<SourceBlock>("@now", nameof(SourceBlock.Until), clock.GetUtcNow());
-            sql.Command.CommandText = $"SELECT source_key, until FROM source_blocks WHERE source_key IN ({list}) AND until > @now";
+            sql.Command.CommandText = $"SELECT source_key, until FROM source_blocks WHERE {list} AND until > @now";
             var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

@@ -126,6 +126,8 @@ public sealed class VerifyAuthCode(
         if (admitted.Count > 0)
         {
             var batch = admitted.ConvertAll(i => attempts[i]);
+            // The batch is all or nothing (a failed batch is re-run in a fresh scope): no savepoint around SaveChanges.
+            db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
             var applied = await ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
             await throttle.RecordFailuresAsync(
@@ -230,9 +232,9 @@ public sealed class VerifyAuthCode(
         var sql = await PlainSql.CreateAsync(db, "", cancellationToken).ConfigureAwait(false);
         await using (sql.ConfigureAwait(false))
         {
-            var ids = sql.WithList<AuthCode>("@p", nameof(AuthCode.PersonId), [.. personIds.Order().Select(id => (object?)id)]);
+            var ids = sql.InList<AuthCode>("person_id", "@p", nameof(AuthCode.PersonId), [.. personIds.Order().Select(id => (object?)id)]);
             sql.Command.CommandText = "SELECT person_id, kasse_id, state, code_hash, key_version, failures, state_since, pending_letter_id, locked_at, reason "
-                + $"FROM auth_codes WHERE person_id IN ({ids}) ORDER BY person_id" + (db.IsSqlite ? "" : " FOR UPDATE");
+                + $"FROM auth_codes WHERE {ids} ORDER BY person_id" + (db.IsSqlite ? "" : " FOR UPDATE");
             var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -269,9 +271,9 @@ public sealed class VerifyAuthCode(
         await using (sql.ConfigureAwait(false))
         {
             sql.With<InsuredPerson>("@kasse", nameof(InsuredPerson.KasseId), kasseId);
-            var list = sql.WithList<InsuredPerson>("@k", nameof(InsuredPerson.Kvnr), kvnrs);
+            var list = sql.InList<InsuredPerson>("p.kvnr", "@k", nameof(InsuredPerson.Kvnr), kvnrs);
             sql.Command.CommandText = "SELECT p.id, p.kvnr, (SELECT c.card_number FROM health_cards c WHERE c.person_id = p.id AND c.ended_at IS NULL LIMIT 1) "
-                + $"FROM insured_persons p WHERE p.kasse_id = @kasse AND p.kvnr IN ({list})";
+                + $"FROM insured_persons p WHERE p.kasse_id = @kasse AND {list}";
             var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -345,7 +347,7 @@ public sealed class VerifyAuthCode(
 /// </summary>
 public sealed class VerificationQueue(IServiceScopeFactory scopes, ILogger<VerificationQueue> logger) : IAsyncDisposable
 {
-    private readonly GroupCommitQueue<VerifyAttempt, VerifyOutcome> _queue = new(scopes,
+    private readonly GroupCommitQueue<VerifyAttempt, VerifyOutcome> _queue = new("verification", scopes,
         (services, batch, ct) => services.GetRequiredService<VerifyAuthCode>().ExecuteAsync(batch, ct), logger);
 
     public Task<VerifyOutcome> SubmitAsync(VerifyAttempt attempt, CancellationToken cancellationToken = default) => _queue.SubmitAsync(attempt, cancellationToken);

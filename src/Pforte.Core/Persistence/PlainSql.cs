@@ -56,16 +56,40 @@ public sealed class PlainSql : IAsyncDisposable
         return this;
     }
 
-    /// <summary>Adds one parameter per value (<c>@name0, @name1, …</c>) and returns the list for an <c>IN (…)</c>.</summary>
-    public string WithList<TEntity>(string name, string property, IReadOnlyList<object?> values)
+    /// <summary>
+    /// A condition "<paramref name="column"/> is one of <paramref name="values"/>": on PostgreSQL <c>column = ANY(@name)</c>
+    /// with one array parameter — one statement text for any number of values, so that it is prepared once per
+    /// connection (DatabaseSetup.PreparePostgres) —, on SQLite <c>column IN (@name0, @name1, …)</c>.
+    /// </summary>
+    public string InList<TEntity>(string column, string name, string property, IReadOnlyList<object?> values)
     {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            return "1 = 0";
+        }
+        if (!_db.IsSqlite)
+        {
+            var mapping = Mapping<TEntity>(property);
+            var providerType = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+            var array = Array.CreateInstance(Nullable.GetUnderlyingType(providerType) ?? providerType, values.Count);
+            for (var i = 0; i < values.Count; i++)
+            {
+                array.SetValue(mapping.Converter is { } converter ? converter.ConvertToProvider(values[i]) : values[i], i);
+            }
+            var parameter = Command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = array;
+            Command.Parameters.Add(parameter);
+            return $"{column} = ANY({name})";
+        }
         var names = new string[values.Count];
         for (var i = 0; i < values.Count; i++)
         {
             names[i] = name + i.ToString(CultureInfo.InvariantCulture);
             With<TEntity>(names[i], property, values[i]);
         }
-        return names.Length == 0 ? "NULL" : string.Join(", ", names);
+        return $"{column} IN ({string.Join(", ", names)})";
     }
 
     /// <summary>Reads a column as the entity property's CLR value.</summary>

@@ -77,3 +77,46 @@ public sealed class SqliteSettingsTests
         }
     }
 }
+
+public sealed class PostgresSettingsTests
+{
+    [Fact]
+    public void Pooled_connections_keep_their_prepared_statements_unless_the_operator_says_otherwise()
+    {
+        var prepared = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSetup.PreparePostgres("Host=db;Username=pforte;Password=secret"));
+        Assert.True(prepared.NoResetOnClose);
+        Assert.Equal(64, prepared.MaxAutoPrepare);
+        Assert.Equal("secret", prepared.Password);
+
+        var chosen = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSetup.PreparePostgres("Host=db;No Reset On Close=false;Max Auto Prepare=0"));
+        Assert.False(chosen.NoResetOnClose);
+        Assert.Equal(0, chosen.MaxAutoPrepare);
+    }
+
+    [Fact]
+    public async Task A_statement_run_often_is_prepared_once_and_stays_prepared_on_the_pooled_connection()
+    {
+        await using var testDb = await TestDb.CreateAsync("postgres");
+        var options = DatabaseSetup.BuildOptions(DatabaseProvider.Postgres, testDb.ConnectionString);
+        for (var i = 0; i < 12; i++)
+        {
+            await using var db = new PforteDbContext(options);
+            await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SELECT count(*) FROM kassen WHERE id = ANY(@ids)";
+            var ids = command.CreateParameter();
+            ids.ParameterName = "@ids";
+            ids.Value = new[] { Guid.NewGuid() };
+            command.Parameters.Add(ids);
+            Assert.Equal(0L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+            await db.Database.CloseConnectionAsync();
+        }
+        await using (var db = new PforteDbContext(options))
+        {
+            await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%FROM kassen WHERE id = ANY%'";
+            Assert.Equal(1L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        }
+    }
+}
