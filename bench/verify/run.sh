@@ -35,6 +35,7 @@ run_one() {
   $PFORTE import insured "$CSV" >/dev/null
   $PFORTE codes issue-due 2>/dev/null | tail -n 1
   $BENCH handover-codes "$WORK/$label-codes.csv" 2>/dev/null
+  settle_database
   local key
   key=$($PFORTE clients create --name bench --scopes machine-auth | grep -oE 'pf_[0-9a-f]{12}_[0-9a-f]{64}')
 
