@@ -73,75 +73,87 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
     /// <summary>
     /// Writes the new tips of the chains this transaction appended to, with plain statements, and marks them saved —
     /// for hot paths that write their entries with <see cref="BulkInsert"/> and need no SaveChanges of their own.
+    /// One statement per Kasse for all its changed chains. On PostgreSQL the statements go into
+    /// <paramref name="into"/> when one is given (sent with the transaction's other last writes).
     /// </summary>
-    public async Task FlushHeadsAsync(CancellationToken cancellationToken = default)
+    public Task FlushHeadsAsync(CancellationToken cancellationToken = default) => FlushHeadsAsync(null, cancellationToken);
+
+    internal async Task FlushHeadsAsync(WriteBatch? into, CancellationToken cancellationToken = default)
     {
         var transaction = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("Audit entries are appended inside the transaction of the change they record.");
-        var dbTransaction = transaction.GetDbTransaction();
-        var mapping = db.Model.FindEntityType(typeof(AuditChainHead))!;
-        var kasse = mapping.FindProperty(nameof(AuditChainHead.KasseId))!.GetRelationalTypeMapping();
-        var hash = mapping.FindProperty(nameof(AuditChainHead.LastHash))!.GetRelationalTypeMapping();
         var changed = _locked.Values
             .Where(held => ReferenceEquals(held.Transaction, transaction) && db.Entry(held.Head).Property(h => h.LastSeq).OriginalValue != held.Head.LastSeq)
             .Select(held => held.Head).ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+        if (db.IsSqlite)
+        {
+            await UpdateHeadsSqliteAsync(transaction.GetDbTransaction(), changed, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var own = into is null ? WriteBatch.For(db) : null;
+            foreach (var kasseHeads in changed.GroupBy(h => h.KasseId))
+            {
+                // Arrays unnested into rows: one statement text for any number of chains, prepared once per connection.
+                var command = (into ?? own!).Add("UPDATE audit_chain_heads SET last_seq = v.s, last_hash = v.h FROM unnest(@c, @s, @h) AS v(c, s, h) "
+                    + "WHERE audit_chain_heads.kasse_id = @kasse AND audit_chain_heads.chain = v.c", kasseHeads.Count(), $"Audit chain heads of Kasse {kasseHeads.Key}");
+                WriteBatch.AddParameter(command, "@kasse", kasseHeads.Key);
+                WriteBatch.AddParameter(command, "@c", kasseHeads.Select(h => h.Chain).ToArray());
+                WriteBatch.AddParameter(command, "@s", kasseHeads.Select(h => h.LastSeq).ToArray());
+                WriteBatch.AddParameter(command, "@h", kasseHeads.Select(h => h.LastHash).ToArray());
+            }
+            if (own is not null)
+            {
+                await own.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        foreach (var head in changed)
+        {
+            // Saved (or in the batch that must run before the commit): SaveChanges must not write it again.
+            var entry = db.Entry(head);
+            entry.OriginalValues.SetValues(entry.CurrentValues);
+            entry.State = EntityState.Unchanged;
+        }
+    }
+
+    private async Task UpdateHeadsSqliteAsync(System.Data.Common.DbTransaction dbTransaction, List<AuditChainHead> changed, CancellationToken cancellationToken)
+    {
+        var mapping = db.Model.FindEntityType(typeof(AuditChainHead))!;
+        var kasse = mapping.FindProperty(nameof(AuditChainHead.KasseId))!.GetRelationalTypeMapping();
+        var hash = mapping.FindProperty(nameof(AuditChainHead.LastHash))!.GetRelationalTypeMapping();
         foreach (var kasseHeads in changed.GroupBy(h => h.KasseId))
         {
-            // One statement per Kasse for all its changed chains (on PostgreSQL one round trip instead of up to 16).
             await using var command = dbTransaction.Connection!.CreateCommand();
             command.Transaction = dbTransaction;
             command.Parameters.Add(kasse.CreateParameter(command, "@kasse", kasseHeads.Key));
-            if (db.IsSqlite)
+            var rows = new List<string>();
+            var i = 0;
+            foreach (var head in kasseHeads)
             {
-                var rows = new List<string>();
-                var i = 0;
-                foreach (var head in kasseHeads)
-                {
-                    var n = i++.ToString(CultureInfo.InvariantCulture);
-                    var chain = command.CreateParameter();
-                    chain.ParameterName = "@c" + n;
-                    chain.Value = head.Chain;
-                    command.Parameters.Add(chain);
-                    var seq = command.CreateParameter();
-                    seq.ParameterName = "@s" + n;
-                    seq.Value = head.LastSeq;
-                    command.Parameters.Add(seq);
-                    command.Parameters.Add(hash.CreateParameter(command, "@h" + n, head.LastHash));
-                    rows.Add($"(@c{n}, @s{n}, @h{n})");
-                }
-                command.CommandText = "UPDATE audit_chain_heads SET last_seq = v.column2, last_hash = v.column3 FROM (VALUES "
-                    + string.Join(", ", rows) + ") AS v WHERE audit_chain_heads.kasse_id = @kasse AND audit_chain_heads.chain = v.column1";
+                var n = i++.ToString(CultureInfo.InvariantCulture);
+                var chain = command.CreateParameter();
+                chain.ParameterName = "@c" + n;
+                chain.Value = head.Chain;
+                command.Parameters.Add(chain);
+                var seq = command.CreateParameter();
+                seq.ParameterName = "@s" + n;
+                seq.Value = head.LastSeq;
+                command.Parameters.Add(seq);
+                command.Parameters.Add(hash.CreateParameter(command, "@h" + n, head.LastHash));
+                rows.Add($"(@c{n}, @s{n}, @h{n})");
             }
-            else
-            {
-                // Arrays unnested into rows: one statement text for any number of chains, prepared once per connection.
-                AddArray(command, "@c", kasseHeads.Select(h => h.Chain).ToArray());
-                AddArray(command, "@s", kasseHeads.Select(h => h.LastSeq).ToArray());
-                AddArray(command, "@h", kasseHeads.Select(h => h.LastHash).ToArray());
-                command.CommandText = "UPDATE audit_chain_heads SET last_seq = v.s, last_hash = v.h FROM unnest(@c, @s, @h) AS v(c, s, h) "
-                    + "WHERE audit_chain_heads.kasse_id = @kasse AND audit_chain_heads.chain = v.c";
-            }
+            command.CommandText = "UPDATE audit_chain_heads SET last_seq = v.column2, last_hash = v.column3 FROM (VALUES "
+                + string.Join(", ", rows) + ") AS v WHERE audit_chain_heads.kasse_id = @kasse AND audit_chain_heads.chain = v.column1";
             var updated = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (updated != kasseHeads.Count())
             {
                 throw new InvalidOperationException($"Updated {updated} of {kasseHeads.Count()} audit chain heads of Kasse {kasseHeads.Key}.");
             }
-            foreach (var head in kasseHeads)
-            {
-                // Saved: SaveChanges must not write it again.
-                var entry = db.Entry(head);
-                entry.OriginalValues.SetValues(entry.CurrentValues);
-                entry.State = EntityState.Unchanged;
-            }
         }
-    }
-
-    private static void AddArray(System.Data.Common.DbCommand command, string name, Array values)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = values;
-        command.Parameters.Add(parameter);
     }
 
     /// <summary>

@@ -33,8 +33,13 @@ public sealed class AuditQueue(IServiceScopeFactory scopes, ILogger<AuditQueue> 
         {
             await audit.AppendAsync(record.KasseId, record.Context, record.Event, cancellationToken).ConfigureAwait(false);
         }
-        await db.FlushAddedAsync<AuditEntry>(cancellationToken).ConfigureAwait(false);
-        await audit.FlushHeadsAsync(cancellationToken).ConfigureAwait(false);
+        await using var writes = WriteBatch.For(db); // PostgreSQL: entries and chain heads in one round trip
+        await db.FlushAddedAsync<AuditEntry>(writes, cancellationToken).ConfigureAwait(false);
+        await audit.FlushHeadsAsync(writes, cancellationToken).ConfigureAwait(false);
+        if (writes is not null)
+        {
+            await writes.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return [.. records.Select(_ => true)];
     }

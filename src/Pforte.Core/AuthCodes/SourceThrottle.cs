@@ -91,7 +91,14 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
     /// also gives the system-wide failure rate (<see cref="FailuresInLastMinuteAsync"/>). A whole batch of attempts
     /// costs one insert and one aggregate query, however many sources failed.
     /// </summary>
-    public async Task RecordFailuresAsync(IReadOnlyList<FailedAttemptSource> failures, CancellationToken cancellationToken = default)
+    public Task RecordFailuresAsync(IReadOnlyList<FailedAttemptSource> failures, CancellationToken cancellationToken = default) =>
+        RecordFailuresAsync(failures, null, cancellationToken);
+
+    /// <summary>
+    /// As above; on PostgreSQL with a <paramref name="writes"/> batch the new rows go into the batch (sent with the
+    /// transaction's other last writes), and the window query counts them alongside the stored ones.
+    /// </summary>
+    internal async Task RecordFailuresAsync(IReadOnlyList<FailedAttemptSource> failures, WriteBatch? writes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(failures);
         if (failures.Count == 0)
@@ -103,15 +110,17 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
         {
             db.SourceFailures.Add(new SourceFailure { SourceKey = failure.Keys[0], SubjectKvnr = failure.Kvnr, At = now });
         }
-        await db.FlushAddedAsync<SourceFailure>(cancellationToken).ConfigureAwait(false);
+        await db.FlushAddedAsync<SourceFailure>(writes, cancellationToken).ConfigureAwait(false);
 
         var since = now - _options.Window;
         var keys = failures.Select(f => f.Keys[0]).Distinct(StringComparer.Ordinal).ToList();
-        var windows = await db.SourceFailures.AsNoTracking()
-            .Where(f => keys.Contains(f.SourceKey) && f.At > since)
-            .GroupBy(f => f.SourceKey)
-            .Select(g => new { Key = g.Key, Failures = g.Count(), Accounts = g.Select(f => f.SubjectKvnr).Distinct().Count() })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var windows = writes is null
+            ? await db.SourceFailures.AsNoTracking()
+                .Where(f => keys.Contains(f.SourceKey) && f.At > since)
+                .GroupBy(f => f.SourceKey)
+                .Select(g => new Window(g.Key, g.Count(), g.Select(f => f.SubjectKvnr).Distinct().Count()))
+                .ToListAsync(cancellationToken).ConfigureAwait(false)
+            : await WindowsWithUnsentAsync(keys, since, failures, cancellationToken).ConfigureAwait(false);
         foreach (var window in windows.Where(w => w.Accounts >= _options.MaxAccountsPerSource || w.Failures >= _options.MaxFailuresPerSource))
         {
             var until = now + _options.BlockFor;
@@ -128,6 +137,41 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
             await audit.AppendAsync(first.KasseId, first.Context, new AuditEvent(AuditAction.SourceThrottled, AuditOutcome.Refused,
                 ReasonCode: "source-throttled", Details: $"{{\"source\":\"{Escape(window.Key)}\",\"failures\":{window.Failures},\"accounts\":{window.Accounts},\"until\":\"{until:O}\"}}"), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private sealed record Window(string Key, int Failures, int Accounts);
+
+    /// <summary>The windows of these sources: the stored failures plus this batch's, which are not sent yet.</summary>
+    private async Task<List<Window>> WindowsWithUnsentAsync(List<string> keys, DateTimeOffset since, IReadOnlyList<FailedAttemptSource> failures, CancellationToken cancellationToken)
+    {
+        var windows = new List<Window>(keys.Count);
+        var sql = await PlainSql.CreateAsync(db, "SELECT k, count(*)::int, count(DISTINCT v)::int FROM ("
+            + "SELECT source_key AS k, subject_kvnr AS v FROM source_failures WHERE source_key = ANY(@keys) AND at > @since "
+            + "UNION ALL SELECT * FROM unnest(@unsentKeys::text[], @unsentKvnrs::text[])) AS f GROUP BY k", cancellationToken).ConfigureAwait(false);
+        await using (sql.ConfigureAwait(false))
+        {
+            sql.With<SourceFailure>("@since", nameof(SourceFailure.At), since);
+            AddArray(sql.Command, "@keys", keys.ToArray());
+            AddArray(sql.Command, "@unsentKeys", failures.Select(f => f.Keys[0]).ToArray());
+            AddArray(sql.Command, "@unsentKvnrs", failures.Select(f => f.Kvnr).ToArray());
+            var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    windows.Add(new Window(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)));
+                }
+            }
+        }
+        return windows;
+    }
+
+    private static void AddArray(System.Data.Common.DbCommand command, string name, string[] values)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = values;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>Failed attempts in the last minute, across every server process.</summary>

@@ -130,13 +130,21 @@ public sealed class VerifyAuthCode(
             db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
             var applied = await ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+            // PostgreSQL: the last writes — failures, audit entries, authentications, counters, chain heads — in one
+            // round trip (SQLite writes them at once; it has no round trips to save).
+            await using var writes = WriteBatch.For(db);
             await throttle.RecordFailuresAsync(
                 [.. batch.Where((_, j) => applied[j].Status == VerifyStatus.Failed).Select(a => new FailedAttemptSource(a.KasseId, a.Sources, a.Request.Kvnr.Value, a.Context))],
-                cancellationToken).ConfigureAwait(false);
-            await db.FlushAddedAsync<AuditEntry>(cancellationToken).ConfigureAwait(false);
-            await db.FlushAddedAsync<PersonAuthentication>(cancellationToken).ConfigureAwait(false);
-            await audit.FlushHeadsAsync(cancellationToken).ConfigureAwait(false);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                writes, cancellationToken).ConfigureAwait(false);
+            await db.FlushAddedAsync<AuditEntry>(writes, cancellationToken).ConfigureAwait(false);
+            await db.FlushAddedAsync<PersonAuthentication>(writes, cancellationToken).ConfigureAwait(false);
+            await db.FlushModifiedLockedAsync<AuthCode>(writes, cancellationToken).ConfigureAwait(false);
+            await audit.FlushHeadsAsync(writes, cancellationToken).ConfigureAwait(false);
+            if (writes is not null)
+            {
+                await writes.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false); // what else changed (a lock, a re-issue letter)
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             for (var j = 0; j < admitted.Count; j++)
             {
@@ -160,12 +168,11 @@ public sealed class VerifyAuthCode(
     internal async Task<IReadOnlyList<VerifyOutcome>> ApplyAsync(IReadOnlyList<VerifyAttempt> attempts, CancellationToken cancellationToken)
     {
         var persons = new Dictionary<(Guid Kasse, string Kvnr), (Guid Id, string? Card)>();
-        foreach (var kasse in attempts.GroupBy(a => a.KasseId))
+        var codes = new Dictionary<Guid, AuthCode>();
+        foreach (var kasse in attempts.GroupBy(a => a.KasseId).OrderBy(g => g.Key))
         {
-            await ReadPersonsAsync(kasse.Key, [.. kasse.Select(a => (object?)a.Request.Kvnr.Value).Distinct()], persons, cancellationToken).ConfigureAwait(false);
+            await ReadAndLockAsync(kasse.Key, [.. kasse.Select(a => (object?)a.Request.Kvnr.Value).Distinct()], persons, codes, cancellationToken).ConfigureAwait(false);
         }
-
-        var codes = await LockCodesAsync([.. persons.Values.Select(p => p.Id)], cancellationToken).ConfigureAwait(false);
         foreach (var kasse in attempts.GroupBy(a => a.KasseId))
         {
             // Chain 0 holds the attempts on unknown KVNRs.
@@ -218,29 +225,36 @@ public sealed class VerifyAuthCode(
     }
 
     /// <summary>
-    /// The code rows of these persons, tracked and locked for the transaction. PostgreSQL takes the row locks in key
-    /// order, the same order in every batch of every process, so two batches never wait for each other in a circle;
-    /// a lock or change committed meanwhile by someone else is seen here, after its commit.
+    /// The persons behind the KVNRs of a batch with their current card, and their code rows, tracked and locked for
+    /// the transaction — two statements sent together (on PostgreSQL one round trip). PostgreSQL takes the row locks
+    /// in key order (Kasse by Kasse, the caller goes through them in order), the same order in every batch of every
+    /// process, so two batches never wait for each other in a circle; a lock or change committed meanwhile by someone
+    /// else is seen here, after its commit.
     /// </summary>
-    private async Task<Dictionary<Guid, AuthCode>> LockCodesAsync(Guid[] personIds, CancellationToken cancellationToken)
+    private async Task ReadAndLockAsync(Guid kasseId, IReadOnlyList<object?> kvnrs, Dictionary<(Guid Kasse, string Kvnr), (Guid Id, string? Card)> persons,
+        Dictionary<Guid, AuthCode> codes, CancellationToken cancellationToken)
     {
-        var rows = new Dictionary<Guid, AuthCode>(personIds.Length);
-        if (personIds.Length == 0)
-        {
-            return rows;
-        }
+        var locked = new List<AuthCode>();
         var sql = await PlainSql.CreateAsync(db, "", cancellationToken).ConfigureAwait(false);
         await using (sql.ConfigureAwait(false))
         {
-            var ids = sql.InList<AuthCode>("person_id", "@p", nameof(AuthCode.PersonId), [.. personIds.Order().Select(id => (object?)id)]);
-            sql.Command.CommandText = "SELECT person_id, kasse_id, state, code_hash, key_version, failures, state_since, pending_letter_id, locked_at, reason "
-                + $"FROM auth_codes WHERE {ids} ORDER BY person_id" + (db.IsSqlite ? "" : " FOR UPDATE");
+            sql.With<InsuredPerson>("@kasse", nameof(InsuredPerson.KasseId), kasseId);
+            var theirs = "kasse_id = @kasse AND " + sql.InList<InsuredPerson>("kvnr", "@k", nameof(InsuredPerson.Kvnr), kvnrs);
+            sql.Command.CommandText = "SELECT p.id, p.kvnr, (SELECT c.card_number FROM health_cards c WHERE c.person_id = p.id AND c.ended_at IS NULL LIMIT 1) "
+                + $"FROM insured_persons p WHERE {theirs}; "
+                + "SELECT person_id, kasse_id, state, code_hash, key_version, failures, state_since, pending_letter_id, locked_at, reason "
+                + $"FROM auth_codes WHERE person_id IN (SELECT id FROM insured_persons WHERE {theirs}) ORDER BY person_id" + (db.IsSqlite ? "" : " FOR UPDATE");
             var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var row = new AuthCode
+                    persons[(kasseId, reader.GetString(1))] = (sql.Read<InsuredPerson, Guid>(reader, 0, nameof(InsuredPerson.Id)), reader.IsDBNull(2) ? null : reader.GetString(2));
+                }
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    locked.Add(new AuthCode
                     {
                         PersonId = sql.Read<AuthCode, Guid>(reader, 0, nameof(AuthCode.PersonId)),
                         KasseId = sql.Read<AuthCode, Guid>(reader, 1, nameof(AuthCode.KasseId)),
@@ -252,36 +266,14 @@ public sealed class VerifyAuthCode(
                         PendingLetterId = sql.Read<AuthCode, Guid?>(reader, 7, nameof(AuthCode.PendingLetterId)),
                         LockedAt = sql.Read<AuthCode, DateTimeOffset?>(reader, 8, nameof(AuthCode.LockedAt)),
                         Reason = reader.IsDBNull(9) ? null : reader.GetString(9),
-                    };
-                    rows[row.PersonId] = row;
+                    });
                 }
             }
         }
-        foreach (var row in rows.Values)
+        foreach (var row in locked)
         {
             db.AuthCodes.Attach(row); // tracked: counts and resets are saved with the batch
-        }
-        return rows;
-    }
-
-    /// <summary>The persons behind the KVNRs of a batch with their current card: one statement.</summary>
-    private async Task ReadPersonsAsync(Guid kasseId, IReadOnlyList<object?> kvnrs, Dictionary<(Guid Kasse, string Kvnr), (Guid Id, string? Card)> into, CancellationToken cancellationToken)
-    {
-        var sql = await PlainSql.CreateAsync(db, "", cancellationToken).ConfigureAwait(false);
-        await using (sql.ConfigureAwait(false))
-        {
-            sql.With<InsuredPerson>("@kasse", nameof(InsuredPerson.KasseId), kasseId);
-            var list = sql.InList<InsuredPerson>("p.kvnr", "@k", nameof(InsuredPerson.Kvnr), kvnrs);
-            sql.Command.CommandText = "SELECT p.id, p.kvnr, (SELECT c.card_number FROM health_cards c WHERE c.person_id = p.id AND c.ended_at IS NULL LIMIT 1) "
-                + $"FROM insured_persons p WHERE p.kasse_id = @kasse AND {list}";
-            var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    into[(kasseId, reader.GetString(1))] = (sql.Read<InsuredPerson, Guid>(reader, 0, nameof(InsuredPerson.Id)), reader.IsDBNull(2) ? null : reader.GetString(2));
-                }
-            }
+            codes[row.PersonId] = row;
         }
     }
 

@@ -1,103 +1,161 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Pforte.Core.Persistence;
 
 /// <summary>
-/// Writes the entities of one type that a context has added, on the context's open transaction, and stops tracking
-/// them: on SQLite one prepared single-row INSERT per row, on PostgreSQL one INSERT of unnested arrays. For the hot write paths (a verification batch writes an audit entry and an
-/// authentication per attempt): EF Core's SaveChanges costs about ten times what SQLite itself needs for such rows
-/// (measured: 64 rows 8–10 ms through SaveChanges, 0.7 ms as plain statements). Columns, names and value conversions
-/// come from the EF model, so the rows are exactly what SaveChanges would have written; store-generated keys (the
-/// audit entry's sequence id) are left to the database and not read back.
+/// Writes the entities of one type that a context has added (or changed, for rows the transaction holds locked), on
+/// the context's open transaction, and stops tracking them as pending: on SQLite one prepared single-row statement
+/// per row, on PostgreSQL one statement of unnested arrays. For the hot write paths (a verification batch writes an
+/// audit entry and an authentication per attempt and updates the counters): EF Core's SaveChanges costs about ten
+/// times what SQLite itself needs for such rows (measured: 64 rows 8–10 ms through SaveChanges, 0.7 ms as plain
+/// statements). Columns, names and value conversions come from the EF model, so the rows are exactly what
+/// SaveChanges would have written; store-generated keys (the audit entry's sequence id) are left to the database
+/// and not read back.
 /// </summary>
 internal static partial class BulkInsert
 {
     private static readonly ConcurrentDictionary<(Type Type, string Provider), Table> Tables = new();
 
-    public static async Task<int> FlushAddedAsync<T>(this PforteDbContext db, CancellationToken cancellationToken = default)
+    public static Task<int> FlushAddedAsync<T>(this PforteDbContext db, CancellationToken cancellationToken = default)
+        where T : class => db.FlushAddedAsync<T>(null, cancellationToken);
+
+    /// <summary>
+    /// As above; on PostgreSQL the INSERT goes into <paramref name="into"/> (sent with the transaction's other last
+    /// writes) when one is given. The entities stop being tracked at once either way.
+    /// </summary>
+    public static async Task<int> FlushAddedAsync<T>(this PforteDbContext db, WriteBatch? into, CancellationToken cancellationToken = default)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(db);
-        // Added entities are in state Added from the moment they were added: no need for a DetectChanges scan here.
-        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<T>> added;
-        try
-        {
-            added = db.ChangeTracker.Entries<T>().Where(e => e.State == EntityState.Added).ToList();
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = detect;
-        }
+        var added = Pending<T>(db, EntityState.Added);
         if (added.Count == 0)
         {
             return 0;
         }
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Bulk inserts run inside the transaction of the change they belong to.");
-        var table = Tables.GetOrAdd((typeof(T), db.Database.ProviderName ?? ""), key => Table.For(db.Model.FindEntityType(key.Type)!));
-        if (db.IsSqlite)
-        {
-            // SQLite: one prepared single-row statement, executed per row. A multi-row statement would make SQLite
-            // look up each of its hundreds of named parameters by a linear scan (measured: a tenth of a batch).
-            await using var command = transaction.Connection!.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = table.SingleRowSql;
-            var parameters = new DbParameter[table.Columns.Length];
-            for (var c = 0; c < table.Columns.Length; c++)
-            {
-                var column = table.Columns[c];
-                parameters[c] = column.Mapping.CreateParameter(command, "@p" + c.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    added[0].CurrentValues[column.Property], column.Property.IsNullable);
-                command.Parameters.Add(parameters[c]);
-            }
-            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < added.Count; i++)
-            {
-                if (i > 0)
-                {
-                    for (var c = 0; c < table.Columns.Length; c++)
-                    {
-                        var column = table.Columns[c];
-                        var value = added[i].CurrentValues[column.Property];
-                        parameters[c].Value = ToProvider(column, value) ?? DBNull.Value;
-                    }
-                }
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        else
-        {
-            // PostgreSQL: one statement, one array parameter per column, unnested into rows — the same text for any
-            // number of rows, so it is prepared once per connection and then only bound (DatabaseSetup.PreparePostgres).
-            await using var command = transaction.Connection!.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = table.UnnestSql;
-            for (var c = 0; c < table.Columns.Length; c++)
-            {
-                var column = table.Columns[c];
-                var array = Array.CreateInstance(column.ArrayElementType, added.Count);
-                for (var i = 0; i < added.Count; i++)
-                {
-                    array.SetValue(ToProvider(column, added[i].CurrentValues[column.Property]), i);
-                }
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = "@p" + c.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                parameter.Value = array;
-                command.Parameters.Add(parameter);
-            }
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var table = TableFor<T>(db);
+        await WriteRowsAsync(db, table.Inserted, table.InsertSqlite, table.InsertPostgres, "INSERT INTO " + table.Name, added, into, cancellationToken).ConfigureAwait(false);
         foreach (var entry in added)
         {
             entry.State = EntityState.Detached;
         }
         return added.Count;
+    }
+
+    /// <summary>
+    /// Writes every changed entity of type <typeparamref name="T"/> with all its columns and marks it saved — only for
+    /// rows this transaction holds locked (it read them after locking, so the columns it did not change are the
+    /// stored ones). Does nothing while the context has other inserts or deletions pending: then the order of the
+    /// statements matters (a row may point to one not yet inserted), and SaveChanges, which knows that order, writes
+    /// everything.
+    /// </summary>
+    public static async Task<int> FlushModifiedLockedAsync<T>(this PforteDbContext db, WriteBatch? into, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        db.ChangeTracker.DetectChanges();
+        if (db.ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Deleted))
+        {
+            return 0;
+        }
+        var modified = Pending<T>(db, EntityState.Modified);
+        if (modified.Count == 0)
+        {
+            return 0;
+        }
+        var table = TableFor<T>(db);
+        await WriteRowsAsync(db, table.Updated, table.UpdateSqlite, table.UpdatePostgres, "UPDATE " + table.Name, modified, into, cancellationToken).ConfigureAwait(false);
+        foreach (var entry in modified)
+        {
+            entry.OriginalValues.SetValues(entry.CurrentValues);
+            entry.State = EntityState.Unchanged;
+        }
+        return modified.Count;
+    }
+
+    private static List<EntityEntry<T>> Pending<T>(PforteDbContext db, EntityState state)
+        where T : class
+    {
+        // Entities are in their state from the moment they were added or changed was detected: no scan needed here.
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return db.ChangeTracker.Entries<T>().Where(e => e.State == state).ToList();
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
+    private static Table TableFor<T>(PforteDbContext db) =>
+        Tables.GetOrAdd((typeof(T), db.Database.ProviderName ?? ""), key => Table.For(db.Model.FindEntityType(key.Type)!));
+
+    /// <summary>
+    /// SQLite: the single-row statement prepared once and executed per row (a multi-row statement would make SQLite
+    /// look up each of its hundreds of named parameters by a linear scan — measured: a tenth of a batch).
+    /// PostgreSQL: one statement with one array parameter per column, the same text for any number of rows (prepared
+    /// once per connection, see DatabaseSetup.PreparePostgres), into the given batch or sent at once; it must change
+    /// exactly one row per entity.
+    /// </summary>
+    private static async Task WriteRowsAsync<T>(PforteDbContext db, Column[] columns, string sqliteSql, string postgresSql, string what,
+        List<EntityEntry<T>> rows, WriteBatch? into, CancellationToken cancellationToken)
+        where T : class
+    {
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Bulk writes run inside the transaction of the change they belong to.");
+        if (db.IsSqlite)
+        {
+            await using var command = transaction.Connection!.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sqliteSql;
+            var parameters = new DbParameter[columns.Length];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var column = columns[c];
+                parameters[c] = column.Mapping.CreateParameter(command, "@p" + c.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    rows[0].CurrentValues[column.Property], column.Property.IsNullable);
+                command.Parameters.Add(parameters[c]);
+            }
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (i > 0)
+                {
+                    for (var c = 0; c < columns.Length; c++)
+                    {
+                        parameters[c].Value = ToProvider(columns[c], rows[i].CurrentValues[columns[c].Property]) ?? DBNull.Value;
+                    }
+                }
+                var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (changed != 1)
+                {
+                    throw new InvalidOperationException($"{what}: {changed} rows changed instead of 1.");
+                }
+            }
+            return;
+        }
+        await using var own = into is null ? WriteBatch.For(db) : null;
+        var batchCommand = (into ?? own!).Add(postgresSql, rows.Count, what);
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var column = columns[c];
+            var array = Array.CreateInstance(column.ArrayElementType, rows.Count);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                array.SetValue(ToProvider(column, rows[i].CurrentValues[column.Property]), i);
+            }
+            WriteBatch.AddParameter(batchCommand, "@p" + c.ToString(System.Globalization.CultureInfo.InvariantCulture), array);
+        }
+        if (own is not null)
+        {
+            await own.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>What <see cref="RelationalTypeMapping.CreateParameter"/> would bind for this value.</summary>
@@ -128,32 +186,49 @@ internal static partial class BulkInsert
 
     private sealed class Table
     {
-        private Table(Column[] columns, string singleRowSql, string unnestSql)
-        {
-            Columns = columns;
-            SingleRowSql = singleRowSql;
-            UnnestSql = unnestSql;
-        }
+        public required string Name { get; init; }
 
-        public Column[] Columns { get; }
+        /// <summary>The columns an INSERT writes (without store-generated keys).</summary>
+        public required Column[] Inserted { get; init; }
 
-        /// <summary>SQLite: <c>INSERT … VALUES (@p0, …)</c>, prepared once and executed per row.</summary>
-        public string SingleRowSql { get; }
+        public required string InsertSqlite { get; init; }
 
-        /// <summary>PostgreSQL: <c>INSERT … SELECT * FROM unnest(@p0::type[], …)</c>, one array per column.</summary>
-        public string UnnestSql { get; }
+        /// <summary><c>INSERT … SELECT * FROM unnest(@p0::type[], …)</c>, one array per column.</summary>
+        public required string InsertPostgres { get; init; }
+
+        /// <summary>The columns an UPDATE binds: the key columns first, then every other column.</summary>
+        public required Column[] Updated { get; init; }
+
+        public required string UpdateSqlite { get; init; }
+
+        /// <summary><c>UPDATE t SET c = v.c, … FROM unnest(…) AS v(…) WHERE t.key = v.key</c>.</summary>
+        public required string UpdatePostgres { get; init; }
 
         public static Table For(IEntityType entity)
         {
-            var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-            var columns = entity.GetProperties()
-                .Where(p => p.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.OnAdd || !p.IsKey() || p.ClrType == typeof(Guid))
-                .Select(p => new Column(p, p.GetRelationalTypeMapping()))
-                .ToArray();
-            var insert = $"INSERT INTO \"{entity.GetTableName()}\" ({string.Join(", ", columns.Select(c => $"\"{c.Property.GetColumnName(store)}\""))}) ";
-            return new Table(columns,
-                insert + "VALUES (" + string.Join(", ", columns.Select((_, i) => $"@p{i}")) + ")",
-                insert + "SELECT * FROM unnest(" + string.Join(", ", columns.Select((c, i) => $"@p{i}::{c.Mapping.StoreType}[]")) + ")");
+            var name = entity.GetTableName()!;
+            var store = StoreObjectIdentifier.Table(name, entity.GetSchema());
+            string Col(Column c) => $"\"{c.Property.GetColumnName(store)}\"";
+            var all = entity.GetProperties().Select(p => new Column(p, p.GetRelationalTypeMapping())).ToArray();
+            var inserted = all.Where(c => c.Property.ValueGenerated != ValueGenerated.OnAdd || !c.Property.IsKey() || c.Property.ClrType == typeof(Guid)).ToArray();
+            var keys = all.Where(c => c.Property.IsPrimaryKey()).ToArray();
+            var updated = keys.Concat(all.Where(c => !c.Property.IsPrimaryKey())).ToArray();
+            string Arrays(Column[] columns) => string.Join(", ", columns.Select((c, i) => $"@p{i}::{c.Mapping.StoreType}[]"));
+            var insert = $"INSERT INTO \"{name}\" ({string.Join(", ", inserted.Select(Col))}) ";
+            var set = updated.Skip(keys.Length);
+            return new Table
+            {
+                Name = name,
+                Inserted = inserted,
+                InsertSqlite = insert + "VALUES (" + string.Join(", ", inserted.Select((_, i) => $"@p{i}")) + ")",
+                InsertPostgres = insert + "SELECT * FROM unnest(" + Arrays(inserted) + ")",
+                Updated = updated,
+                UpdateSqlite = $"UPDATE \"{name}\" SET " + string.Join(", ", set.Select((c, i) => $"{Col(c)} = @p{i + keys.Length}"))
+                    + " WHERE " + string.Join(" AND ", keys.Select((c, i) => $"{Col(c)} = @p{i}")),
+                UpdatePostgres = $"UPDATE \"{name}\" AS t SET " + string.Join(", ", set.Select(c => $"{Col(c)} = v.{Col(c)}"))
+                    + " FROM unnest(" + Arrays(updated) + ") AS v(" + string.Join(", ", updated.Select(Col)) + ")"
+                    + " WHERE " + string.Join(" AND ", keys.Select(c => $"t.{Col(c)} = v.{Col(c)}")),
+            };
         }
     }
 }

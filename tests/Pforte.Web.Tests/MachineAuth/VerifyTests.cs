@@ -153,10 +153,11 @@ public sealed class VerifyTests
         Assert.Equal(0, (await h.CodeStatusAsync(person)).GetProperty("consecutiveFailures").GetInt32());
     }
 
-    [Fact]
-    public async Task A_success_resets_the_count()
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_success_resets_the_count(string provider)
     {
-        await using var h = await MachineAuthHarness.CreateAsync("sqlite");
+        await using var h = await MachineAuthHarness.CreateAsync(provider);
         var (person, code) = await h.PersonWithCodeAsync();
         await h.VerifyAsync(MachineAuthHarness.Body(person, Wrong(code)));
         await h.VerifyAsync(MachineAuthHarness.Body(person, Wrong(code)));
@@ -193,10 +194,11 @@ public sealed class VerifyTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await h.VerifyAsync(MachineAuthHarness.Body(person, code))).StatusCode);
     }
 
-    [Fact]
-    public async Task A_source_failing_on_many_accounts_is_throttled_with_retry_after()
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_source_failing_on_many_accounts_is_throttled_with_retry_after(string provider)
     {
-        await using var h = await MachineAuthHarness.CreateAsync("sqlite", new Dictionary<string, string?> { ["Pforte:Throttling:MaxAccountsPerSource"] = "5" });
+        await using var h = await MachineAuthHarness.CreateAsync(provider, new Dictionary<string, string?> { ["Pforte:Throttling:MaxAccountsPerSource"] = "5" });
         var persons = new List<MachineAuthHarness.Person>();
         for (var i = 0; i < 6; i++)
         {
@@ -217,5 +219,27 @@ public sealed class VerifyTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await h.VerifyAsync(MachineAuthHarness.Body(persons[5], "7405", "phone", callerId: "+4930999"))).StatusCode);
         Assert.True(await h.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.Action == AuditAction.SourceThrottled)));
         Assert.All(persons, p => Assert.NotEqual("locked", h.CodeStatusAsync(p).Result.GetProperty("state").GetString()));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_spray_arriving_all_at_once_is_counted_within_its_batch(string provider)
+    {
+        await using var h = await MachineAuthHarness.CreateAsync(provider, new Dictionary<string, string?> { ["Pforte:Throttling:MaxAccountsPerSource"] = "5" });
+        var persons = new List<MachineAuthHarness.Person>();
+        for (var i = 0; i < 8; i++)
+        {
+            persons.Add(await h.AddPersonAsync());
+        }
+        await h.IssueDueAsync();
+        await h.HandOverAsync();
+        // Eight guesses on eight accounts at the same moment: they share group-commit batches, so the window must
+        // count the failures of its own batch, not only those already stored.
+        var answers = await Task.WhenAll(persons.Select(p => h.VerifyAsync(MachineAuthHarness.Body(p, "7405", "phone", callerId: "+491709999999"))));
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Unauthorized, (HttpStatusCode)429 }));
+        Assert.True(await h.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.Action == AuditAction.SourceThrottled)));
+        Assert.Equal((HttpStatusCode)429, (await h.VerifyAsync(MachineAuthHarness.Body(persons[0], "7405", "phone", callerId: "+491709999999"))).StatusCode);
+        var failures = await h.WithDbAsync(db => db.SourceFailures.CountAsync(f => f.SourceKey == "caller:+491709999999"));
+        Assert.Equal(answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized), failures);
     }
 }

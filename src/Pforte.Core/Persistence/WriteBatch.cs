@@ -1,0 +1,78 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Pforte.Core.Persistence;
+
+/// <summary>
+/// The last writes of a PostgreSQL transaction that need nothing back but their row counts — a group commit's audit
+/// entries, authentications, counter updates and chain heads — sent together as one batch, i.e. in one round trip
+/// instead of one per statement (docs/decisions/0007-group-commit.md). A statement that changes another number of
+/// rows than it must fails the batch, and with it the transaction. The batch must run before the commit; if it is
+/// not run, the transaction is incomplete and must be rolled back (which every caller's scope does on failure).
+/// SQLite has no round trips to save: there the writers run their statements at once and take no batch.
+/// </summary>
+internal sealed class WriteBatch : IAsyncDisposable
+{
+    private readonly DbBatch _batch;
+    private readonly List<(DbBatchCommand Command, int? ExpectedRows, string What)> _commands = [];
+
+    private WriteBatch(DbBatch batch) => _batch = batch;
+
+    /// <summary>A batch on the context's PostgreSQL transaction; <c>null</c> on SQLite.</summary>
+    public static WriteBatch? For(PforteDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.IsSqlite)
+        {
+            return null;
+        }
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("A write batch belongs to the transaction of the change it writes.");
+        var batch = transaction.Connection!.CreateBatch();
+        batch.Transaction = transaction;
+        return new WriteBatch(batch);
+    }
+
+    public int Count => _commands.Count;
+
+    /// <summary>Adds a statement; <paramref name="expectedRows"/>, if given, is the row count it must report.</summary>
+    public DbBatchCommand Add(string sql, int? expectedRows, string what)
+    {
+        var command = _batch.CreateBatchCommand();
+        command.CommandText = sql;
+        _batch.BatchCommands.Add(command);
+        _commands.Add((command, expectedRows, what));
+        return command;
+    }
+
+    public static void AddParameter(DbBatchCommand command, string name, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    /// <summary>Sends every statement added so far in one round trip and checks their row counts.</summary>
+    public async Task ExecuteAsync(CancellationToken cancellationToken = default)
+    {
+        if (_commands.Count == 0)
+        {
+            return;
+        }
+        await _batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (command, expected, what) in _commands)
+        {
+            if (expected is { } rows && command.RecordsAffected != rows)
+            {
+                throw new InvalidOperationException($"{what}: {command.RecordsAffected} rows changed instead of {rows}.");
+            }
+        }
+        _commands.Clear();
+        _batch.BatchCommands.Clear();
+    }
+
+    public ValueTask DisposeAsync() => _batch.DisposeAsync();
+}
