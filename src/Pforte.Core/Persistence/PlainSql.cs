@@ -119,6 +119,7 @@ public sealed class PlainSql : IAsyncDisposable
         type == typeof(Guid) ? reader.GetGuid(ordinal)
         : type == typeof(DateTime) ? reader.GetDateTime(ordinal)
         : type == typeof(DateTimeOffset) ? reader.GetFieldValue<DateTimeOffset>(ordinal)
+        : type == typeof(DateOnly) ? reader.GetFieldValue<DateOnly>(ordinal)
         : type == typeof(int) ? reader.GetInt32(ordinal)
         : type == typeof(long) ? reader.GetInt64(ordinal)
         : type == typeof(string) ? reader.GetString(ordinal)
