@@ -103,4 +103,21 @@ public sealed class PortalLoginRulesTests
     {
         Assert.Contains("Pforte:PortalLogin:Levels:app: Für diesen Faktor fehlt das Vertrauensniveau.", Validate(o => o.Levels.Remove("app")));
     }
+
+    [Theory]
+    [InlineData("s-4711", true)]
+    [InlineData("A", true)]
+    [InlineData("sess 42/~!{}\"\\", true)]
+    [InlineData(null, false)]
+    [InlineData("", false)]
+    [InlineData("   ", false)]
+    [InlineData("sitzung-ä", false)]
+    [InlineData("tab\there", false)]
+    [InlineData("line\nbreak", false)]
+    public void Portal_session_ids_are_1_to_128_printable_ascii_characters(string? value, bool valid)
+    {
+        Assert.Equal(valid, RecordAuthentication.IsPortalSessionId(value));
+        Assert.True(RecordAuthentication.IsPortalSessionId(new string('x', 128)));
+        Assert.False(RecordAuthentication.IsPortalSessionId(new string('x', 129)));
+    }
 }
