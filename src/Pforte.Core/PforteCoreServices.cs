@@ -97,6 +97,8 @@ public static class PforteCoreServices
         services.AddSingleton<IValidateOptions<Authentication.PhoneQuestionOptions>, Authentication.PhoneQuestionOptionsValidator>();
         services.AddOptions<Authentication.WrittenAuthenticationOptions>().Bind(configuration.GetSection(Authentication.WrittenAuthenticationOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Authentication.WrittenAuthenticationOptions>, Authentication.WrittenAuthenticationOptionsValidator>();
+        services.AddOptions<Authentication.PortalLoginOptions>().Bind(configuration.GetSection(Authentication.PortalLoginOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Authentication.PortalLoginOptions>, Authentication.PortalLoginOptionsValidator>();
         services.AddScoped<Authentication.PhoneQuestionRounds>();
         services.AddScoped<Authentication.RecordAuthentication>();
         services.AddScoped<Disclosure.DecideDisclosure>();

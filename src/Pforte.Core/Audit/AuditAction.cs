@@ -49,6 +49,7 @@ public enum AuditAction
     WrittenRefused = 4009,
     OutboundReleased = 4010,
     OutboundRefused = 4011,
+    PortalLoginRecorded = 4012,
 
     // 9xxx administration
     KasseCreated = 9001,

@@ -56,6 +56,32 @@ public sealed class WrittenAuthenticationOptions
     public TimeSpan InPersonValidity { get; set; } = TimeSpan.FromHours(2);
 }
 
+/// <summary>
+/// <c>Pforte:PortalLogin</c>: the portal's own two-factor login, which the portal back end reports
+/// (<c>POST /api/v1/authentications/portal-login</c>). Defaults after the GKV-Spitzenverband's guideline: password +
+/// a second factor (TOTP, SMS-TAN, push in the app) → substantiell; eID or eGK with PIN → hoch.
+/// </summary>
+public sealed class PortalLoginOptions
+{
+    public const string Section = "Pforte:PortalLogin";
+
+    /// <summary>
+    /// The level each possession factor gives a login (<see cref="PortalLoginFactors"/>); a login reaches the highest
+    /// level of its possession factors. Keys override single defaults, e.g. <c>Pforte:PortalLogin:Levels:sms-tan=normal</c>.
+    /// </summary>
+    public Dictionary<string, string> Levels { get; set; } = new(StringComparer.Ordinal)
+    {
+        [PortalLoginFactors.Totp] = TrustLevels.Substantiell,
+        [PortalLoginFactors.SmsTan] = TrustLevels.Substantiell,
+        [PortalLoginFactors.App] = TrustLevels.Substantiell,
+        [PortalLoginFactors.EgkPin] = TrustLevels.Hoch,
+        [PortalLoginFactors.Eid] = TrustLevels.Hoch,
+    };
+
+    /// <summary>How long the authentication may be referenced by decisions (like the machine procedure).</summary>
+    public TimeSpan AuthenticationValidity { get; set; } = TimeSpan.FromMinutes(30);
+}
+
 internal sealed class PhoneQuestionOptionsValidator : IValidateOptions<PhoneQuestionOptions>
 {
     public ValidateOptionsResult Validate(string? name, PhoneQuestionOptions o)
@@ -113,6 +139,44 @@ internal sealed class WrittenAuthenticationOptionsValidator : IValidateOptions<W
         if (TrustLevelOrder.Rank(o.NameAndAddressLevel) > TrustLevelOrder.Rank(TrustLevels.Normal))
         {
             errors.Add("Pforte:WrittenAuthentication:NameAndAddressLevel: Name und Anschrift sind ein Faktor und erreichen höchstens „normal“.");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class PortalLoginOptionsValidator : IValidateOptions<PortalLoginOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PortalLoginOptions o)
+    {
+        const string section = PortalLoginOptions.Section;
+        var errors = new List<string>();
+        foreach (var (factorId, level) in o.Levels)
+        {
+            var factor = PortalLoginFactors.Find(factorId);
+            if (factor is null)
+            {
+                errors.Add($"{section}:Levels:{factorId}: Den Faktor gibt es nicht (möglich: {string.Join(", ", PortalLoginFactors.WithLevel.Select(f => f.Id))}).");
+            }
+            else if (factor.Kind == FactorKind.Knowledge)
+            {
+                errors.Add($"{section}:Levels:{factorId}: Das Passwort ist ein Wissensfaktor und erreicht allein kein Vertrauensniveau; das Niveau einer Anmeldung geben ihre Besitzfaktoren.");
+            }
+            else if (level is not (TrustLevels.Normal or TrustLevels.Substantiell or TrustLevels.Hoch))
+            {
+                errors.Add($"{section}:Levels:{factorId}: „{level}“ ist hier kein Vertrauensniveau (normal, substantiell, hoch).");
+            }
+            else if (level == TrustLevels.Hoch && !factor.TwoFactorsOnItsOwn)
+            {
+                errors.Add($"{section}:Levels:{factorId}: „hoch“ erreichen nur eID und eGK mit PIN (Richtlinie des GKV-Spitzenverbands); ein zweiter Faktor wie „{factorId}“ erreicht höchstens „substantiell“.");
+            }
+        }
+        foreach (var missing in PortalLoginFactors.WithLevel.Where(f => !o.Levels.ContainsKey(f.Id)))
+        {
+            errors.Add($"{section}:Levels:{missing.Id}: Für diesen Faktor fehlt das Vertrauensniveau.");
+        }
+        if (o.AuthenticationValidity < TimeSpan.FromMinutes(1) || o.AuthenticationValidity > TimeSpan.FromHours(8))
+        {
+            errors.Add($"{section}:AuthenticationValidity muss zwischen 1 Minute und 8 Stunden liegen.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

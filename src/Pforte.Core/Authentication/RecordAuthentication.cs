@@ -14,13 +14,17 @@ public sealed record InPersonInput(string? Kvnr, string? DocumentType, string? D
 /// <summary>Which details in a letter or contact-form upload matched the Kasse's records (back office).</summary>
 public sealed record WrittenInput(string? Kvnr, string? Channel, bool Signature, bool Name, bool AddressOrBirthDate, bool KvnrMatches, string? StaffId, Guid? RepresentativeId);
 
+/// <summary>A login the portal back end completed: whose, with which factors, in which of its sessions.</summary>
+public sealed record PortalLoginInput(string? Kvnr, IReadOnlyList<string?>? Factors, string? PortalSessionId, Guid? RepresentativeId);
+
 /// <summary>
-/// In person (photo ID → hoch) and written (letter, contact form → the level the rules give). Both need the acting
-/// staff member and store a <see cref="PersonAuthentication"/> that decisions reference. When a representative
+/// In person (photo ID → hoch) and written (letter, contact form → the level the rules give) need the acting staff
+/// member; a portal login is reported by the portal back end, which did the login itself (the factors give the
+/// level). Each stores a <see cref="PersonAuthentication"/> that decisions reference. When a representative
 /// without an insured record of their own is the one identified, the authentication carries the representation, and
 /// the decision checks its scope and validity.
 /// </summary>
-public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOptions<WrittenAuthenticationOptions> options, TimeProvider clock)
+public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOptions<WrittenAuthenticationOptions> options, IOptions<PortalLoginOptions> portalOptions, TimeProvider clock)
 {
     private readonly WrittenAuthenticationOptions _options = options.Value;
 
@@ -115,7 +119,45 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         return authentication;
     }
 
-    private PersonAuthentication New(Guid kasseId, Guid personId, string method, string level, string channel, Guid clientId, string staffId, Guid? representativeId, TimeSpan validity)
+    /// <summary>
+    /// Records a login the portal back end completed. Pforte cannot check the factors itself; it checks that the
+    /// reported combination is a two-factor login (<see cref="PortalLoginFactors"/>) and gives it the configured
+    /// level. A refused combination stores nothing and writes no audit entry (malformed input, like the other
+    /// methods' format errors); the portal's session id goes into the audit details so the login can be traced.
+    /// </summary>
+    public async Task<Result<PersonAuthentication>> PortalLoginAsync(Guid kasseId, Guid clientId, PortalLoginInput input, AuditContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var options = portalOptions.Value;
+        if (!PortalLoginFactors.Level(input.Factors, options.Levels).TryGetValue(out var level, out var factorError))
+        {
+            return factorError;
+        }
+        if (!IsPortalSessionId(input.PortalSessionId))
+        {
+            return new Error(ErrorCodes.PortalSessionIdInvalid);
+        }
+        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, cancellationToken).ConfigureAwait(false);
+        if (!target.TryGetValue(out var person, out var error))
+        {
+            return error;
+        }
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var authentication = New(kasseId, person.Id, AuthenticationMethods.PortalLogin, level, Channels.Portal, clientId, null, input.RepresentativeId, options.AuthenticationValidity);
+        var factors = string.Join(',', input.Factors!);
+        await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.PortalLoginRecorded, AuditOutcome.Success, person.Id, person.Kvnr,
+            Details: $"{{\"authentication\":\"{authentication.Id}\",\"level\":\"{level}\",\"factors\":\"{factors}\",\"portal_session\":\"{PhoneQuestionRounds.Json(input.PortalSessionId!)}\"{Rep(input.RepresentativeId)}}}"),
+            cancellationToken).ConfigureAwait(false);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return authentication;
+    }
+
+    /// <summary>1–128 printable ASCII characters (U+0020–U+007E), not only spaces: an identifier, not a secret.</summary>
+    public static bool IsPortalSessionId(string? value) =>
+        value is { Length: >= 1 and <= 128 } && value.All(c => c is >= ' ' and <= '~') && !string.IsNullOrWhiteSpace(value);
+
+    private PersonAuthentication New(Guid kasseId, Guid personId, string method, string level, string channel, Guid clientId, string? staffId, Guid? representativeId, TimeSpan validity)
     {
         var now = clock.GetUtcNow();
         var authentication = new PersonAuthentication

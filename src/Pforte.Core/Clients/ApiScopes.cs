@@ -21,7 +21,10 @@ public static class ApiScopes
     /// <summary>Read the audit record (auditors, data protection officer).</summary>
     public const string AuditRead = "audit:read";
 
-    public static readonly IReadOnlyList<string> All = [InsuredRead, InsuredWrite, MachineAuth, Staff, Letters, AuditRead];
+    /// <summary>Portal back end: records completed portal logins (the portal does the two-factor login itself).</summary>
+    public const string Portal = "portal";
+
+    public static readonly IReadOnlyList<string> All = [InsuredRead, InsuredWrite, MachineAuth, Staff, Letters, AuditRead, Portal];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }

@@ -137,4 +137,9 @@ public static class ErrorCodes
     public const string WrittenTooFewDetails = "PF-AUTH-010";
     public const string StaffIdMissing = "PF-AUTH-011";
     public const string AuthRepresentativeUnknown = "PF-AUTH-012";
+    public const string PortalFactorUnknown = "PF-AUTH-013";
+    public const string PortalFactorDuplicate = "PF-AUTH-014";
+    public const string PortalFactorsTooFew = "PF-AUTH-015";
+    public const string PortalFactorsSameKind = "PF-AUTH-016";
+    public const string PortalSessionIdInvalid = "PF-AUTH-017";
 }

@@ -34,7 +34,7 @@ public sealed class SeedDemoData(PforteDbContext db, CreateKasse createKasse, Cr
     [
         ("ivr-demo", [ApiScopes.MachineAuth]),
         ("core-system-demo", [ApiScopes.InsuredRead, ApiScopes.InsuredWrite]),
-        ("portal-demo", [ApiScopes.MachineAuth, ApiScopes.InsuredRead]),
+        ("portal-demo", [ApiScopes.Portal, ApiScopes.MachineAuth, ApiScopes.InsuredRead]),
         ("print-service-demo", [ApiScopes.Letters]),
         ("staff-demo", [ApiScopes.Staff, ApiScopes.InsuredRead, ApiScopes.AuditRead]),
     ];

@@ -125,6 +125,16 @@ public static class DisclosureApi
         .RequireAuthorization(ScopePolicy.For(ApiScopes.Staff))
         .WithSummary("Brief oder Kontaktformular: übereinstimmende Angaben → Vertrauensniveau nach Regeln; Antwort per Post an die hinterlegte Anschrift.");
 
+        auth.MapPost("/portal-login", async (PortalLoginBody body, HttpContext http, RecordAuthentication record, CancellationToken ct) =>
+        {
+            var result = await record.PortalLoginAsync(http.User.GetKasseId(), http.User.GetClientId(),
+                new PortalLoginInput(body.Kvnr, body.Factors, body.PortalSessionId, body.RepresentativeId),
+                RequestAuditContext.ForClient(http, Channels.Portal), ct).ConfigureAwait(false);
+            return result.TryGetValue(out var a, out var error) ? Results.Ok(AuthenticationView.From(a)) : Problem(error);
+        })
+        .RequireAuthorization(ScopePolicy.For(ApiScopes.Portal))
+        .WithSummary("Portal-Backend: abgeschlossene Anmeldung mit zwei Faktoren → Vertrauensniveau nach Faktoren (eID, eGK mit PIN → „hoch“; Passwort + zweiter Faktor → „substantiell“).");
+
         return disclosure;
     }
 
@@ -196,6 +206,12 @@ public sealed record WrittenBody(
     [property: JsonPropertyName("matched")] MatchedDetails? Matched,
     [property: JsonPropertyName("staff_id")] string? StaffId,
     [property: JsonPropertyName("representative_id")] Guid? RepresentativeId);
+
+public sealed record PortalLoginBody(
+    [property: JsonPropertyName("kvnr")] string? Kvnr,
+    [property: JsonPropertyName("factors")] IReadOnlyList<string?>? Factors,
+    [property: JsonPropertyName("portalSessionId")] string? PortalSessionId,
+    [property: JsonPropertyName("representativeId")] Guid? RepresentativeId);
 
 public sealed record AuthenticationView(
     [property: JsonPropertyName("authentication_id")] Guid AuthenticationId,

@@ -177,6 +177,8 @@ public sealed class DecideApiTests
     [InlineData("Pforte:Channels:letter:Methods:0", "phone-questions", "nicht durchführbar")]
     [InlineData("Pforte:RequestKinds:bank-details-change:Channels:0", "phone", "nie zulässig")]
     [InlineData("Pforte:PhoneQuestions:Level", "hoch", "nie „hoch“")]
+    [InlineData("Pforte:PortalLogin:Levels:totp", "hoch", "„hoch“ erreichen nur eID und eGK mit PIN")]
+    [InlineData("Pforte:PortalLogin:AuthenticationValidity", "1.00:00:00", "zwischen 1 Minute und 8 Stunden")]
     public async Task A_contradictory_setting_stops_the_start_with_a_german_message(string key, string value, string expected)
     {
         await using var factory = await PforteWebFactory.CreateAsync("sqlite", new Dictionary<string, string?> { [key] = value });
