@@ -25,6 +25,12 @@ PFORTE="dotnet src/Pforte.Cli/bin/Release/net10.0/pforte.dll"
 CSV="$WORK/insured.csv"
 dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll generate-import "$PERSONS" "$CSV"
 
+# Sum and count of the server's own request-duration histogram for the decide route (exported at /metrics).
+server_time() {
+  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^http_server_request_duration_seconds_(sum|count)\{.*disclosure/decide' \
+    | awk '/_sum/ { s += $NF } /_count/ { c += $NF } END { printf "%.6f %d", s, c }'
+}
+
 run_one() {
   local label="$1"
   export Pforte__Keys__Path="$WORK/$label-keyring.json"
@@ -39,7 +45,11 @@ run_one() {
 
   PERSONS="$CSV" KEY="$key" wrk -t1 -c8 -d"${WARMUP:-15}s" -s bench/decide/decide.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up
   echo "-- decide, 1 connection, ${DURATION}s"
+  local before after
+  before=$(server_time)
   PERSONS="$CSV" KEY="$key" wrk -t1 -c1 -d"${DURATION}s" -s bench/decide/decide.lua "http://127.0.0.1:$PORT" | tail -n 1
+  after=$(server_time)
+  echo "$before $after" | awk '{ printf "server time (ASP.NET Core http.server.request.duration): %d decisions, mean %.3f ms\n", $4 - $2, ($3 - $1) / ($4 - $2) * 1000 }' 
   echo "-- /health/live, 1 connection (loopback + HTTP without application work)"
   wrk -t1 -c1 -d5s --latency "http://127.0.0.1:$PORT/health/live" | grep -E "Latency|Requests/sec" | head -2
   echo "-- decide, 8 connections, ${DURATION}s"

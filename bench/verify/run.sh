@@ -41,8 +41,8 @@ run_one() {
 
   start_web "$label"
 
-  echo "-- warm-up"
-  CODES="$WORK/$label-codes.csv" KEY="$key" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-20}s" -s bench/verify/verify.lua "http://127.0.0.1:$PORT" >/dev/null
+  echo "-- warm-up (${WARMUP:-60} s: tiered JIT and dynamic PGO settle within about a minute after a start)"
+  CODES="$WORK/$label-codes.csv" KEY="$key" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-60}s" -s bench/verify/verify.lua "http://127.0.0.1:$PORT" >/dev/null
   echo "-- /api/v1/machine-auth/verify, $CONNECTIONS connections, ${DURATION}s"
   CODES="$WORK/$label-codes.csv" KEY="$key" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/verify/verify.lua "http://127.0.0.1:$PORT" | tee "$WORK/$label-wrk.txt" | tail -n 12
   echo "-- /health/live (ceiling)"

@@ -62,7 +62,7 @@ public sealed class MigrationTests
 public sealed class SqliteSettingsTests
 {
     [Fact]
-    public async Task Every_pooled_connection_gets_foreign_keys_secure_delete_and_wal_sync()
+    public async Task Every_pooled_connection_gets_foreign_keys_secure_delete_wal_sync_and_small_checkpoints()
     {
         await using var testDb = await TestDb.CreateAsync("sqlite");
         var pooled = testDb.ConnectionString.Replace("Pooling=False", "Pooling=True", StringComparison.Ordinal);
@@ -73,6 +73,8 @@ public sealed class SqliteSettingsTests
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = "SELECT (SELECT foreign_keys FROM pragma_foreign_keys) || (SELECT secure_delete FROM pragma_secure_delete) || (SELECT synchronous FROM pragma_synchronous)";
             Assert.Equal("111", Convert.ToString(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture));
+            command.CommandText = "PRAGMA wal_autocheckpoint";
+            Assert.Equal(250L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
             await db.Database.CloseConnectionAsync();
         }
     }
