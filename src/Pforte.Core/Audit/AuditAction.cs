@@ -50,6 +50,7 @@ public enum AuditAction
     OutboundReleased = 4010,
     OutboundRefused = 4011,
     PortalLoginRecorded = 4012,
+    AuthenticationRefusedDeceased = 4013,
 
     // 9xxx administration
     KasseCreated = 9001,

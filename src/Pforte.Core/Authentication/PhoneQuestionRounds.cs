@@ -44,6 +44,10 @@ public sealed class PhoneQuestionRounds(PforteDbContext db, AuditLog audit, IOpt
         {
             return new Error(ErrorCodes.ApiPersonNotFound);
         }
+        if (await DeceasedGuard.RefuseAsync(db, audit, kasseId, person, AuthenticationMethods.PhoneQuestions, context, cancellationToken).ConfigureAwait(false) is { } deceased)
+        {
+            return deceased;
+        }
         var facts = await LoadFactsAsync(person, cancellationToken).ConfigureAwait(false);
         var today = Day();
         var tries = await db.PhoneQuestionTries.AsNoTracking().Where(t => t.PersonId == person.Id && t.Day == today)

@@ -43,7 +43,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         {
             return new Error(ErrorCodes.DocumentNumberFormat);
         }
-        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, cancellationToken).ConfigureAwait(false);
+        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, AuthenticationMethods.InPersonDocument, context, cancellationToken).ConfigureAwait(false);
         if (!target.TryGetValue(out var person, out var error))
         {
             return error;
@@ -92,7 +92,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         {
             return new Error(ErrorCodes.WrittenChannel);
         }
-        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, cancellationToken).ConfigureAwait(false);
+        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, input.Channel == Channels.Letter ? AuthenticationMethods.LetterDetails : AuthenticationMethods.ContactFormDetails, context, cancellationToken).ConfigureAwait(false);
         if (!target.TryGetValue(out var person, out var error))
         {
             return error;
@@ -137,7 +137,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         {
             return new Error(ErrorCodes.PortalSessionIdInvalid);
         }
-        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, cancellationToken).ConfigureAwait(false);
+        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, AuthenticationMethods.PortalLogin, context, cancellationToken).ConfigureAwait(false);
         if (!target.TryGetValue(out var person, out var error))
         {
             return error;
@@ -178,7 +178,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         return authentication;
     }
 
-    private async Task<Result<InsuredPerson>> FindAsync(Guid kasseId, string? kvnr, Guid? representativeId, CancellationToken cancellationToken)
+    private async Task<Result<InsuredPerson>> FindAsync(Guid kasseId, string? kvnr, Guid? representativeId, string method, AuditContext context, CancellationToken cancellationToken)
     {
         if (!Kvnr.Parse(kvnr).TryGetValue(out var parsed, out var error))
         {
@@ -193,7 +193,9 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         {
             return new Error(ErrorCodes.AuthRepresentativeUnknown);
         }
-        return person;
+        return await DeceasedGuard.RefuseAsync(db, audit, kasseId, person, method, context, cancellationToken).ConfigureAwait(false) is { } deceased
+            ? deceased
+            : person;
     }
 
     private static Error? Staff(string? staffId) =>

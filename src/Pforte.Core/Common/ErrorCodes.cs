@@ -142,4 +142,5 @@ public static class ErrorCodes
     public const string PortalFactorsTooFew = "PF-AUTH-015";
     public const string PortalFactorsSameKind = "PF-AUTH-016";
     public const string PortalSessionIdInvalid = "PF-AUTH-017";
+    public const string AuthPersonDeceased = "PF-AUTH-018";
 }

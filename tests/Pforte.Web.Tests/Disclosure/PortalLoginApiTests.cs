@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using Pforte.Core.Audit;
 using Pforte.Core.Authentication;
 using Pforte.Core.Clients;
+using Pforte.Core.Common;
 using Pforte.Core.Persistence;
 using Pforte.Testing;
 
@@ -263,7 +264,7 @@ public sealed class PortalLoginApiTests
 
     [Theory]
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
-    public async Task Deceased_and_formerly_insured_persons_are_treated_as_by_the_in_person_method(string provider)
+    public async Task Nobody_is_authenticated_as_a_deceased_person_by_any_method_but_a_former_member_is(string provider)
     {
         await using var setup = await Setup.StartAsync(provider);
         var (h, portal, _, deceased) = setup;
@@ -275,15 +276,35 @@ public sealed class PortalLoginApiTests
             await db.InsuredPersons.Where(x => x.Id == deceased.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.DeceasedOn, yesterday).SetProperty(x => x.InsuranceEnd, yesterday), Ct);
             await db.InsuredPersons.Where(x => x.Id == ended.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.InsuranceEnd, yesterday.AddYears(-1)), Ct);
         }
-        foreach (var person in new[] { deceased, ended })
-        {
-            var (inPerson, _) = await h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new
+        async Task<List<(HttpStatusCode Status, string? Code)>> AllMethods(DisclosureHarness.Person person) =>
+        [
+            await Answer(h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new
             {
                 kvnr = person.Kvnr, document_type = "personalausweis", document_number_last4 = "L01X", photo_matches = true, staff_id = "bc-1",
-            });
-            var (login, _) = await h.PostAsync(portal, Path, Body(person.Kvnr, ["password", "totp"]));
-            Assert.Equal(inPerson.StatusCode, login.StatusCode);
-        }
+            })),
+            await Answer(h.PostAsync(h.AgentB, "/api/v1/authentications/written", new
+            {
+                kvnr = person.Kvnr, channel = "letter", staff_id = "backoffice-3", matched = new { signature = true, name = true, address_or_birth_date = true, kvnr = true },
+            })),
+            await Answer(h.PostAsync(portal, Path, Body(person.Kvnr, ["password", "totp"]))),
+            await Answer(h.PostAsync(h.AgentA, "/api/v1/authentications/phone-questions", new { kvnr = person.Kvnr, staff_id = "agent-1" })),
+        ];
+
+        Assert.All(await AllMethods(deceased), a => Assert.Equal((HttpStatusCode.UnprocessableEntity, ErrorCodes.AuthPersonDeceased), a));
+        Assert.All(await AllMethods(ended), a => Assert.Equal(HttpStatusCode.OK, a.Status));
+
+        await using var check = h.Factory.Services.CreateAsyncScope();
+        var stored = check.ServiceProvider.GetRequiredService<PforteDbContext>();
+        Assert.Equal(0, await stored.Authentications.CountAsync(a => a.PersonId == deceased.Id, Ct));
+        var refusals = await stored.AuditEntries.Where(e => e.Action == AuditAction.AuthenticationRefusedDeceased).ToListAsync(Ct);
+        Assert.Equal(4, refusals.Count);
+        Assert.All(refusals, e => Assert.Equal((deceased.Id, "deceased"), (e.SubjectPersonId!.Value, e.ReasonCode)));
+    }
+
+    private static async Task<(HttpStatusCode Status, string? Code)> Answer(Task<(HttpResponseMessage Response, System.Text.Json.JsonElement Body)> call)
+    {
+        var (response, body) = await call;
+        return (response.StatusCode, response.IsSuccessStatusCode ? null : body.GetProperty("code").GetString());
     }
 
     [Fact]
