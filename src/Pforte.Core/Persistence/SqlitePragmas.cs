@@ -11,13 +11,14 @@ namespace Pforte.Core.Persistence;
 /// syncs the log at checkpoints instead of at every commit: a committed transaction survives a crash of the process
 /// (every counted attempt stays counted), only an operating-system crash or power cut can lose the last commits —
 /// see docs/decisions/0006-sqlite-durability.md. Production runs on PostgreSQL, which syncs every commit.
-/// wal_autocheckpoint = 250 pages (SQLite's default: 1,000): the checkpoint runs inside the commit that crosses the
-/// limit, so every request of that group-commit batch waits for it; a quarter of the size each time cut the
-/// verification p99 from 26 to 16 ms at the same rate (docs/benchmarks.md), and keeps the WAL file small.
+/// wal_autocheckpoint = 500 pages (SQLite's default: 1,000): the checkpoint runs inside the commit that crosses the
+/// limit, so every request of that group-commit batch waits for it; half the size each time keeps the verification
+/// p99 around 20 ms instead of 23–26 ms at the same rate (250 pages: lower p99 but about 10 % less throughput) —
+/// docs/benchmarks.md, ADR 0006.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = 250;";
+    private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = 500;";
 
     /// <summary>
     /// A context opens and closes its connection for every query outside a transaction; the settings live as long as

@@ -74,7 +74,7 @@ public sealed class SqliteSettingsTests
             command.CommandText = "SELECT (SELECT foreign_keys FROM pragma_foreign_keys) || (SELECT secure_delete FROM pragma_secure_delete) || (SELECT synchronous FROM pragma_synchronous)";
             Assert.Equal("111", Convert.ToString(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture));
             command.CommandText = "PRAGMA wal_autocheckpoint";
-            Assert.Equal(250L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(500L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
             await db.Database.CloseConnectionAsync();
         }
     }
