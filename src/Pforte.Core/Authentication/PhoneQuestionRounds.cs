@@ -24,7 +24,7 @@ public sealed record Performer(Guid ClientId, string? StaffId);
 /// upsert in the database, shared by every agent, the IVR and every process; the try is reserved before comparing,
 /// so parallel rounds cannot exceed the limit, and given back when the answers are right.
 /// </summary>
-public sealed class PhoneQuestionRounds(PforteDbContext db, AuditLog audit, IOptions<PhoneQuestionOptions> options, TimeProvider clock)
+public sealed class PhoneQuestionRounds(PforteDbContext db, AuditLog audit, IOptions<PhoneQuestionOptions> options, Disclosure.DisclosurePolicy policy, TimeProvider clock)
 {
     private readonly PhoneQuestionOptions _options = options.Value;
 
@@ -38,6 +38,10 @@ public sealed class PhoneQuestionRounds(PforteDbContext db, AuditLog audit, IOpt
         if (performer.StaffId is { Length: > 64 })
         {
             return new Error(ErrorCodes.StaffIdMissing);
+        }
+        if (policy.Offers(Disclosure.Channels.Phone, AuthenticationMethods.PhoneQuestions) is { } notOffered)
+        {
+            return notOffered;
         }
         var person = await db.InsuredPersons.AsNoTracking().SingleOrDefaultAsync(p => p.KasseId == kasseId && p.Kvnr == parsed.Value, cancellationToken).ConfigureAwait(false);
         if (person is null)

@@ -24,7 +24,7 @@ public sealed record PortalLoginInput(string? Kvnr, IReadOnlyList<string?>? Fact
 /// without an insured record of their own is the one identified, the authentication carries the representation, and
 /// the decision checks its scope and validity.
 /// </summary>
-public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOptions<WrittenAuthenticationOptions> options, IOptions<PortalLoginOptions> portalOptions, TimeProvider clock)
+public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOptions<WrittenAuthenticationOptions> options, IOptions<PortalLoginOptions> portalOptions, DisclosurePolicy policy, TimeProvider clock)
 {
     private readonly WrittenAuthenticationOptions _options = options.Value;
 
@@ -43,7 +43,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         {
             return new Error(ErrorCodes.DocumentNumberFormat);
         }
-        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, AuthenticationMethods.InPersonDocument, context, cancellationToken).ConfigureAwait(false);
+        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, Channels.InPerson, AuthenticationMethods.InPersonDocument, context, cancellationToken).ConfigureAwait(false);
         if (!target.TryGetValue(out var person, out var error))
         {
             return error;
@@ -92,7 +92,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         {
             return new Error(ErrorCodes.WrittenChannel);
         }
-        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, input.Channel == Channels.Letter ? AuthenticationMethods.LetterDetails : AuthenticationMethods.ContactFormDetails, context, cancellationToken).ConfigureAwait(false);
+        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, input.Channel, input.Channel == Channels.Letter ? AuthenticationMethods.LetterDetails : AuthenticationMethods.ContactFormDetails, context, cancellationToken).ConfigureAwait(false);
         if (!target.TryGetValue(out var person, out var error))
         {
             return error;
@@ -137,7 +137,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         {
             return new Error(ErrorCodes.PortalSessionIdInvalid);
         }
-        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, AuthenticationMethods.PortalLogin, context, cancellationToken).ConfigureAwait(false);
+        var target = await FindAsync(kasseId, input.Kvnr, input.RepresentativeId, Channels.Portal, AuthenticationMethods.PortalLogin, context, cancellationToken).ConfigureAwait(false);
         if (!target.TryGetValue(out var person, out var error))
         {
             return error;
@@ -178,8 +178,12 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         return authentication;
     }
 
-    private async Task<Result<InsuredPerson>> FindAsync(Guid kasseId, string? kvnr, Guid? representativeId, string method, AuditContext context, CancellationToken cancellationToken)
+    private async Task<Result<InsuredPerson>> FindAsync(Guid kasseId, string? kvnr, Guid? representativeId, string channel, string method, AuditContext context, CancellationToken cancellationToken)
     {
+        if (policy.Offers(channel, method) is { } notOffered)
+        {
+            return notOffered;
+        }
         if (!Kvnr.Parse(kvnr).TryGetValue(out var parsed, out var error))
         {
             return error;

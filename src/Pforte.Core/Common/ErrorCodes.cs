@@ -143,4 +143,5 @@ public static class ErrorCodes
     public const string PortalFactorsSameKind = "PF-AUTH-016";
     public const string PortalSessionIdInvalid = "PF-AUTH-017";
     public const string AuthPersonDeceased = "PF-AUTH-018";
+    public const string AuthMethodNotOffered = "PF-AUTH-019";
 }

@@ -1,3 +1,4 @@
+using Pforte.Core.Common;
 using Microsoft.Extensions.Options;
 using Pforte.Core.Authentication;
 
@@ -54,6 +55,15 @@ public sealed class DisclosurePolicy
     public IReadOnlyList<string> Errors { get; }
 
     public ChannelRule? Channel(string id) => _channels.GetValueOrDefault(id);
+
+    /// <summary>
+    /// Refuses an authentication by a method the channel catalogue does not offer on that channel (an operator who
+    /// takes, say, the phone questions off the phone channel turns them off, not only their mention).
+    /// </summary>
+    public Error? Offers(string channel, string method) =>
+        _channels.GetValueOrDefault(channel) is { } rule && rule.Methods.Contains(method, StringComparer.Ordinal)
+            ? null
+            : new Error(ErrorCodes.AuthMethodNotOffered, method, Disclosure.Channels.GermanName(channel), channel);
 
     public RequestKindRule? Kind(string id) => _kinds.GetValueOrDefault(id);
 

@@ -2,7 +2,9 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Pforte.Core.AuthCodes;
 using Pforte.Core.Clients;
+using Pforte.Core.Authentication;
 using Pforte.Core.Common;
+using Pforte.Core.Disclosure;
 using Pforte.Web.Hosting;
 
 namespace Pforte.Web.Api;
@@ -19,9 +21,9 @@ public static class MachineAuthApi
         var machine = v1.MapGroup("/machine-auth").WithTags("Maschinelles Verfahren")
             .RequireAuthorization(ScopePolicy.For(ApiScopes.MachineAuth));
 
-        machine.MapPost("/verify", async (VerifyBody body, HttpContext http, VerificationQueue verify, IOptions<AuthCodeOptions> options, CancellationToken ct) =>
+        machine.MapPost("/verify", async (VerifyBody body, HttpContext http, VerificationQueue verify, IOptions<AuthCodeOptions> options, DisclosurePolicy policy, CancellationToken ct) =>
         {
-            if (Parse(body, options.Value.CardDigitsFor(body.Channel ?? "")) is { } invalid)
+            if (Parse(body, options.Value.CardDigitsFor(body.Channel ?? ""), policy) is { } invalid)
             {
                 return invalid.Problem;
             }
@@ -37,9 +39,9 @@ public static class MachineAuthApi
         })
         .WithSummary("Prüft KVNR, Kennnummer der Karte und Authentifizierungscode; bei Erfolg Vertrauensniveau „hoch“.");
 
-        machine.MapPost("/change", async (ChangeBody body, HttpContext http, ChangeAuthCode change, IOptions<AuthCodeOptions> options, CancellationToken ct) =>
+        machine.MapPost("/change", async (ChangeBody body, HttpContext http, ChangeAuthCode change, IOptions<AuthCodeOptions> options, DisclosurePolicy policy, CancellationToken ct) =>
         {
-            if (Parse(body, options.Value.CardDigitsFor(body.Channel ?? "")) is { } invalid)
+            if (Parse(body, options.Value.CardDigitsFor(body.Channel ?? ""), policy) is { } invalid)
             {
                 return invalid.Problem;
             }
@@ -101,7 +103,7 @@ public static class MachineAuthApi
 
     private sealed record Invalid(IResult Problem);
 
-    private static Invalid? Parse(VerifyBody body, int cardDigits)
+    private static Invalid? Parse(VerifyBody body, int cardDigits, DisclosurePolicy policy)
     {
         static Invalid Bad(Error e) => new(ProblemResults.Result(StatusCodes.Status400BadRequest, e));
         if (!Kvnr.Parse(body.Kvnr).TryGetValue(out _, out var error))
@@ -111,6 +113,11 @@ public static class MachineAuthApi
         if (!MachineChannels.IsKnown(body.Channel))
         {
             return Bad(new Error(ErrorCodes.MachineAuthChannel, body.Channel ?? ""));
+        }
+        if (policy.Offers(body.Channel!, AuthenticationMethods.MachineCode) is { } notOffered)
+        {
+            // A setting of the Kasse, the same for every person: no enumeration concern, counts nothing.
+            return new(ProblemResults.Result(StatusCodes.Status422UnprocessableEntity, notOffered));
         }
         if (body.CardNumber is null || body.CardNumber.Length is not (CardNumber.Length) && body.CardNumber.Length != cardDigits
             || !body.CardNumber.All(char.IsAsciiDigit)

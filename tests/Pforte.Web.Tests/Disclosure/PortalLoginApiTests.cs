@@ -301,6 +301,27 @@ public sealed class PortalLoginApiTests
         Assert.All(refusals, e => Assert.Equal((deceased.Id, "deceased"), (e.SubjectPersonId!.Value, e.ReasonCode)));
     }
 
+    [Fact]
+    public async Task A_method_taken_off_a_channel_in_the_settings_cannot_be_recorded_there()
+    {
+        await using var setup = await Setup.StartAsync("sqlite", new Dictionary<string, string?>
+        {
+            ["Pforte:Channels:portal:Methods:0"] = "machine-code",
+            ["Pforte:Channels:phone:Methods:0"] = "machine-code",
+        });
+        var (h, portal, _, p) = setup;
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, ErrorCodes.AuthMethodNotOffered), await Answer(h.PostAsync(portal, Path, Body(p.Kvnr, ["password", "totp"]))));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, ErrorCodes.AuthMethodNotOffered),
+            await Answer(h.PostAsync(h.AgentA, "/api/v1/authentications/phone-questions", new { kvnr = p.Kvnr, staff_id = "agent-1" })));
+        Assert.Equal(HttpStatusCode.OK, (await Answer(h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new
+        {
+            kvnr = p.Kvnr, document_type = "personalausweis", document_number_last4 = "L01X", photo_matches = true, staff_id = "bc-1",
+        }))).Status);
+        await using var scope = h.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
+        Assert.Equal(1, await db.Authentications.CountAsync(a => a.PersonId == p.Id, Ct));
+    }
+
     private static async Task<(HttpStatusCode Status, string? Code)> Answer(Task<(HttpResponseMessage Response, System.Text.Json.JsonElement Body)> call)
     {
         var (response, body) = await call;

@@ -242,4 +242,16 @@ public sealed class VerifyTests
         var failures = await h.WithDbAsync(db => db.SourceFailures.CountAsync(f => f.SourceKey == "caller:+491709999999"));
         Assert.Equal(answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized), failures);
     }
+
+    [Fact]
+    public async Task The_machine_procedure_taken_off_the_phone_in_the_settings_is_refused_there_and_counts_nothing()
+    {
+        await using var h = await MachineAuthHarness.CreateAsync("sqlite", new Dictionary<string, string?> { ["Pforte:Channels:phone:Methods:0"] = "phone-questions" });
+        var (person, code) = await h.PersonWithCodeAsync();
+        var refused = await h.VerifyAsync(MachineAuthHarness.Body(person, Wrong(code), "phone"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal(ErrorCodes.AuthMethodNotOffered, await CodeOf(refused));
+        Assert.Equal(0, (await h.CodeStatusAsync(person)).GetProperty("consecutiveFailures").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await h.VerifyAsync(MachineAuthHarness.Body(person, code, "portal"))).StatusCode);
+    }
 }
