@@ -23,7 +23,7 @@ public static class DisclosureApi
         var disclosure = v1.MapGroup("/disclosure").WithTags("Auskunft und Kanäle");
         disclosure.MapPost("/decide", async (DecideBody body, HttpContext http, DecideDisclosure decide, CancellationToken ct) =>
         {
-            if (!IsStaff(http.User) && body.Channel is not (Channels.Phone or Channels.Portal) && Channels.IsKnown(body.Channel))
+            if (Channels.IsKnown(body.Channel) && !MayDecideFor(http.User, body.Channel!))
             {
                 return ProblemResults.Result(StatusCodes.Status403Forbidden, new Error(ErrorCodes.ApiForbidden, ApiScopes.Staff));
             }
@@ -36,7 +36,7 @@ public static class DisclosureApi
             }
             return Results.Ok(new DecisionView(d.Allowed, d.RequiredLevel, d.AchievedLevel, d.ReasonCode, d.Explanation, d.Alternatives, d.RepresentationId));
         })
-        .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
+        .RequireAuthorization(ScopePolicy.Decide)
         .WithSummary("Entscheidet, ob ein Anliegen über einen Kanal in einer Richtung erlaubt ist – mit Begründung zum Vorlesen und Alternativen.");
 
         disclosure.MapGet("/channels", (DisclosurePolicy policy) => Results.Ok(new
@@ -139,6 +139,12 @@ public static class DisclosureApi
     }
 
     private static bool IsStaff(ClaimsPrincipal user) => user.HasClaim(PforteClaims.Scope, ApiScopes.Staff);
+
+    /// <summary>Staff decide for every channel; the IVR and portal back end (machine-auth) for phone and portal; the portal back end (portal) for the portal.</summary>
+    private static bool MayDecideFor(ClaimsPrincipal user, string channel) =>
+        IsStaff(user)
+        || (user.HasClaim(PforteClaims.Scope, ApiScopes.MachineAuth) && channel is Channels.Phone or Channels.Portal)
+        || (user.HasClaim(PforteClaims.Scope, ApiScopes.Portal) && channel == Channels.Portal);
 
     private static IResult Problem(Error error, IDictionary<string, object?>? extensions = null) => ProblemResults.Result(error.Code switch
     {

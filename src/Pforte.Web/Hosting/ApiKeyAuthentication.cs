@@ -92,6 +92,9 @@ public static class ScopePolicy
 
     /// <summary>Staff workplaces and the machines (IVR, portal back end) that ask the same questions.</summary>
     public static readonly string StaffOrMachineAuth = For(ApiScopes.Staff + "|" + ApiScopes.MachineAuth);
+
+    /// <summary>The disclosure decision: staff (any channel), IVR and portal back end (their channels, checked per request).</summary>
+    public static readonly string Decide = For(ApiScopes.Staff + "|" + ApiScopes.MachineAuth + "|" + ApiScopes.Portal);
 }
 
 /// <summary>Writes the 403 as problem details naming the missing scope.</summary>
@@ -125,6 +128,8 @@ public static class ApiSecurityServices
         }
         authorization.AddPolicy(ScopePolicy.StaffOrMachineAuth, p => p.RequireAuthenticatedUser()
             .AddRequirements(new ScopeRequirement(ApiScopes.Staff + "|" + ApiScopes.MachineAuth)));
+        authorization.AddPolicy(ScopePolicy.Decide, p => p.RequireAuthenticatedUser()
+            .AddRequirements(new ScopeRequirement(ApiScopes.Staff + "|" + ApiScopes.MachineAuth + "|" + ApiScopes.Portal)));
         return services;
     }
 }

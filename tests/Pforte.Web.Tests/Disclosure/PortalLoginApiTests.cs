@@ -30,7 +30,7 @@ public sealed class PortalLoginApiTests
         public static async Task<Setup> StartAsync(string provider, IReadOnlyDictionary<string, string?>? settings = null)
         {
             var h = await DisclosureHarness.CreateAsync(provider, settings);
-            // The portal back end: records logins (portal) and asks decisions for its channel (machine-auth).
+            // The portal back end: records logins and asks decisions for its channel (portal), runs the machine procedure (machine-auth).
             var (_, key) = await h.Factory.CreateClientAsync("portal-backend", TestData.Ik, ApiScopes.Portal, ApiScopes.MachineAuth);
             await using var scope = h.Factory.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
@@ -173,12 +173,14 @@ public sealed class PortalLoginApiTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await h.PostAsync(h.Factory.CreateClient(), Path, Body(p.Kvnr, ["password", "totp"]))).Response.StatusCode);
         Assert.Equal(0, (await CountAsync(h)).Authentications);
 
-        // The portal scope records logins and nothing else.
+        // The portal scope records logins and asks decisions for the portal — nothing else.
         var (_, onlyPortal) = await h.Factory.CreateClientAsync("portal-only", TestData.Ik, ApiScopes.Portal);
         var portalOnly = h.Factory.ClientWithKey(onlyPortal);
         Assert.Equal(HttpStatusCode.OK, (await h.PostAsync(portalOnly, Path, Body(p.Kvnr, ["password", "totp"]))).Response.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await h.PostAsync(portalOnly, "/api/v1/authentications/in-person", new { kvnr = p.Kvnr })).Response.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await h.DecideAsync(portalOnly, null, "portal", "general-information", "outbound", p.Kvnr)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await h.DecideAsync(portalOnly, null, "portal", "general-information", "outbound", p.Kvnr)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await h.DecideAsync(portalOnly, null, "phone", "general-information", "outbound", p.Kvnr)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await h.PostAsync(portalOnly, "/api/v1/machine-auth/verify", new { kvnr = p.Kvnr })).Response.StatusCode);
     }
 
     [Theory]
