@@ -58,7 +58,7 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
         {
             db.Entry(stale).State = EntityState.Detached;
         }
-        var heads = await ReadHeadsAsync(transaction, kasseId, wanted, cancellationToken).ConfigureAwait(false);
+        var heads = await ReadHeadsAsync(kasseId, wanted, cancellationToken).ConfigureAwait(false);
         if (heads.Count != wanted.Length)
         {
             throw new InvalidOperationException($"Kasse {kasseId} lacks audit chain heads among {string.Join(',', wanted)}.");
@@ -158,53 +158,34 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
 
     /// <summary>
     /// One plain statement (it runs for every audited write; as an EF query with a parameter list it cost several
-    /// times as much). PostgreSQL locks the rows in chain order with <c>FOR UPDATE</c>.
+    /// times as much), in the caller's transaction. PostgreSQL locks the rows in chain order with <c>FOR UPDATE</c>.
     /// </summary>
-    private async Task<List<AuditChainHead>> ReadHeadsAsync(IDbContextTransaction transaction, Guid kasseId, int[] chains, CancellationToken cancellationToken)
+    private async Task<List<AuditChainHead>> ReadHeadsAsync(Guid kasseId, int[] chains, CancellationToken cancellationToken)
     {
-        var dbTransaction = transaction.GetDbTransaction();
-        await using var command = dbTransaction.Connection!.CreateCommand();
-        command.Transaction = dbTransaction;
-        var kasse = db.Model.FindEntityType(typeof(AuditChainHead))!.FindProperty(nameof(AuditChainHead.KasseId))!.GetRelationalTypeMapping();
-        command.Parameters.Add(kasse.CreateParameter(command, "@kasse", kasseId));
-        string chainList;
-        if (db.IsSqlite)
-        {
-            var names = new string[chains.Length];
-            for (var i = 0; i < chains.Length; i++)
-            {
-                names[i] = "@c" + i.ToString(CultureInfo.InvariantCulture);
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = names[i];
-                parameter.Value = chains[i];
-                command.Parameters.Add(parameter);
-            }
-            chainList = "chain IN (" + string.Join(", ", names) + ")";
-        }
-        else
-        {
-            // One array parameter: the same statement text for any set of chains, prepared once per connection.
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@chains";
-            parameter.Value = chains;
-            command.Parameters.Add(parameter);
-            chainList = "chain = ANY(@chains)";
-        }
-        command.CommandText = "SELECT chain, last_seq, last_hash, first_seq, anchor_hash FROM audit_chain_heads WHERE kasse_id = @kasse AND "
-            + chainList + " ORDER BY chain" + (db.IsSqlite ? "" : " FOR UPDATE");
         var heads = new List<AuditChainHead>(chains.Length);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var sql = await PlainSql.CreateAsync(db, "", cancellationToken).ConfigureAwait(false);
+        await using (sql.ConfigureAwait(false))
         {
-            heads.Add(new AuditChainHead
+            sql.With<AuditChainHead>("@kasse", nameof(AuditChainHead.KasseId), kasseId);
+            var wanted = sql.InList<AuditChainHead>("chain", "@c", nameof(AuditChainHead.Chain), [.. chains.Select(c => (object?)c)]);
+            sql.Command.CommandText = "SELECT chain, last_seq, last_hash, first_seq, anchor_hash FROM audit_chain_heads "
+                + $"WHERE kasse_id = @kasse AND {wanted} ORDER BY chain" + (db.IsSqlite ? "" : " FOR UPDATE");
+            var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                KasseId = kasseId,
-                Chain = reader.GetInt32(0),
-                LastSeq = reader.GetInt64(1),
-                LastHash = (byte[])reader.GetValue(2),
-                FirstSeq = reader.GetInt64(3),
-                AnchorHash = (byte[])reader.GetValue(4),
-            });
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    heads.Add(new AuditChainHead
+                    {
+                        KasseId = kasseId,
+                        Chain = reader.GetInt32(0),
+                        LastSeq = reader.GetInt64(1),
+                        LastHash = (byte[])reader.GetValue(2),
+                        FirstSeq = reader.GetInt64(3),
+                        AnchorHash = (byte[])reader.GetValue(4),
+                    });
+                }
+            }
         }
         return heads;
     }

@@ -151,9 +151,9 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
         await using (sql.ConfigureAwait(false))
         {
             sql.With<SourceFailure>("@since", nameof(SourceFailure.At), since);
-            AddArray(sql.Command, "@keys", keys.ToArray());
-            AddArray(sql.Command, "@unsentKeys", failures.Select(f => f.Keys[0]).ToArray());
-            AddArray(sql.Command, "@unsentKvnrs", failures.Select(f => f.Kvnr).ToArray());
+            sql.WithArray("@keys", keys.ToArray())
+                .WithArray("@unsentKeys", failures.Select(f => f.Keys[0]).ToArray())
+                .WithArray("@unsentKvnrs", failures.Select(f => f.Kvnr).ToArray());
             var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -164,14 +164,6 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
             }
         }
         return windows;
-    }
-
-    private static void AddArray(System.Data.Common.DbCommand command, string name, string[] values)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = values;
-        command.Parameters.Add(parameter);
     }
 
     /// <summary>Failed attempts in the last minute, across every server process.</summary>

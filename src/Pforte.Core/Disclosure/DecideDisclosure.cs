@@ -47,11 +47,10 @@ public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy
             // Another Kasse's authentication is treated like a missing one: its existence is not this client's business.
             return new Error(ErrorCodes.DisclosureAuthenticationUnknown);
         }
-        var representations = facts.Representations;
 
         var now = clock.GetUtcNow();
         var decision = DisclosureDecision.Decide(policy, new DecisionInput(request.Channel!, request.RequestKind, direction,
-            subject, auth, representations, now, BerlinCalendar.Today(clock)));
+            subject, auth, facts.Representations, now, BerlinCalendar.Today(clock)));
 
         // The decision's only write; it shares a transaction with parallel decisions and returns once committed.
         await audit.AppendAsync(new AuditRecord(kasseId, context with { Channel = request.Channel }, new AuditEvent(AuditAction.DisclosureDecided,

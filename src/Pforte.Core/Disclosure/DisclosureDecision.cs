@@ -23,12 +23,6 @@ public sealed record RepresentationFacts(Guid Id, RepresentativeKind Kind, Guid?
         Scope == Representative.AllRequestKinds || Scope.Split(',').Contains(requestKind, StringComparer.Ordinal);
 
     public bool ValidOn(DateOnly day) => ValidFrom <= day && (ValidTo is null || day <= ValidTo);
-
-    public static RepresentationFacts From(Representative r)
-    {
-        ArgumentNullException.ThrowIfNull(r);
-        return new(r.Id, r.Kind, r.RepresentativePersonId, r.Scope, r.ValidFrom, r.ValidTo, r.Einwilligungsvorbehalt);
-    }
 }
 
 /// <summary>The person the request is about.</summary>

@@ -28,23 +28,8 @@ internal static partial class BulkInsert
     /// As above; on PostgreSQL the INSERT goes into <paramref name="into"/> (sent with the transaction's other last
     /// writes) when one is given. The entities stop being tracked at once either way.
     /// </summary>
-    public static async Task<int> FlushAddedAsync<T>(this PforteDbContext db, WriteBatch? into, CancellationToken cancellationToken = default)
-        where T : class
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        var added = Pending<T>(db, EntityState.Added);
-        if (added.Count == 0)
-        {
-            return 0;
-        }
-        var table = TableFor<T>(db);
-        await WriteRowsAsync(db, table.Inserted, table.InsertSqlite, table.InsertPostgres, "INSERT INTO " + table.Name, added, into, cancellationToken).ConfigureAwait(false);
-        foreach (var entry in added)
-        {
-            entry.State = EntityState.Detached;
-        }
-        return added.Count;
-    }
+    public static Task<int> FlushAddedAsync<T>(this PforteDbContext db, WriteBatch? into, CancellationToken cancellationToken = default)
+        where T : class => FlushAsync<T>(db, EntityState.Added, into, cancellationToken);
 
     /// <summary>
     /// Writes every changed entity of type <typeparamref name="T"/> with all its columns and marks it saved — only for
@@ -53,39 +38,52 @@ internal static partial class BulkInsert
     /// statements matters (a row may point to one not yet inserted), and SaveChanges, which knows that order, writes
     /// everything.
     /// </summary>
-    public static async Task<int> FlushModifiedLockedAsync<T>(this PforteDbContext db, WriteBatch? into, CancellationToken cancellationToken = default)
+    public static Task<int> FlushModifiedLockedAsync<T>(this PforteDbContext db, WriteBatch? into, CancellationToken cancellationToken = default)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(db);
-        db.ChangeTracker.DetectChanges();
-        if (db.ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Deleted))
-        {
-            return 0;
-        }
-        var modified = Pending<T>(db, EntityState.Modified);
-        if (modified.Count == 0)
+        db.ChangeTracker.DetectChanges(); // changed properties of attached rows are found by this one scan
+        return WithoutDetecting(db, tracker => tracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Deleted))
+            ? Task.FromResult(0)
+            : FlushAsync<T>(db, EntityState.Modified, into, cancellationToken);
+    }
+
+    private static async Task<int> FlushAsync<T>(PforteDbContext db, EntityState state, WriteBatch? into, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        // Added entities are Added from the moment they were added, changed ones Modified after the caller's scan.
+        var entries = WithoutDetecting(db, tracker => tracker.Entries<T>().Where(e => e.State == state).ToList());
+        if (entries.Count == 0)
         {
             return 0;
         }
         var table = TableFor<T>(db);
-        await WriteRowsAsync(db, table.Updated, table.UpdateSqlite, table.UpdatePostgres, "UPDATE " + table.Name, modified, into, cancellationToken).ConfigureAwait(false);
-        foreach (var entry in modified)
+        var insert = state == EntityState.Added;
+        await WriteRowsAsync(db, insert ? table.Inserted : table.Updated, insert ? table.InsertSqlite : table.UpdateSqlite,
+            insert ? table.InsertPostgres : table.UpdatePostgres, (insert ? "INSERT INTO " : "UPDATE ") + table.Name, entries, into, cancellationToken).ConfigureAwait(false);
+        foreach (var entry in entries)
         {
-            entry.OriginalValues.SetValues(entry.CurrentValues);
-            entry.State = EntityState.Unchanged;
+            if (insert)
+            {
+                entry.State = EntityState.Detached;
+            }
+            else
+            {
+                entry.OriginalValues.SetValues(entry.CurrentValues);
+                entry.State = EntityState.Unchanged;
+            }
         }
-        return modified.Count;
+        return entries.Count;
     }
 
-    private static List<EntityEntry<T>> Pending<T>(PforteDbContext db, EntityState state)
-        where T : class
+    private static TResult WithoutDetecting<TResult>(PforteDbContext db, Func<Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker, TResult> read)
     {
-        // Entities are in their state from the moment they were added or changed was detected: no scan needed here.
         var detect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            return db.ChangeTracker.Entries<T>().Where(e => e.State == state).ToList();
+            return read(db.ChangeTracker);
         }
         finally
         {

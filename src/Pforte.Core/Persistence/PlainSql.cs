@@ -56,6 +56,16 @@ public sealed class PlainSql : IAsyncDisposable
         return this;
     }
 
+    /// <summary>An array parameter (PostgreSQL), bound as it is: for <c>= ANY(…)</c> and <c>unnest(…)</c>.</summary>
+    public PlainSql WithArray(string name, Array values)
+    {
+        var parameter = Command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = values;
+        Command.Parameters.Add(parameter);
+        return this;
+    }
+
     /// <summary>
     /// A condition "<paramref name="column"/> is one of <paramref name="values"/>": on PostgreSQL <c>column = ANY(@name)</c>
     /// with one array parameter — one statement text for any number of values, so that it is prepared once per
@@ -77,10 +87,7 @@ public sealed class PlainSql : IAsyncDisposable
             {
                 array.SetValue(mapping.Converter is { } converter ? converter.ConvertToProvider(values[i]) : values[i], i);
             }
-            var parameter = Command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = array;
-            Command.Parameters.Add(parameter);
+            WithArray(name, array);
             return $"{column} = ANY({name})";
         }
         var names = new string[values.Count];
