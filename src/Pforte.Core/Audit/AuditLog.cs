@@ -70,6 +70,13 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
         }
     }
 
+    /// <summary>The chain heads this transaction holds locked, with the tips its appends moved them to.</summary>
+    internal IEnumerable<AuditChainHead> HeldHeads()
+    {
+        var transaction = db.Database.CurrentTransaction;
+        return _locked.Values.Where(held => ReferenceEquals(held.Transaction, transaction)).Select(held => held.Head);
+    }
+
     /// <summary>
     /// Writes the new tips of the chains this transaction appended to, with plain statements, and marks them saved —
     /// for hot paths that write their entries with <see cref="BulkInsert"/> and need no SaveChanges of their own.
@@ -204,7 +211,16 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
             held = _locked[(kasseId, chain)];
         }
 
-        var tip = held.Head;
+        return Add(kasseId, chain, held.Head, context, auditEvent);
+    }
+
+    /// <summary>
+    /// The entry that follows <paramref name="tip"/> in its chain, added to the context; the tip moves on to it.
+    /// The caller must own the tip: locked by this transaction, or checked and swapped atomically when the entries
+    /// are written (<see cref="AuditQueue"/>'s unlocked path).
+    /// </summary>
+    internal AuditEntry Add(Guid kasseId, int chain, AuditChainHead tip, AuditContext context, AuditEvent auditEvent)
+    {
         var entry = new AuditEntry
         {
             KasseId = kasseId,

@@ -11,19 +11,45 @@ public sealed record AuditRecord(Guid KasseId, AuditContext Context, AuditEvent 
 /// For requests whose only write is their audit entry: they queue here and share transactions (group commit,
 /// docs/decisions/0007-group-commit.md). The caller continues only after its entry has committed, so "every decision
 /// is audited" holds exactly as with one transaction per request — an answer never leaves without its record.
+/// <para>
+/// On PostgreSQL a batch whose entries all belong to one chain, whose tip this process wrote last, is appended
+/// without locking first (docs/decisions/0010-unlocked-audit-append.md): one statement moves the head from the
+/// remembered tip to the new one — only if the head still is that tip — and inserts the entries only if it did.
+/// That is one round trip including the commit instead of three (lock heads, write, commit). If another writer
+/// moved the chain on in between, nothing is written and the batch takes the locking path.
+/// </para>
 /// </summary>
-public sealed class AuditQueue(IServiceScopeFactory scopes, ILogger<AuditQueue> logger) : IAsyncDisposable
+public sealed class AuditQueue : IAsyncDisposable
 {
-    private readonly GroupCommitQueue<AuditRecord, bool> _queue = new("audit", scopes, WriteAsync, logger);
+    private readonly GroupCommitQueue<AuditRecord, bool> _queue;
+
+    /// <summary>
+    /// The tips this process committed last, per Kasse and chain: a guess that the head is still there, which the
+    /// unlocked append checks atomically. Only the queue's single worker touches it.
+    /// </summary>
+    private readonly Dictionary<(Guid Kasse, int Chain), (long Seq, byte[] Hash)> _tips = [];
+
+    public AuditQueue(IServiceScopeFactory scopes, ILogger<AuditQueue> logger) =>
+        _queue = new GroupCommitQueue<AuditRecord, bool>("audit", scopes, WriteAsync, logger);
+
+    /// <summary>Batches written by the unlocked path / by the locking path (for tests and diagnostics).</summary>
+    internal long UnlockedBatches { get; private set; }
+
+    internal long LockedBatches { get; private set; }
 
     public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default) => _queue.SubmitAsync(record, cancellationToken);
 
     public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
-    private static async Task<IReadOnlyList<bool>> WriteAsync(IServiceProvider services, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<bool>> WriteAsync(IServiceProvider services, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<PforteDbContext>();
         var audit = services.GetRequiredService<AuditLog>();
+        if (!db.IsSqlite && await TryWriteUnlockedAsync(db, audit, records, cancellationToken).ConfigureAwait(false))
+        {
+            UnlockedBatches++;
+            return [.. records.Select(_ => true)];
+        }
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         foreach (var kasse in records.GroupBy(r => r.KasseId))
         {
@@ -40,7 +66,58 @@ public sealed class AuditQueue(IServiceScopeFactory scopes, ILogger<AuditQueue> 
         {
             await writes.ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
+        var tips = audit.HeldHeads().Select(h => (h.KasseId, h.Chain, h.LastSeq, h.LastHash)).ToList();
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        LockedBatches++;
+        foreach (var (kasse, chain, seq, hash) in tips)
+        {
+            _tips[(kasse, chain)] = (seq, hash);
+        }
         return [.. records.Select(_ => true)];
+    }
+
+    /// <summary>
+    /// PostgreSQL, one chain, its tip remembered: entries and new head in one statement outside an explicit
+    /// transaction. True if written; false (nothing written) if the batch spans chains, the tip is unknown, or the
+    /// head is no longer the remembered tip.
+    /// </summary>
+    private async Task<bool> TryWriteUnlockedAsync(PforteDbContext db, AuditLog audit, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        var kasse = records[0].KasseId;
+        var chain = AuditLog.ChainFor(records[0].Event.SubjectPersonId);
+        if (records.Any(r => r.KasseId != kasse || AuditLog.ChainFor(r.Event.SubjectPersonId) != chain)
+            || !_tips.TryGetValue((kasse, chain), out var known))
+        {
+            return false;
+        }
+        // A working copy: the remembered tip changes only once the entries are committed.
+        var tip = new AuditChainHead { KasseId = kasse, Chain = chain, LastSeq = known.Seq, LastHash = known.Hash, AnchorHash = [] };
+        foreach (var record in records)
+        {
+            audit.Add(kasse, chain, tip, record.Context, record.Event);
+        }
+        await using var batch = await WriteBatch.OutsideTransactionAsync(db, cancellationToken).ConfigureAwait(false);
+        // The head moves only from the remembered tip (a concurrent appender holding its lock makes this wait, then
+        // see the moved head), and the entries are inserted only if it moved: all in one statement, so atomically.
+        var insert = db.AddGuardedInsert<AuditEntry>(batch, "UPDATE audit_chain_heads SET last_seq = @new_seq, last_hash = @new_hash "
+            + "WHERE kasse_id = @kasse AND chain = @chain AND last_seq = @seq AND last_hash = @hash RETURNING 1");
+        WriteBatch.AddParameter(insert, "@new_seq", tip.LastSeq);
+        WriteBatch.AddParameter(insert, "@new_hash", tip.LastHash);
+        WriteBatch.AddParameter(insert, "@kasse", kasse);
+        WriteBatch.AddParameter(insert, "@chain", chain);
+        WriteBatch.AddParameter(insert, "@seq", known.Seq);
+        WriteBatch.AddParameter(insert, "@hash", known.Hash);
+        await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        if (insert.RecordsAffected == records.Count)
+        {
+            _tips[(kasse, chain)] = (tip.LastSeq, tip.LastHash);
+            return true;
+        }
+        if (insert.RecordsAffected != 0)
+        {
+            throw new InvalidOperationException($"Unlocked audit append wrote {insert.RecordsAffected} of {records.Count} entries.");
+        }
+        _tips.Remove((kasse, chain)); // someone else moved the chain on: the locking path reads the tip afresh
+        return false;
     }
 }

@@ -139,7 +139,17 @@ internal static partial class BulkInsert
             return;
         }
         await using var own = into is null ? WriteBatch.For(db) : null;
-        var batchCommand = (into ?? own!).Add(postgresSql, rows.Count, what);
+        AddArrays((into ?? own!).Add(postgresSql, rows.Count, what), columns, rows);
+        if (own is not null)
+        {
+            await own.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>PostgreSQL: one array parameter per column (<c>@p0</c>, <c>@p1</c>, …), one element per row.</summary>
+    private static void AddArrays<T>(DbBatchCommand command, Column[] columns, List<EntityEntry<T>> rows)
+        where T : class
+    {
         for (var c = 0; c < columns.Length; c++)
         {
             var column = columns[c];
@@ -148,12 +158,36 @@ internal static partial class BulkInsert
             {
                 array.SetValue(ToProvider(column, rows[i].CurrentValues[column.Property]), i);
             }
-            WriteBatch.AddParameter(batchCommand, "@p" + c.ToString(System.Globalization.CultureInfo.InvariantCulture), array);
+            WriteBatch.AddParameter(command, "@p" + c.ToString(System.Globalization.CultureInfo.InvariantCulture), array);
         }
-        if (own is not null)
+    }
+
+    /// <summary>
+    /// PostgreSQL: the INSERT of every added <typeparamref name="T"/> as one statement that first runs
+    /// <paramref name="guard"/> — a data-modifying statement with <c>RETURNING</c> — and inserts the rows only if the
+    /// guard returned one: guard and rows take effect together or not at all, atomically, without an explicit
+    /// transaction. Added to <paramref name="into"/> without an expected row count: after it ran, the command's
+    /// <c>RecordsAffected</c> is the number of entities (the guard held) or 0 (it did not). The entities stop being
+    /// tracked. The guard's parameters must not be named <c>@p…</c> (those are the columns').
+    /// </summary>
+    public static DbBatchCommand AddGuardedInsert<T>(this PforteDbContext db, WriteBatch into, string guard)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(into);
+        var entries = WithoutDetecting(db, tracker => tracker.Entries<T>().Where(e => e.State == EntityState.Added).ToList());
+        if (entries.Count == 0 || db.IsSqlite)
         {
-            await own.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            throw new InvalidOperationException("A guarded insert needs added rows and PostgreSQL.");
         }
+        var table = TableFor<T>(db);
+        var command = into.Add($"WITH guard AS ({guard}) {table.InsertPostgres} WHERE EXISTS (SELECT 1 FROM guard)", null, "INSERT INTO " + table.Name);
+        AddArrays(command, table.Inserted, entries);
+        foreach (var entry in entries)
+        {
+            entry.State = EntityState.Detached;
+        }
+        return command;
     }
 
     /// <summary>What <see cref="RelationalTypeMapping.CreateParameter"/> would bind for this value.</summary>

@@ -34,6 +34,22 @@ internal sealed class WriteBatch : IAsyncDisposable
         return new WriteBatch(batch);
     }
 
+    /// <summary>
+    /// A batch outside any transaction, on the context's (opened) PostgreSQL connection. Its statements are sent with
+    /// one Sync, so PostgreSQL runs them as one implicit transaction that commits when the last one has run — the
+    /// commit costs no round trip of its own. For writes whose statements are complete and atomic in themselves.
+    /// </summary>
+    public static async Task<WriteBatch> OutsideTransactionAsync(PforteDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.IsSqlite || db.Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException("A batch outside a transaction is for PostgreSQL, with no transaction open.");
+        }
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteBatch(db.Database.GetDbConnection().CreateBatch());
+    }
+
     public int Count => _commands.Count;
 
     /// <summary>Adds a statement; <paramref name="expectedRows"/>, if given, is the row count it must report.</summary>

@@ -1,0 +1,154 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pforte.Core;
+using Pforte.Core.Audit;
+using Pforte.Testing;
+
+namespace Pforte.Persistence.Tests.Audit;
+
+/// <summary>
+/// The audit queue (group commit for requests whose only write is their audit entry). On PostgreSQL it appends to a
+/// chain whose tip it wrote last without locking the head first (ADR 0010); these tests make sure that path is taken,
+/// that it gives way when another writer moved the chain on, and that the chain never forks — with several
+/// "processes" (each its own service provider and queue) and plain transactional appenders writing to one chain.
+/// </summary>
+public sealed class AuditQueueTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>What a host (web or CLI process) registers: its own singletons, hence its own queue.</summary>
+    private static ServiceProvider Process(TestDb testDb)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(testDb.Configuration).Build();
+        var services = new ServiceCollection().AddPforteCore(configuration);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        return services.BuildServiceProvider();
+    }
+
+    private static AuditRecord Decision(Guid kasseId, string actor, int n, Guid? person = null) =>
+        new(kasseId, AuditContext.System(actor), new AuditEvent(AuditAction.DisclosureDecided, AuditOutcome.Refused, SubjectPersonId: person,
+            ReasonCode: "level-too-low", Details: $"{{\"n\":{n}}}"));
+
+    private static async Task<Guid> KasseAsync(TestDb testDb)
+    {
+        await using var db = testDb.NewContext();
+        return (await TestData.CreateKasseAsync(db)).Id;
+    }
+
+    private static async Task AppendLockedAsync(TestDb testDb, Guid kasseId, string actor, int n)
+    {
+        await using var db = testDb.NewContext();
+        await using var tx = await db.Database.BeginTransactionAsync(Ct);
+        await new AuditLog(db, TimeProvider.System).AppendAsync(kasseId, AuditContext.System(actor),
+            new AuditEvent(AuditAction.InsuredUpdated, AuditOutcome.Success, Details: $"{{\"n\":{n}}}"), Ct);
+        await db.SaveChangesAsync(Ct);
+        await tx.CommitAsync(Ct);
+    }
+
+    private static async Task AssertChainIntactAsync(TestDb testDb, Guid kasseId, int expectedEntries)
+    {
+        await using var db = testDb.NewContext();
+        var entries = await db.AuditEntries.Where(e => e.KasseId == kasseId && e.Chain == 0).OrderBy(e => e.Seq).ToListAsync(Ct);
+        Assert.Equal(Enumerable.Range(1, expectedEntries).Select(i => (long)i), entries.Select(e => e.Seq));
+        Assert.Equal(expectedEntries, entries.Select(e => Convert.ToHexString(e.PrevHash)).Distinct().Count()); // no fork
+        var head = await db.AuditChainHeads.SingleAsync(h => h.KasseId == kasseId && h.Chain == 0, Ct);
+        Assert.Equal((entries[^1].Seq, Convert.ToHexString(entries[^1].Hash)), (head.LastSeq, Convert.ToHexString(head.LastHash)));
+        var reports = (await new VerifyAuditChain(db).ExecuteAsync(cancellationToken: Ct)).Value;
+        var report = Assert.Single(reports);
+        Assert.True(report.IsIntact, report.FirstBreak?.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_chain_written_only_by_the_queue_is_appended_without_locking_after_the_first_batch(string provider)
+    {
+        await using var testDb = await TestDb.CreateAsync(provider);
+        var kasseId = await KasseAsync(testDb);
+        await using var process = Process(testDb);
+        var queue = process.GetRequiredService<AuditQueue>();
+        for (var i = 0; i < 5; i++)
+        {
+            await queue.AppendAsync(Decision(kasseId, "desk", i), Ct);
+        }
+        // Entry 1 is KasseCreated; the queue's first batch locks (it knows no tip yet), the others need no lock on PostgreSQL.
+        Assert.Equal(provider == "postgres" ? (4L, 1L) : (0L, 5L), (queue.UnlockedBatches, queue.LockedBatches));
+        await AssertChainIntactAsync(testDb, kasseId, 6);
+    }
+
+    [Fact]
+    public async Task The_unlocked_append_gives_way_when_another_writer_moved_the_chain_on()
+    {
+        await using var testDb = await TestDb.CreateAsync("postgres");
+        var kasseId = await KasseAsync(testDb);
+        await using var process = Process(testDb);
+        var queue = process.GetRequiredService<AuditQueue>();
+        await queue.AppendAsync(Decision(kasseId, "desk", 1), Ct); // locked: learns the tip
+        await queue.AppendAsync(Decision(kasseId, "desk", 2), Ct); // unlocked
+        await AppendLockedAsync(testDb, kasseId, "other-process", 3); // the tip the queue remembers is stale now
+        await queue.AppendAsync(Decision(kasseId, "desk", 4), Ct); // tries unlocked, writes nothing, takes the lock
+        await queue.AppendAsync(Decision(kasseId, "desk", 5), Ct); // unlocked again from the tip it just wrote
+        Assert.Equal((2L, 2L), (queue.UnlockedBatches, queue.LockedBatches));
+        await AssertChainIntactAsync(testDb, kasseId, 6);
+        await using var db = testDb.NewContext();
+        Assert.Equal(["{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}", "{\"n\":5}"],
+            await db.AuditEntries.Where(e => e.KasseId == kasseId && e.Seq > 1).OrderBy(e => e.Seq).Select(e => e.Details).ToListAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Three_processes_and_plain_appenders_on_one_chain_never_fork_it_and_lose_nothing(string provider)
+    {
+        await using var testDb = await TestDb.CreateAsync(provider);
+        var kasseId = await KasseAsync(testDb);
+        var processes = Enumerable.Range(0, 3).Select(_ => Process(testDb)).ToList();
+        const int PerWriter = 40;
+        try
+        {
+            using var start = new ManualResetEventSlim();
+            // Per process four concurrent callers (their requests share batches) plus two plain locking appenders.
+            var queued = processes.SelectMany((p, pi) => Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+            {
+                var queue = p.GetRequiredService<AuditQueue>();
+                start.Wait(Ct);
+                for (var i = 0; i < PerWriter; i++)
+                {
+                    await queue.AppendAsync(Decision(kasseId, $"p{pi}-w{w}", i), Ct);
+                }
+            }, Ct)));
+            var plain = Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
+            {
+                start.Wait(Ct);
+                for (var i = 0; i < PerWriter; i++)
+                {
+                    await AppendLockedAsync(testDb, kasseId, $"plain-{w}", i);
+                }
+            }, Ct));
+            var all = queued.Concat(plain).ToList();
+            start.Set();
+            await Task.WhenAll(all);
+
+            var total = 1 + (3 * 4 * PerWriter) + (2 * PerWriter);
+            await AssertChainIntactAsync(testDb, kasseId, total);
+            await using var db = testDb.NewContext();
+            var perActor = await db.AuditEntries.Where(e => e.KasseId == kasseId && e.Seq > 1).GroupBy(e => e.ActorId)
+                .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(Ct);
+            Assert.Equal(14, perActor.Count);
+            Assert.All(perActor, a => Assert.Equal(PerWriter, a.Count));
+            var queues = processes.Select(p => p.GetRequiredService<AuditQueue>()).ToList();
+            if (provider == "postgres")
+            {
+                Assert.True(queues.Sum(q => q.UnlockedBatches) > 0, "the unlocked path was never taken");
+            }
+        }
+        finally
+        {
+            foreach (var p in processes)
+            {
+                await p.DisposeAsync();
+            }
+        }
+    }
+}
