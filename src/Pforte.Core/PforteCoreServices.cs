@@ -40,6 +40,7 @@ public static class PforteCoreServices
         services.AddScoped<RecordRepresentative>();
         services.AddScoped<CreateApiClient>();
         services.AddScoped<AuthenticateApiKey>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddScoped<RevokeApiClient>();
         services.AddScoped<ListApiClients>();
         services.AddSingleton<Insured.Import.InsuredValidator>();

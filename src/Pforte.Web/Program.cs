@@ -12,6 +12,7 @@ builder.Services.AddPforteProblemDetails();
 builder.Services.AddPforteOpenApi();
 builder.Services.AddPforteOperations();
 builder.Services.AddHostedService<BackgroundJobs>();
+builder.Services.AddHostedService<ApiClientChangeListener>();
 
 var app = builder.Build();
 

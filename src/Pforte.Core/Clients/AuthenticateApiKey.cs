@@ -5,7 +5,7 @@ namespace Pforte.Core.Clients;
 public sealed record AuthenticatedClient(Guid ClientId, Guid KasseId, string Name, IReadOnlySet<string> Scopes);
 
 /// <summary>Finds the active client behind a presented key. Unknown, malformed and revoked keys all give null.</summary>
-public sealed class AuthenticateApiKey(PforteDbContext db)
+public sealed class AuthenticateApiKey(PforteDbContext db, ApiKeyCache cache)
 {
     private static readonly byte[] NoHash = new byte[32];
 
@@ -16,20 +16,29 @@ public sealed class AuthenticateApiKey(PforteDbContext db)
         {
             return null;
         }
-        var client = await FindAsync(keyId, cancellationToken).ConfigureAwait(false);
+        var epoch = cache.Epoch;
+        var cached = cache.TryGet(keyId, out var client);
+        if (!cached)
+        {
+            client = await FindAsync(keyId, cancellationToken).ConfigureAwait(false);
+        }
         // Compare even when there is no row, so a wrong key id costs the same as a wrong secret.
         var matches = ApiKeys.Matches(presentedKey, client?.KeyHash ?? NoHash);
         if (client is null || !matches || client.RevokedAt is not null)
         {
             return null;
         }
+        if (!cached)
+        {
+            cache.Add(keyId, client, epoch);
+        }
         return new AuthenticatedClient(client.Id, client.KasseId, client.Name,
             client.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>
-    /// Runs on every API request and is checked against the database each time (revocation takes effect with the
-    /// next request, in every process): one plain indexed statement (see <see cref="PlainSql"/>).
+    /// One plain indexed statement (see <see cref="PlainSql"/>); on every request unless <see cref="ApiKeyCache"/> is
+    /// live (PostgreSQL with a listener for changes to the clients table).
     /// </summary>
     private async Task<ClientRow?> FindAsync(string keyId, CancellationToken cancellationToken)
     {

@@ -6,8 +6,9 @@ using Pforte.Core.Persistence;
 namespace Pforte.Core.Clients;
 
 /// <summary>
-/// Revokes an API client of one Kasse, found by its name or its key id. Authentication reads the database on every
-/// request (no key cache), so a revoked key is refused with 401 from the next request on, in every process.
+/// Revokes an API client of one Kasse, found by its name or its key id. A revoked key is refused with 401: on SQLite
+/// from the next request on (every request reads the database); on PostgreSQL as soon as each web host has heard the
+/// change notification the commit sends (milliseconds; <see cref="ApiKeyCache"/>).
 /// Revoking twice is harmless: the first revocation time is kept and nothing new is audited.
 /// </summary>
 public sealed class RevokeApiClient(PforteDbContext db, AuditLog audit, TimeProvider clock)

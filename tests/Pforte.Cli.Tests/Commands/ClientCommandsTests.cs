@@ -50,7 +50,7 @@ public sealed partial class ClientCommandsTests
             Assert.Equal("machine-auth insured:read", row.Scopes);
             Assert.True(ApiKeys.TryGetKeyId(key, out var keyId));
             Assert.Equal(keyId, row.KeyId);
-            var authenticated = await new AuthenticateApiKey(context).ExecuteAsync(key, TestContext.Current.CancellationToken);
+            var authenticated = await new AuthenticateApiKey(context, new ApiKeyCache()).ExecuteAsync(key, TestContext.Current.CancellationToken);
             Assert.NotNull(authenticated);
             // No column of any row (audit details included) holds the key or its secret part.
             var secret = key[(key.LastIndexOf('_') + 1)..];
@@ -97,7 +97,7 @@ public sealed partial class ClientCommandsTests
         var (_, listedAfter, _) = await RunAsync(db, "clients", "list", "--kasse", TestData.Ik);
         Assert.Contains("widerrufen am", listedAfter, StringComparison.Ordinal);
         await using var context = db.NewContext();
-        Assert.Null(await new AuthenticateApiKey(context).ExecuteAsync(key, TestContext.Current.CancellationToken));
+        Assert.Null(await new AuthenticateApiKey(context, new ApiKeyCache()).ExecuteAsync(key, TestContext.Current.CancellationToken));
         Assert.Contains(await context.AuditEntries.Select(a => a.Action).ToListAsync(TestContext.Current.CancellationToken), a => a == AuditAction.ApiClientRevoked);
     }
 

@@ -112,7 +112,7 @@ public sealed class SeedDemoDataTests
         Assert.Equal("staff insured:read audit:read", clients.Single(c => c.Name == "staff-demo").Scopes);
         Assert.All(seeded.Clients, c => Assert.NotNull(c.Key));
         var key = seeded.Clients.Single(c => c.Name == "core-system-demo").Key!;
-        Assert.NotNull(await new AuthenticateApiKey(check).ExecuteAsync(key, Ct));
+        Assert.NotNull(await new AuthenticateApiKey(check, new ApiKeyCache()).ExecuteAsync(key, Ct));
 
         Assert.Equal(1, await check.AuditEntries.CountAsync(e => e.Action == AuditAction.DemoSeeded, Ct));
         var report = Assert.Single((await new VerifyAuditChain(check).ExecuteAsync(cancellationToken: Ct)).Value);

@@ -60,25 +60,112 @@ public sealed class ClientIsolationTests
         Assert.Equal(HttpStatusCode.OK, fromB.StatusCode);
     }
 
-    [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
-    public async Task A_revoked_key_is_refused_from_the_next_request_on(string provider)
+    /// <summary>SQLite: no key cache, every request reads the database — refused from the very next request.</summary>
+    [Fact]
+    public async Task On_sqlite_a_revoked_key_is_refused_from_the_next_request_on()
     {
-        await using var factory = await PforteWebFactory.CreateAsync(provider);
+        await using var factory = await PforteWebFactory.CreateAsync("sqlite");
         var (kasse, key) = await factory.CreateClientAsync("ivr", TestData.Ik, ApiScopes.InsuredRead);
         var client = factory.ClientWithKey(key);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/insured/{TestData.Kvnr(1)}", Ct)).StatusCode);
+        Assert.False(factory.Services.GetRequiredService<ApiKeyCache>().IsLive);
 
-        // Revoked through the database, as the CLI (another process) does it.
-        await using (var db = factory.Database.NewContext())
-        {
-            var revoked = await new RevokeApiClient(db, new AuditLog(db, TimeProvider.System), TimeProvider.System)
-                .ExecuteAsync(kasse.Id, "ivr", AuditContext.System("test"), Ct);
-            Assert.True(revoked.IsSuccess);
-        }
+        await RevokeAsync(factory, kasse.Id);
 
         var response = await client.GetAsync($"/api/v1/insured/{TestData.Kvnr(1)}", Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(ErrorCodes.ApiUnauthenticated, await CodeOf(response));
+    }
+
+    /// <summary>
+    /// PostgreSQL: keys are served from the process's cache while its listener hears every change to the clients
+    /// table; a revocation by another process (the CLI) — or by an operator's plain SQL — clears it within moments.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task On_postgres_a_cached_key_is_refused_as_soon_as_it_is_revoked(bool byPlainSql)
+    {
+        await using var factory = await PforteWebFactory.CreateAsync("postgres");
+        var (kasse, key) = await factory.CreateClientAsync("ivr", TestData.Ik, ApiScopes.InsuredRead);
+        var client = factory.ClientWithKey(key);
+        var cache = factory.Services.GetRequiredService<ApiKeyCache>();
+        await WaitUntilAsync(() => cache.IsLive, "the listener never went live");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/insured/{TestData.Kvnr(1)}", Ct)).StatusCode);
+        }
+        Assert.True(cache.Hits >= 2, $"the key was not served from the cache ({cache.Hits} hits)");
+
+        if (byPlainSql)
+        {
+            await using var db = factory.Database.NewContext();
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database,
+                "UPDATE api_clients SET revoked_at = now() WHERE name = 'ivr'", Ct);
+        }
+        else
+        {
+            await RevokeAsync(factory, kasse.Id);
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        HttpResponseMessage response;
+        while ((response = await client.GetAsync($"/api/v1/insured/{TestData.Kvnr(1)}", Ct)).StatusCode != HttpStatusCode.Unauthorized)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), "a revoked key was still accepted after 2 s");
+            await Task.Delay(5, Ct);
+        }
+        Assert.Equal(ErrorCodes.ApiUnauthenticated, await CodeOf(response));
+        // And it stays refused (a revoked client is never cached).
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/v1/insured/{TestData.Kvnr(1)}", Ct)).StatusCode);
+    }
+
+    /// <summary>
+    /// When the listener's connection dies, changes could go unheard: the cache is switched off (every request reads
+    /// the database) until the listener has reconnected, and starts empty then.
+    /// </summary>
+    [Fact]
+    public async Task On_postgres_the_cache_is_off_while_its_listener_is_disconnected()
+    {
+        await using var factory = await PforteWebFactory.CreateAsync("postgres");
+        var (_, key) = await factory.CreateClientAsync("ivr", TestData.Ik, ApiScopes.InsuredRead);
+        var client = factory.ClientWithKey(key);
+        var cache = factory.Services.GetRequiredService<ApiKeyCache>();
+        await WaitUntilAsync(() => cache.IsLive, "the listener never went live");
+        await client.GetAsync($"/api/v1/insured/{TestData.Kvnr(1)}", Ct);
+
+        await using (var db = factory.Database.NewContext())
+        {
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pforte-api-client-listener' AND datname = current_database()", Ct);
+        }
+        await WaitUntilAsync(() => !cache.IsLive, "the cache stayed on without its listener");
+        var hits = cache.Hits;
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/insured/{TestData.Kvnr(1)}", Ct)).StatusCode);
+        Assert.Equal(hits, cache.Hits);
+
+        await WaitUntilAsync(() => cache.IsLive, "the listener did not reconnect");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/insured/{TestData.Kvnr(1)}", Ct)).StatusCode); // read, then kept
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/insured/{TestData.Kvnr(1)}", Ct)).StatusCode);
+        Assert.Equal(hits + 1, cache.Hits);
+    }
+
+    /// <summary>Revoked through the database, as the CLI (another process) does it.</summary>
+    private static async Task RevokeAsync(PforteWebFactory factory, Guid kasseId)
+    {
+        await using var db = factory.Database.NewContext();
+        var revoked = await new RevokeApiClient(db, new AuditLog(db, TimeProvider.System), TimeProvider.System)
+            .ExecuteAsync(kasseId, "ivr", AuditContext.System("test"), Ct);
+        Assert.True(revoked.IsSuccess);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string failure)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), failure);
+            await Task.Delay(10, Ct);
+        }
     }
 }
