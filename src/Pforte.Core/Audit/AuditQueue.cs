@@ -13,7 +13,7 @@ public sealed record AuditRecord(Guid KasseId, AuditContext Context, AuditEvent 
 /// is audited" holds exactly as with one transaction per request — an answer never leaves without its record.
 /// <para>
 /// On PostgreSQL a batch whose entries all belong to one chain, whose tip this process wrote last, is appended
-/// without locking first (docs/decisions/0010-unlocked-audit-append.md): one statement moves the head from the
+/// without locking first (docs/decisions/0010-postgres-decision-round-trips.md): one statement moves the head from the
 /// remembered tip to the new one — only if the head still is that tip — and inserts the entries only if it did.
 /// That is one round trip including the commit instead of three (lock heads, write, commit). If another writer
 /// moved the chain on in between, nothing is written and the batch takes the locking path.
