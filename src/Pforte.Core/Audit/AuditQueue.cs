@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pforte.Core.Persistence;
@@ -32,6 +33,16 @@ public sealed class AuditQueue : IAsyncDisposable
     public AuditQueue(IServiceScopeFactory scopes, ILogger<AuditQueue> logger) =>
         _queue = new GroupCommitQueue<AuditRecord, bool>("audit", scopes, WriteAsync, logger);
 
+    /// <summary>
+    /// A batch whose commit got no answer (the connection broke after sending it): its records and the last entry it
+    /// wrote per chain. The queue runs a failed batch again; if that is this batch and its entries are there, it was
+    /// committed after all and is not written twice. Only the queue's single worker touches it.
+    /// </summary>
+    private (IReadOnlyList<AuditRecord> Records, List<(Guid Kasse, int Chain, long Seq, byte[] Hash)> Last)? _unsure;
+
+    /// <summary>Tests only: runs right after a batch's commit, before it counts as done (to simulate a lost answer).</summary>
+    internal Func<Task>? AfterCommitForTests { get; set; }
+
     /// <summary>Batches written by the unlocked path / by the locking path (for tests and diagnostics).</summary>
     internal long UnlockedBatches { get; private set; }
 
@@ -45,6 +56,18 @@ public sealed class AuditQueue : IAsyncDisposable
     {
         var db = services.GetRequiredService<PforteDbContext>();
         var audit = services.GetRequiredService<AuditLog>();
+        if (_unsure is { } unsure)
+        {
+            _unsure = null;
+            if (unsure.Records.SequenceEqual(records) && await AllWrittenAsync(db, unsure.Last, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var (kasse, chain, seq, hash) in unsure.Last)
+                {
+                    _tips[(kasse, chain)] = (seq, hash);
+                }
+                return [.. records.Select(_ => true)];
+            }
+        }
         if (!db.IsSqlite && await TryWriteUnlockedAsync(db, audit, records, cancellationToken).ConfigureAwait(false))
         {
             UnlockedBatches++;
@@ -67,7 +90,10 @@ public sealed class AuditQueue : IAsyncDisposable
             await writes.ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
         var tips = audit.HeldHeads().Select(h => (h.KasseId, h.Chain, h.LastSeq, h.LastHash)).ToList();
+        _unsure = (records, tips);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await AfterCommitAsync().ConfigureAwait(false);
+        _unsure = null;
         LockedBatches++;
         foreach (var (kasse, chain, seq, hash) in tips)
         {
@@ -107,7 +133,13 @@ public sealed class AuditQueue : IAsyncDisposable
         WriteBatch.AddParameter(insert, "@chain", chain);
         WriteBatch.AddParameter(insert, "@seq", known.Seq);
         WriteBatch.AddParameter(insert, "@hash", known.Hash);
+        _unsure = (records, [(kasse, chain, tip.LastSeq, tip.LastHash)]);
         await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        if (insert.RecordsAffected == records.Count)
+        {
+            await AfterCommitAsync().ConfigureAwait(false);
+        }
+        _unsure = null;
         if (insert.RecordsAffected == records.Count)
         {
             _tips[(kasse, chain)] = (tip.LastSeq, tip.LastHash);
@@ -119,5 +151,20 @@ public sealed class AuditQueue : IAsyncDisposable
         }
         _tips.Remove((kasse, chain)); // someone else moved the chain on: the locking path reads the tip afresh
         return false;
+    }
+
+    private Task AfterCommitAsync() => AfterCommitForTests?.Invoke() ?? Task.CompletedTask;
+
+    /// <summary>Whether each of these entries (the last of a batch per chain) is stored — found by its hash.</summary>
+    private static async Task<bool> AllWrittenAsync(PforteDbContext db, List<(Guid Kasse, int Chain, long Seq, byte[] Hash)> last, CancellationToken cancellationToken)
+    {
+        foreach (var (kasse, chain, seq, hash) in last)
+        {
+            if (!await db.AuditEntries.AnyAsync(e => e.KasseId == kasse && e.Chain == chain && e.Seq == seq && e.Hash == hash, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -51,18 +51,37 @@ public sealed class ApiKeyCache
         return false;
     }
 
+    /// <summary>Taken before a client is read from the database; <see cref="Add"/> needs it.</summary>
+    internal readonly record struct Lookup(long Epoch, long Started);
+
+    internal Lookup BeginLookup() => new(Epoch, Stopwatch.GetTimestamp());
+
     /// <summary>
-    /// Keeps an active client read from the database — unless the cache was cleared since the read began
-    /// (<paramref name="epochBeforeRead"/>): then the row may predate the change that cleared it.
+    /// Keeps an active client read from the database — unless the cache was cleared since the read began (then the
+    /// row may predate the change that cleared it). Its age counts from the start of the read.
     /// </summary>
-    internal void Add(string keyId, ClientRow row, long epochBeforeRead)
+    internal void Add(string keyId, ClientRow row, Lookup lookup)
     {
-        if (!_live || row.RevokedAt is not null || _rows.Count >= MaxEntries || Epoch != epochBeforeRead)
+        if (!_live || row.RevokedAt is not null || Epoch != lookup.Epoch)
         {
             return;
         }
-        _rows[keyId] = (row, Stopwatch.GetTimestamp());
-        if (Epoch != epochBeforeRead || !_live)
+        if (_rows.Count >= MaxEntries)
+        {
+            foreach (var (key, entry) in _rows)
+            {
+                if (Stopwatch.GetElapsedTime(entry.Since) >= MaxAge)
+                {
+                    _rows.TryRemove(key, out _);
+                }
+            }
+            if (_rows.Count >= MaxEntries)
+            {
+                return;
+            }
+        }
+        _rows[keyId] = (row, lookup.Started);
+        if (Epoch != lookup.Epoch || !_live)
         {
             _rows.TryRemove(keyId, out _); // cleared while we added: whatever we added may be stale
         }

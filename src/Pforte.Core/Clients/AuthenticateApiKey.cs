@@ -16,7 +16,7 @@ public sealed class AuthenticateApiKey(PforteDbContext db, ApiKeyCache cache)
         {
             return null;
         }
-        var epoch = cache.Epoch;
+        var lookup = cache.BeginLookup();
         var cached = cache.TryGet(keyId, out var client);
         if (!cached)
         {
@@ -30,7 +30,7 @@ public sealed class AuthenticateApiKey(PforteDbContext db, ApiKeyCache cache)
         }
         if (!cached)
         {
-            cache.Add(keyId, client, epoch);
+            cache.Add(keyId, client, lookup);
         }
         return new AuthenticatedClient(client.Id, client.KasseId, client.Name,
             client.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal));

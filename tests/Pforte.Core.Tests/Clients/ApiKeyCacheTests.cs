@@ -12,7 +12,7 @@ public sealed class ApiKeyCacheTests
     public void Without_a_listener_nothing_is_cached()
     {
         var cache = new ApiKeyCache();
-        cache.Add("0123456789ab", Row(), cache.Epoch);
+        cache.Add("0123456789ab", Row(), cache.BeginLookup());
         Assert.False(cache.TryGet("0123456789ab", out _));
         Assert.Equal(0, cache.Hits);
     }
@@ -23,7 +23,7 @@ public sealed class ApiKeyCacheTests
         var cache = new ApiKeyCache();
         cache.GoLive();
         var row = Row();
-        cache.Add("0123456789ab", row, cache.Epoch);
+        cache.Add("0123456789ab", row, cache.BeginLookup());
         Assert.True(cache.TryGet("0123456789ab", out var found));
         Assert.Same(row, found);
         Assert.Equal(1, cache.Hits);
@@ -36,9 +36,9 @@ public sealed class ApiKeyCacheTests
     {
         var cache = new ApiKeyCache();
         cache.GoLive();
-        var epochBeforeRead = cache.Epoch;
+        var lookup = cache.BeginLookup();
         cache.Clear(); // a revocation was notified while the row was being read
-        cache.Add("0123456789ab", Row(), epochBeforeRead);
+        cache.Add("0123456789ab", Row(), lookup);
         Assert.False(cache.TryGet("0123456789ab", out _));
     }
 
@@ -47,7 +47,7 @@ public sealed class ApiKeyCacheTests
     {
         var cache = new ApiKeyCache();
         cache.GoLive();
-        cache.Add("0123456789ab", Row(DateTimeOffset.UtcNow), cache.Epoch);
+        cache.Add("0123456789ab", Row(DateTimeOffset.UtcNow), cache.BeginLookup());
         Assert.False(cache.TryGet("0123456789ab", out _));
     }
 
@@ -56,11 +56,11 @@ public sealed class ApiKeyCacheTests
     {
         var cache = new ApiKeyCache();
         cache.GoLive();
-        cache.Add("0123456789ab", Row(), cache.Epoch);
+        cache.Add("0123456789ab", Row(), cache.BeginLookup());
         cache.GoDark();
         Assert.False(cache.IsLive);
         Assert.False(cache.TryGet("0123456789ab", out _));
-        cache.Add("0123456789ab", Row(), cache.Epoch);
+        cache.Add("0123456789ab", Row(), cache.BeginLookup());
         Assert.False(cache.TryGet("0123456789ab", out _));
         cache.GoLive(); // reconnected: starts empty
         Assert.False(cache.TryGet("0123456789ab", out _));

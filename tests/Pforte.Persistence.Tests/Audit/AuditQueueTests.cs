@@ -97,6 +97,34 @@ public sealed class AuditQueueTests
             await db.AuditEntries.Where(e => e.KasseId == kasseId && e.Seq > 1).OrderBy(e => e.Seq).Select(e => e.Details).ToListAsync(Ct));
     }
 
+    /// <summary>The connection broke after the commit was sent: the database has the entries, the queue got no answer.</summary>
+    private sealed class LostAnswer() : System.Data.Common.DbException("simulated: the answer to the commit was lost");
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_batch_whose_commit_answer_was_lost_is_not_written_twice_when_it_is_run_again(string provider)
+    {
+        await using var testDb = await TestDb.CreateAsync(provider);
+        var kasseId = await KasseAsync(testDb);
+        await using var process = Process(testDb);
+        var queue = process.GetRequiredService<AuditQueue>();
+        var lost = 0;
+        queue.AfterCommitForTests = () =>
+        {
+            lost++;
+            throw new LostAnswer(); // every commit's answer is lost; the queue runs each batch again
+        };
+        for (var i = 1; i <= 3; i++)
+        {
+            await queue.AppendAsync(Decision(kasseId, "desk", i), Ct); // locking path first, then the unlocked one
+        }
+        Assert.Equal(3, lost);
+        await AssertChainIntactAsync(testDb, kasseId, 4);
+        await using var db = testDb.NewContext();
+        Assert.Equal(["{\"n\":1}", "{\"n\":2}", "{\"n\":3}"],
+            await db.AuditEntries.Where(e => e.KasseId == kasseId && e.Seq > 1).OrderBy(e => e.Seq).Select(e => e.Details).ToListAsync(Ct));
+    }
+
     [Theory]
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task Three_processes_and_plain_appenders_on_one_chain_never_fork_it_and_lose_nothing(string provider)

@@ -150,6 +150,35 @@ public sealed class ClientIsolationTests
         Assert.Equal(hits + 1, cache.Hits);
     }
 
+    /// <summary>
+    /// A cache is only as good as its notifications: with the trigger disabled (or missing, e.g. web hosts started
+    /// before the migration) the listener keeps the cache off and says why, and a revoked key is refused at once.
+    /// </summary>
+    [Fact]
+    public async Task On_postgres_without_the_change_trigger_the_cache_stays_off()
+    {
+        await using var factory = await PforteWebFactory.CreateAsync("postgres");
+        await using (var db = factory.Database.NewContext())
+        {
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database,
+                "ALTER TABLE api_clients DISABLE TRIGGER api_clients_changed", Ct);
+        }
+        var (kasse, key) = await factory.CreateClientAsync("ivr", TestData.Ik, ApiScopes.InsuredRead); // starts the host
+        var cache = factory.Services.GetRequiredService<ApiKeyCache>();
+        await WaitUntilAsync(() => factory.Logs.Entries.Any(e => e.Message.Contains("api_clients_changed", StringComparison.Ordinal)),
+            "the listener did not report the missing trigger");
+        var client = factory.ClientWithKey(key);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/insured/{TestData.Kvnr(1)}", Ct)).StatusCode);
+        }
+        Assert.False(cache.IsLive);
+        Assert.Equal(0, cache.Hits);
+
+        await RevokeAsync(factory, kasse.Id); // no notification now — and none needed
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/v1/insured/{TestData.Kvnr(1)}", Ct)).StatusCode);
+    }
+
     /// <summary>Revoked through the database, as the CLI (another process) does it.</summary>
     private static async Task RevokeAsync(PforteWebFactory factory, Guid kasseId)
     {
