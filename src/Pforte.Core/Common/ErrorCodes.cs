@@ -144,4 +144,5 @@ public static class ErrorCodes
     public const string PortalSessionIdInvalid = "PF-AUTH-017";
     public const string AuthPersonDeceased = "PF-AUTH-018";
     public const string AuthMethodNotOffered = "PF-AUTH-019";
+    public const string LetterExportFolderBusy = "PF-LET-007";
 }

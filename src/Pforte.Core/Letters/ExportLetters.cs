@@ -58,6 +58,9 @@ public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, I
     public const int DefaultBatchSize = 20_000;
     public const string PartialPrefix = ".partial-";
     public const string ManifestFile = "manifest.csv";
+
+    /// <summary>Held (exclusively) in the output folder while an export runs; stays behind empty, which is harmless.</summary>
+    public const string LockFile = ".pforte-export.lock";
     public const string ManifestHeader = "letter_id;batch_id;kind;kvnr;pdf_file;first_page;page_count;recipient_postal_code;pdf_sha256";
 
     /// <summary>Test seam: runs after the files are durable and before the commit (a crash here must lose nothing).</summary>
@@ -80,6 +83,26 @@ public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, I
         var watch = Stopwatch.StartNew();
         var root = Path.GetFullPath(request.OutputDirectory);
         Directory.CreateDirectory(root);
+        // One export per folder at a time, across processes (the web host's scheduled hand-over, an operator's CLI run):
+        // a second one would take the first one's unfinished folder for a crashed run's and delete it.
+        FileStream folderLock;
+        try
+        {
+            folderLock = new FileStream(Path.Combine(root, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return new Error(ErrorCodes.LetterExportFolderBusy, root);
+        }
+        await using (folderLock.ConfigureAwait(false))
+        {
+            return await ExportAsync(request, context, root, watch, progress, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Result<ExportLettersResult>> ExportAsync(ExportLettersRequest request, AuditContext context, string root, Stopwatch watch,
+        IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
         var (recovered, discarded) = await RecoverAsync(root, cancellationToken).ConfigureAwait(false);
 
         var due = db.Letters.AsNoTracking().Where(l => l.ExportedAt == null);

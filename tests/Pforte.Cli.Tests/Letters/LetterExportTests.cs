@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pforte.Core.Audit;
 using Pforte.Core.AuthCodes;
+using Pforte.Core.Common;
 using Pforte.Core.Letters;
 using Pforte.Letters.Pdf;
 using Pforte.Testing;
@@ -154,6 +155,40 @@ public sealed class LetterExportTests
         Assert.Equal(codes.Keys.Order(), rows.Select(r => r.LetterId).Order());
         Assert.Single(rows.Select(r => r.BatchId).Distinct());
         Assert.Equal(rows[0].BatchId, await f.WithDbAsync(db => db.Letters.Select(l => l.BatchId).Distinct().SingleAsync()));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_second_export_into_a_folder_another_export_is_writing_is_refused_and_touches_nothing(string provider)
+    {
+        await using var f = await LetterExportFixture.CreateAsync(provider);
+        await f.AddPersonAsync();
+        await f.AddPersonAsync();
+        await f.IssueDueAsync();
+        await using (var scope = f.Services.CreateAsyncScope())
+        {
+            var export = scope.ServiceProvider.GetRequiredService<ExportLetters>();
+            CliRunner.Run? second = null;
+            export.AfterFilesWritten = async _ =>
+            {
+                // The first run's files are durable, its commit not yet done: an operator starts another run.
+                second = await f.CliAsync("letters", "export", "--out", f.OutDir);
+                Assert.Single(Directory.GetDirectories(f.OutDir, ".partial-*"));
+            };
+            var first = await export.ExecuteAsync(new ExportLettersRequest(f.OutDir), AuditContext.System("test"));
+            Assert.True(first.IsSuccess, first.Error?.Message);
+            Assert.NotNull(second);
+            Assert.NotEqual(0, second.ExitCode);
+            Assert.Contains(ErrorCodes.LetterExportFolderBusy, second.Err, StringComparison.Ordinal);
+        }
+        var folder = Assert.Single(BatchFolders(f.OutDir));
+        Assert.Equal(2, ReadManifest(folder).Count);
+        Assert.Empty(Directory.GetDirectories(f.OutDir, ".partial-*"));
+        Assert.Equal(2, await f.WithDbAsync(db => db.Letters.CountAsync(l => l.ExportedAt != null)));
+
+        var afterwards = await f.CliAsync("letters", "export", "--out", f.OutDir); // the lock is free again
+        Assert.True(afterwards.ExitCode == 0, afterwards.Err);
+        Assert.Contains("Keine fälligen Briefe", afterwards.Out, StringComparison.Ordinal);
     }
 
     [Theory]
