@@ -36,6 +36,7 @@ public static class PforteCoreServices
         services.AddScoped<PruneAudit>();
         services.AddScoped<Demo.SeedDemoData>();
         services.AddScoped<AuditLog>();
+        services.AddSingleton<AuditChainTips>();
         services.AddScoped<CreateKasse>();
         services.AddScoped<RecordRepresentative>();
         services.AddScoped<CreateApiClient>();

@@ -11,7 +11,7 @@ namespace Pforte.Core.Audit;
 /// PostgreSQL, the write lock on SQLite); appenders in other processes wait, then continue from the committed tip.
 /// Later appends of the same transaction continue in memory. The caller's SaveChanges writes entries and tip.
 /// </summary>
-public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
+public sealed class AuditLog(PforteDbContext db, TimeProvider clock, AuditChainTips? tips = null)
 {
     /// <summary>
     /// Chains per Kasse. Entries about a person always go to the same chain (their order stays one sequence);
@@ -21,6 +21,7 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
     public const int Chains = 16;
 
     private readonly Dictionary<(Guid Kasse, int Chain), (IDbContextTransaction Transaction, AuditChainHead Head)> _locked = [];
+    private IDbContextTransaction? _publishing;
 
     public static int ChainFor(Guid? subjectPersonId)
     {
@@ -68,14 +69,25 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock)
             db.AuditChainHeads.Attach(head); // tracked: the caller's SaveChanges writes the new tip
             _locked[(kasseId, head.Chain)] = (transaction, head);
         }
+        if (tips is not null && db.CurrentWrite is { } write && !ReferenceEquals(_publishing, transaction))
+        {
+            // Once committed, the tips this transaction leaves are this process's best guess for the unlocked append.
+            _publishing = transaction;
+            write.OnCommitted(() =>
+            {
+                foreach (var head in HeldHeads(transaction))
+                {
+                    tips.Publish(head.KasseId, head.Chain, head.LastSeq, head.LastHash);
+                }
+            });
+        }
     }
 
     /// <summary>The chain heads this transaction holds locked, with the tips its appends moved them to.</summary>
-    internal IEnumerable<AuditChainHead> HeldHeads()
-    {
-        var transaction = db.Database.CurrentTransaction;
-        return _locked.Values.Where(held => ReferenceEquals(held.Transaction, transaction)).Select(held => held.Head);
-    }
+    internal IEnumerable<AuditChainHead> HeldHeads() => HeldHeads(db.Database.CurrentTransaction);
+
+    private List<AuditChainHead> HeldHeads(IDbContextTransaction? transaction) =>
+        _locked.Values.Where(held => ReferenceEquals(held.Transaction, transaction)).Select(held => held.Head).ToList();
 
     /// <summary>
     /// Writes the new tips of the chains this transaction appended to, with plain statements, and marks them saved —

@@ -13,7 +13,7 @@ public sealed record AuditRecord(Guid KasseId, AuditContext Context, AuditEvent 
 /// docs/decisions/0007-group-commit.md). The caller continues only after its entry has committed, so "every decision
 /// is audited" holds exactly as with one transaction per request — an answer never leaves without its record.
 /// <para>
-/// On PostgreSQL a batch whose entries all belong to one chain, whose tip this process wrote last, is appended
+/// On PostgreSQL a batch whose entries all belong to one chain, whose tip this process saw committed last, is appended
 /// without locking first (docs/decisions/0010-postgres-decision-round-trips.md): one statement moves the head from the
 /// remembered tip to the new one — only if the head still is that tip — and inserts the entries only if it did.
 /// That is one round trip including the commit instead of three (lock heads, write, commit). If another writer
@@ -25,13 +25,16 @@ public sealed class AuditQueue : IAsyncDisposable
     private readonly GroupCommitQueue<AuditRecord, bool> _queue;
 
     /// <summary>
-    /// The tips this process committed last, per Kasse and chain: a guess that the head is still there, which the
-    /// unlocked append checks atomically. Only the queue's single worker touches it.
+    /// The tips this process saw committed last, per Kasse and chain (by this queue and by every other write
+    /// transaction of the process): a guess that the head is still there, which the unlocked append checks atomically.
     /// </summary>
-    private readonly Dictionary<(Guid Kasse, int Chain), (long Seq, byte[] Hash)> _tips = [];
+    private readonly AuditChainTips _tips;
 
-    public AuditQueue(IServiceScopeFactory scopes, ILogger<AuditQueue> logger) =>
+    public AuditQueue(IServiceScopeFactory scopes, AuditChainTips tips, ILogger<AuditQueue> logger)
+    {
+        _tips = tips;
         _queue = new GroupCommitQueue<AuditRecord, bool>("audit", scopes, WriteAsync, logger);
+    }
 
     /// <summary>
     /// A batch whose commit got no answer (the connection broke after sending it): its records and the last entry it
@@ -63,7 +66,7 @@ public sealed class AuditQueue : IAsyncDisposable
             {
                 foreach (var (kasse, chain, seq, hash) in unsure.Last)
                 {
-                    _tips[(kasse, chain)] = (seq, hash);
+                    _tips.Publish(kasse, chain, seq, hash);
                 }
                 return [.. records.Select(_ => true)];
             }
@@ -94,11 +97,7 @@ public sealed class AuditQueue : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         await AfterCommitAsync().ConfigureAwait(false);
         _unsure = null;
-        LockedBatches++;
-        foreach (var (kasse, chain, seq, hash) in tips)
-        {
-            _tips[(kasse, chain)] = (seq, hash);
-        }
+        LockedBatches++; // the commit published the new tips (AuditLog)
         return [.. records.Select(_ => true)];
     }
 
@@ -112,7 +111,7 @@ public sealed class AuditQueue : IAsyncDisposable
         var kasse = records[0].KasseId;
         var chain = AuditLog.ChainFor(records[0].Event.SubjectPersonId);
         if (records.Any(r => r.KasseId != kasse || AuditLog.ChainFor(r.Event.SubjectPersonId) != chain)
-            || !_tips.TryGetValue((kasse, chain), out var known))
+            || !_tips.TryGet(kasse, chain, out var known))
         {
             return false;
         }
@@ -142,15 +141,14 @@ public sealed class AuditQueue : IAsyncDisposable
         _unsure = null;
         if (insert.RecordsAffected == records.Count)
         {
-            _tips[(kasse, chain)] = (tip.LastSeq, tip.LastHash);
+            _tips.Publish(kasse, chain, tip.LastSeq, tip.LastHash);
             return true;
         }
         if (insert.RecordsAffected != 0)
         {
             throw new InvalidOperationException($"Unlocked audit append wrote {insert.RecordsAffected} of {records.Count} entries.");
         }
-        _tips.Remove((kasse, chain)); // someone else moved the chain on: the locking path reads the tip afresh
-        return false;
+        return false; // someone else moved the chain on: the locking path reads the tip afresh and publishes it
     }
 
     private Task AfterCommitAsync() => AfterCommitForTests?.Invoke() ?? Task.CompletedTask;

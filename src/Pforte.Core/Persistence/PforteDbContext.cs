@@ -48,6 +48,9 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
     /// <summary>Starts the transaction of a change (see <see cref="WriteTransaction"/>); use instead of Database.BeginTransactionAsync.</summary>
     public Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken = default) => WriteTransaction.BeginAsync(this, cancellationToken);
 
+    /// <summary>The <see cref="WriteTransaction"/> in progress on this context, if it was started with <see cref="BeginWriteAsync"/>.</summary>
+    internal WriteTransaction? CurrentWrite { get; set; }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         if (IsSqlite)

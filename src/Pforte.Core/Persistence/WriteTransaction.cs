@@ -16,13 +16,19 @@ public sealed class WriteTransaction : IAsyncDisposable
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
     private readonly IDbContextTransaction _transaction;
+    private readonly PforteDbContext _db;
     private SemaphoreSlim? _gate;
+    private List<Action>? _committed;
 
-    private WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim? gate)
+    private WriteTransaction(PforteDbContext db, IDbContextTransaction transaction, SemaphoreSlim? gate)
     {
+        _db = db;
         _transaction = transaction;
         _gate = gate;
     }
+
+    /// <summary>Runs <paramref name="action"/> once this transaction has committed (not on rollback).</summary>
+    internal void OnCommitted(Action action) => (_committed ??= []).Add(action);
 
     internal static async Task<WriteTransaction> BeginAsync(PforteDbContext db, CancellationToken cancellationToken)
     {
@@ -34,7 +40,9 @@ public sealed class WriteTransaction : IAsyncDisposable
         }
         try
         {
-            return new WriteTransaction(await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false), gate);
+            var write = new WriteTransaction(db, await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false), gate);
+            db.CurrentWrite = write;
+            return write;
         }
         catch
         {
@@ -47,10 +55,18 @@ public sealed class WriteTransaction : IAsyncDisposable
     {
         await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         Release();
+        if (Interlocked.Exchange(ref _committed, null) is { } actions)
+        {
+            foreach (var action in actions)
+            {
+                action();
+            }
+        }
     }
 
     public async Task RollbackAsync(CancellationToken cancellationToken = default)
     {
+        _committed = null;
         await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
         Release();
     }
@@ -61,5 +77,12 @@ public sealed class WriteTransaction : IAsyncDisposable
         Release();
     }
 
-    private void Release() => Interlocked.Exchange(ref _gate, null)?.Release();
+    private void Release()
+    {
+        if (ReferenceEquals(_db.CurrentWrite, this))
+        {
+            _db.CurrentWrite = null;
+        }
+        Interlocked.Exchange(ref _gate, null)?.Release();
+    }
 }

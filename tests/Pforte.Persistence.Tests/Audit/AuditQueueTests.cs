@@ -97,6 +97,29 @@ public sealed class AuditQueueTests
             await db.AuditEntries.Where(e => e.KasseId == kasseId && e.Seq > 1).OrderBy(e => e.Seq).Select(e => e.Details).ToListAsync(Ct));
     }
 
+    [Fact]
+    public async Task A_chain_that_another_transaction_of_the_same_process_moved_on_is_still_appended_without_locking()
+    {
+        // E.g. the IVR verifies a caller (its batch writes the person's chain), then the agent's screen asks for a decision.
+        await using var testDb = await TestDb.CreateAsync("postgres");
+        var kasseId = await KasseAsync(testDb);
+        await using var process = Process(testDb);
+        var queue = process.GetRequiredService<AuditQueue>();
+        await queue.AppendAsync(Decision(kasseId, "desk", 1), Ct); // locked: learns the tip
+        await using (var scope = process.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Pforte.Core.Persistence.PforteDbContext>();
+            await using var write = await db.BeginWriteAsync(Ct);
+            await scope.ServiceProvider.GetRequiredService<AuditLog>().AppendAsync(kasseId, AuditContext.System("verification"),
+                new AuditEvent(AuditAction.InsuredUpdated, AuditOutcome.Success, Details: "{\"n\":2}"), Ct);
+            await db.SaveChangesAsync(Ct);
+            await write.CommitAsync(Ct); // publishes the chain's new tip to the process
+        }
+        await queue.AppendAsync(Decision(kasseId, "desk", 3), Ct);
+        Assert.Equal((1L, 1L), (queue.UnlockedBatches, queue.LockedBatches));
+        await AssertChainIntactAsync(testDb, kasseId, 4);
+    }
+
     /// <summary>The connection broke after the commit was sent: the database has the entries, the queue got no answer.</summary>
     private sealed class LostAnswer() : System.Data.Common.DbException("simulated: the answer to the commit was lost");
 
