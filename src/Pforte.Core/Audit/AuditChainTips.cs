@@ -15,6 +15,14 @@ public sealed class AuditChainTips
 
     public bool TryGet(Guid kasseId, int chain, out (long Seq, byte[] Hash) tip) => _tips.TryGetValue((kasseId, chain), out tip);
 
+    /// <summary>
+    /// The database did not have <paramref name="tried"/> as the chain's head: drop it (unless something newer was
+    /// published meanwhile), so that a tip ahead of the database — after a restore or a failover that lost commits —
+    /// does not cost a wasted round trip until the chain catches up with it.
+    /// </summary>
+    public void Forget(Guid kasseId, int chain, (long Seq, byte[] Hash) tried) =>
+        _tips.TryRemove(KeyValuePair.Create((kasseId, chain), tried));
+
     public void Publish(Guid kasseId, int chain, long seq, byte[] hash) =>
         _tips.AddOrUpdate((kasseId, chain), (seq, hash), (_, known) => seq > known.Seq ? (seq, hash) : known);
 }

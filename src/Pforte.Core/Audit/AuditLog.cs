@@ -69,7 +69,7 @@ public sealed class AuditLog(PforteDbContext db, TimeProvider clock, AuditChainT
             db.AuditChainHeads.Attach(head); // tracked: the caller's SaveChanges writes the new tip
             _locked[(kasseId, head.Chain)] = (transaction, head);
         }
-        if (tips is not null && db.CurrentWrite is { } write && !ReferenceEquals(_publishing, transaction))
+        if (tips is not null && db.CurrentWrite is { } write && ReferenceEquals(write.Transaction, transaction) && !ReferenceEquals(_publishing, transaction))
         {
             // Once committed, the tips this transaction leaves are this process's best guess for the unlocked append.
             _publishing = transaction;

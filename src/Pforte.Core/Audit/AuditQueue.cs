@@ -148,7 +148,8 @@ public sealed class AuditQueue : IAsyncDisposable
         {
             throw new InvalidOperationException($"Unlocked audit append wrote {insert.RecordsAffected} of {records.Count} entries.");
         }
-        return false; // someone else moved the chain on: the locking path reads the tip afresh and publishes it
+        _tips.Forget(kasse, chain, known); // someone else moved the chain on: the locking path reads and publishes the tip
+        return false;
     }
 
     private Task AfterCommitAsync() => AfterCommitForTests?.Invoke() ?? Task.CompletedTask;

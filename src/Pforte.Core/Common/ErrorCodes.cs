@@ -145,4 +145,5 @@ public static class ErrorCodes
     public const string AuthPersonDeceased = "PF-AUTH-018";
     public const string AuthMethodNotOffered = "PF-AUTH-019";
     public const string LetterExportFolderBusy = "PF-LET-007";
+    public const string LetterExportFolderLockDenied = "PF-LET-008";
 }

@@ -83,22 +83,46 @@ public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, I
         var watch = Stopwatch.StartNew();
         var root = Path.GetFullPath(request.OutputDirectory);
         Directory.CreateDirectory(root);
-        // One export per folder at a time, across processes (the web host's scheduled hand-over, an operator's CLI run):
-        // a second one would take the first one's unfinished folder for a crashed run's and delete it.
-        FileStream folderLock;
-        try
+        if (!TryLockFolder(root).TryGetValue(out var folderLock, out var busy))
         {
-            folderLock = new FileStream(Path.Combine(root, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            return new Error(ErrorCodes.LetterExportFolderBusy, root);
+            return busy;
         }
         await using (folderLock.ConfigureAwait(false))
         {
             return await ExportAsync(request, context, root, watch, progress, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// One export per folder at a time, across processes on this host (the web host's scheduled hand-over, an operator's
+    /// CLI run): a second one would take the first one's unfinished folder for a crashed run's and delete it. An
+    /// exclusive lock (flock) on <see cref="LockFile"/>, held until the returned stream is disposed; the kernel releases
+    /// it if the process dies. Opened for reading only, so a file another account created does not block the next run.
+    /// Not across hosts on a network share (NFS, SMB): there, only one node may export into a folder.
+    /// </summary>
+    public static Result<FileStream> TryLockFolder(string root)
+    {
+        var path = Path.Combine(root, LockFile);
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None);
+        }
+        catch (IOException e) when (IsHeldElsewhere(e))
+        {
+            return new Error(ErrorCodes.LetterExportFolderBusy, root);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return new Error(ErrorCodes.LetterExportFolderLockDenied, path);
+        }
+    }
+
+    /// <summary>
+    /// The lock is held by another open file: .NET reports the OS's error number as HResult — EWOULDBLOCK on Unix
+    /// (11 on Linux, 35 on macOS), ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION on Windows. Any other I/O error is
+    /// not "busy" and is thrown as it is.
+    /// </summary>
+    private static bool IsHeldElsewhere(IOException e) => e.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 
     private async Task<Result<ExportLettersResult>> ExportAsync(ExportLettersRequest request, AuditContext context, string root, Stopwatch watch,
         IProgress<ExportProgress>? progress, CancellationToken cancellationToken)

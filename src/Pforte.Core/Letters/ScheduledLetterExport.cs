@@ -35,11 +35,18 @@ public sealed class ScheduledLetterExport(ExportLetters export, JobLease lease, 
         }
         var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), BerlinCalendar.Zone);
         var slot = (int)(local.TimeOfDay.Ticks / o.ExportEvery.Ticks);
+        Directory.CreateDirectory(o.HotFolder);
+        // Busy (an operator's export is writing into the hot folder): try again at the next tick, without using up the
+        // slot's lease. (If one starts between this check and the run, the run is refused and the slot waits for the next.)
+        if (!ExportLetters.TryLockFolder(Path.GetFullPath(o.HotFolder)).TryGetValue(out var probe, out var locked))
+        {
+            return locked.Code == ErrorCodes.LetterExportFolderBusy ? null : throw new InvalidOperationException($"{locked.Code}: {locked.Message}");
+        }
+        await probe.DisposeAsync().ConfigureAwait(false);
         if (!await lease.TryStartAsync("letters-export:" + slot.ToString("D4", CultureInfo.InvariantCulture), DateOnly.FromDateTime(local.DateTime), cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
-        Directory.CreateDirectory(o.HotFolder);
         var result = await export.ExecuteAsync(new ExportLettersRequest(o.HotFolder, null, o.MaxLettersPerRun), AuditContext.System("letters-export"), cancellationToken: cancellationToken).ConfigureAwait(false);
         return result.TryGetValue(out var done, out var error) ? done : throw new InvalidOperationException($"{error.Code}: {error.Message}");
     }

@@ -27,6 +27,9 @@ public sealed class WriteTransaction : IAsyncDisposable
         _gate = gate;
     }
 
+    /// <summary>The EF Core transaction this wraps.</summary>
+    internal IDbContextTransaction Transaction => _transaction;
+
     /// <summary>Runs <paramref name="action"/> once this transaction has committed (not on rollback).</summary>
     internal void OnCommitted(Action action) => (_committed ??= []).Add(action);
 

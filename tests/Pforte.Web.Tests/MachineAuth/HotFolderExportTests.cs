@@ -47,4 +47,36 @@ public sealed class HotFolderExportTests
             }
         }
     }
+
+    [Fact]
+    public async Task While_an_operator_exports_into_the_hot_folder_the_scheduled_hand_over_waits_for_the_next_tick_without_losing_its_slot()
+    {
+        var hot = Path.Combine(Path.GetTempPath(), "pforte-hot-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(hot);
+        try
+        {
+            await using var h = await MachineAuthHarness.CreateAsync("sqlite", new Dictionary<string, string?> { ["Pforte:Letters:HotFolder"] = hot });
+            await h.AddPersonAsync();
+            await h.IssueDueAsync();
+            var operatorRun = ExportLetters.TryLockFolder(hot).Value; // e.g. `pforte letters export --out` into the same folder
+            await using (var scope = h.Factory.Services.CreateAsyncScope())
+            {
+                Assert.Null(await scope.ServiceProvider.GetRequiredService<ScheduledLetterExport>().RunIfDueAsync());
+            }
+            Assert.Empty(Directory.GetDirectories(hot));
+            await operatorRun.DisposeAsync();
+
+            await using (var scope = h.Factory.Services.CreateAsyncScope())
+            {
+                var result = await scope.ServiceProvider.GetRequiredService<ScheduledLetterExport>().RunIfDueAsync(); // the next tick, same slot
+                Assert.NotNull(result);
+                Assert.Equal(1, result.Letters);
+            }
+            Assert.Single(Directory.GetDirectories(hot));
+        }
+        finally
+        {
+            Directory.Delete(hot, recursive: true);
+        }
+    }
 }
