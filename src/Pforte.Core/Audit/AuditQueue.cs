@@ -46,6 +46,15 @@ public sealed class AuditQueue : IAsyncDisposable
     /// <summary>Tests only: runs right after a batch's commit, before it counts as done (to simulate a lost answer).</summary>
     internal Func<Task>? AfterCommitForTests { get; set; }
 
+    /// <summary>Unlocked attempts per batch before the locking path takes over.</summary>
+    private const int UnlockedAttempts = 2;
+
+    /// <summary>Tests only: runs before each unlocked attempt (to move the chain on in between).</summary>
+    internal Func<Task>? BeforeUnlockedAttemptForTests { get; set; }
+
+    /// <summary>Unlocked attempts that found the chain moved on (diagnostics, tests).</summary>
+    internal long UnlockedMisses { get; private set; }
+
     /// <summary>Batches written by the unlocked path / by the locking path (for tests and diagnostics).</summary>
     internal long UnlockedBatches { get; private set; }
 
@@ -102,55 +111,105 @@ public sealed class AuditQueue : IAsyncDisposable
     }
 
     /// <summary>
-    /// PostgreSQL, one chain, its tip remembered: entries and new head in one statement outside an explicit
-    /// transaction. True if written; false (nothing written) if the batch spans chains, the tip is unknown, or the
-    /// head is no longer the remembered tip.
+    /// PostgreSQL, one chain: entries and new head in one statement outside an explicit transaction, from the tip this
+    /// process saw last (or, if it knows none, from the head read without a lock). Each attempt also reads the head as
+    /// it is afterwards, in the same round trip, so a miss — another process moved the chain on — is retried once from
+    /// there. True if written; false (nothing written) if the batch spans chains or both attempts missed: then the
+    /// locking path runs.
     /// </summary>
     private async Task<bool> TryWriteUnlockedAsync(PforteDbContext db, AuditLog audit, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
         var kasse = records[0].KasseId;
         var chain = AuditLog.ChainFor(records[0].Event.SubjectPersonId);
-        if (records.Any(r => r.KasseId != kasse || AuditLog.ChainFor(r.Event.SubjectPersonId) != chain)
-            || !_tips.TryGet(kasse, chain, out var known))
+        if (records.Any(r => r.KasseId != kasse || AuditLog.ChainFor(r.Event.SubjectPersonId) != chain))
         {
             return false;
         }
-        // A working copy: the remembered tip changes only once the entries are committed.
-        var tip = new AuditChainHead { KasseId = kasse, Chain = chain, LastSeq = known.Seq, LastHash = known.Hash, AnchorHash = [] };
+        (long Seq, byte[] Hash)? known = _tips.TryGet(kasse, chain, out var remembered) ? remembered : null;
+        for (var attempt = 0; attempt < UnlockedAttempts; attempt++)
+        {
+            known ??= await ReadHeadAsync(db, kasse, chain, cancellationToken).ConfigureAwait(false);
+            if (known is not { } from)
+            {
+                return false; // no head: the locking path reports it
+            }
+            if (BeforeUnlockedAttemptForTests is { } hook)
+            {
+                await hook().ConfigureAwait(false);
+            }
+            var (written, now) = await TryAppendAsync(db, audit, records, kasse, chain, from, cancellationToken).ConfigureAwait(false);
+            if (written)
+            {
+                return true;
+            }
+            UnlockedMisses++;
+            _tips.Forget(kasse, chain, from);
+            if (now is { } current)
+            {
+                _tips.Publish(kasse, chain, current.Seq, current.Hash);
+            }
+            known = now;
+        }
+        return false;
+    }
+
+    /// <summary>One attempt: the guarded insert, then the head as it is now — one round trip, one implicit transaction.</summary>
+    private async Task<(bool Written, (long Seq, byte[] Hash)? Head)> TryAppendAsync(PforteDbContext db, AuditLog audit, IReadOnlyList<AuditRecord> records,
+        Guid kasse, int chain, (long Seq, byte[] Hash) from, CancellationToken cancellationToken)
+    {
+        // A working copy: the published tip changes only once the entries are committed.
+        var tip = new AuditChainHead { KasseId = kasse, Chain = chain, LastSeq = from.Seq, LastHash = from.Hash, AnchorHash = [] };
         foreach (var record in records)
         {
             audit.Add(kasse, chain, tip, record.Context, record.Event);
         }
         await using var batch = await WriteBatch.OutsideTransactionAsync(db, cancellationToken).ConfigureAwait(false);
-        // The head moves only from the remembered tip (a concurrent appender holding its lock makes this wait, then
-        // see the moved head), and the entries are inserted only if it moved: all in one statement, so atomically.
+        // The head moves only from the expected tip (a concurrent appender holding its lock makes this wait, then see
+        // the moved head), and the entries are inserted only if it moved: all in one statement, so atomically.
         var insert = db.AddGuardedInsert<AuditEntry>(batch, "UPDATE audit_chain_heads SET last_seq = @new_seq, last_hash = @new_hash "
             + "WHERE kasse_id = @kasse AND chain = @chain AND last_seq = @seq AND last_hash = @hash RETURNING 1");
         WriteBatch.AddParameter(insert, "@new_seq", tip.LastSeq);
         WriteBatch.AddParameter(insert, "@new_hash", tip.LastHash);
         WriteBatch.AddParameter(insert, "@kasse", kasse);
         WriteBatch.AddParameter(insert, "@chain", chain);
-        WriteBatch.AddParameter(insert, "@seq", known.Seq);
-        WriteBatch.AddParameter(insert, "@hash", known.Hash);
+        WriteBatch.AddParameter(insert, "@seq", from.Seq);
+        WriteBatch.AddParameter(insert, "@hash", from.Hash);
+        AddHeadQuery(batch, kasse, chain); // a statement of its own: it sees what is committed after the insert
         _unsure = (records, [(kasse, chain, tip.LastSeq, tip.LastHash)]);
-        await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-        if (insert.RecordsAffected == records.Count)
+        var head = await batch.ExecuteReaderAsync(ReadHead, cancellationToken).ConfigureAwait(false);
+        var written = insert.RecordsAffected == records.Count;
+        if (written)
         {
             await AfterCommitAsync().ConfigureAwait(false);
         }
         _unsure = null;
-        if (insert.RecordsAffected == records.Count)
+        if (written)
         {
             _tips.Publish(kasse, chain, tip.LastSeq, tip.LastHash);
-            return true;
         }
-        if (insert.RecordsAffected != 0)
+        else if (insert.RecordsAffected != 0)
         {
             throw new InvalidOperationException($"Unlocked audit append wrote {insert.RecordsAffected} of {records.Count} entries.");
         }
-        _tips.Forget(kasse, chain, known); // someone else moved the chain on: the locking path reads and publishes the tip
-        return false;
+        return (written, head);
     }
+
+    private static async Task<(long Seq, byte[] Hash)?> ReadHeadAsync(PforteDbContext db, Guid kasse, int chain, CancellationToken cancellationToken)
+    {
+        await using var batch = await WriteBatch.OutsideTransactionAsync(db, cancellationToken).ConfigureAwait(false);
+        AddHeadQuery(batch, kasse, chain);
+        return await batch.ExecuteReaderAsync(ReadHead, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void AddHeadQuery(WriteBatch batch, Guid kasse, int chain)
+    {
+        var query = batch.Add("SELECT last_seq, last_hash FROM audit_chain_heads WHERE kasse_id = @kasse AND chain = @chain", null, "Audit chain head");
+        WriteBatch.AddParameter(query, "@kasse", kasse);
+        WriteBatch.AddParameter(query, "@chain", chain);
+    }
+
+    private static async Task<(long Seq, byte[] Hash)?> ReadHead(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
 
     private Task AfterCommitAsync() => AfterCommitForTests?.Invoke() ?? Task.CompletedTask;
 

@@ -79,6 +79,11 @@ internal sealed class WriteBatch : IAsyncDisposable
             return;
         }
         await _batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        CheckAndClear();
+    }
+
+    private void CheckAndClear()
+    {
         foreach (var (command, expected, what) in _commands)
         {
             if (expected is { } rows && command.RecordsAffected != rows)
@@ -88,6 +93,26 @@ internal sealed class WriteBatch : IAsyncDisposable
         }
         _commands.Clear();
         _batch.BatchCommands.Clear();
+    }
+
+    /// <summary>
+    /// As <see cref="ExecuteAsync"/>, for batches with queries: <paramref name="read"/> gets the reader (result sets in
+    /// statement order; statements without rows have none) before the row counts are checked.
+    /// </summary>
+    public async Task<T> ExecuteReaderAsync<T>(Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        T result;
+        var reader = await _batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            result = await read(reader, cancellationToken).ConfigureAwait(false);
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+            }
+        }
+        CheckAndClear();
+        return result;
     }
 
     public ValueTask DisposeAsync() => _batch.DisposeAsync();

@@ -63,7 +63,7 @@ public sealed class AuditQueueTests
 
     [Theory]
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
-    public async Task A_chain_written_only_by_the_queue_is_appended_without_locking_after_the_first_batch(string provider)
+    public async Task On_postgres_a_lone_chain_is_appended_without_locking(string provider)
     {
         await using var testDb = await TestDb.CreateAsync(provider);
         var kasseId = await KasseAsync(testDb);
@@ -73,28 +73,45 @@ public sealed class AuditQueueTests
         {
             await queue.AppendAsync(Decision(kasseId, "desk", i), Ct);
         }
-        // Entry 1 is KasseCreated; the queue's first batch locks (it knows no tip yet), the others need no lock on PostgreSQL.
-        Assert.Equal(provider == "postgres" ? (4L, 1L) : (0L, 5L), (queue.UnlockedBatches, queue.LockedBatches));
+        // Entry 1 is KasseCreated; the queue's first batch reads the head (it knows no tip yet), none takes a lock on PostgreSQL.
+        Assert.Equal(provider == "postgres" ? (5L, 0L, 0L) : (0L, 5L, 0L), (queue.UnlockedBatches, queue.LockedBatches, queue.UnlockedMisses));
         await AssertChainIntactAsync(testDb, kasseId, 6);
     }
 
     [Fact]
-    public async Task The_unlocked_append_gives_way_when_another_writer_moved_the_chain_on()
+    public async Task An_unlocked_append_that_finds_the_chain_moved_on_retries_from_the_head_it_read_with_it()
     {
         await using var testDb = await TestDb.CreateAsync("postgres");
         var kasseId = await KasseAsync(testDb);
         await using var process = Process(testDb);
         var queue = process.GetRequiredService<AuditQueue>();
-        await queue.AppendAsync(Decision(kasseId, "desk", 1), Ct); // locked: learns the tip
-        await queue.AppendAsync(Decision(kasseId, "desk", 2), Ct); // unlocked
+        await queue.AppendAsync(Decision(kasseId, "desk", 1), Ct);
+        await queue.AppendAsync(Decision(kasseId, "desk", 2), Ct);
         await AppendLockedAsync(testDb, kasseId, "other-process", 3); // the tip the queue remembers is stale now
-        await queue.AppendAsync(Decision(kasseId, "desk", 4), Ct); // tries unlocked, writes nothing, takes the lock
-        await queue.AppendAsync(Decision(kasseId, "desk", 5), Ct); // unlocked again from the tip it just wrote
-        Assert.Equal((2L, 2L), (queue.UnlockedBatches, queue.LockedBatches));
+        await queue.AppendAsync(Decision(kasseId, "desk", 4), Ct); // misses, writes nothing, retries from the head it read
+        await queue.AppendAsync(Decision(kasseId, "desk", 5), Ct);
+        Assert.Equal((4L, 0L, 1L), (queue.UnlockedBatches, queue.LockedBatches, queue.UnlockedMisses));
         await AssertChainIntactAsync(testDb, kasseId, 6);
         await using var db = testDb.NewContext();
         Assert.Equal(["{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}", "{\"n\":5}"],
             await db.AuditEntries.Where(e => e.KasseId == kasseId && e.Seq > 1).OrderBy(e => e.Seq).Select(e => e.Details).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task When_the_chain_moves_on_before_every_unlocked_attempt_the_locking_path_writes_the_batch()
+    {
+        await using var testDb = await TestDb.CreateAsync("postgres");
+        var kasseId = await KasseAsync(testDb);
+        await using var process = Process(testDb);
+        var queue = process.GetRequiredService<AuditQueue>();
+        var other = 0;
+        queue.BeforeUnlockedAttemptForTests = () => AppendLockedAsync(testDb, kasseId, "other-process", ++other);
+        await queue.AppendAsync(Decision(kasseId, "desk", 1), Ct);
+        Assert.Equal((0L, 1L, 2L), (queue.UnlockedBatches, queue.LockedBatches, queue.UnlockedMisses));
+        await AssertChainIntactAsync(testDb, kasseId, 4);
+        await using var db = testDb.NewContext();
+        Assert.Equal(["system:other-process", "system:other-process", "system:desk"],
+            await db.AuditEntries.Where(e => e.KasseId == kasseId && e.Seq > 1).OrderBy(e => e.Seq).Select(e => e.ActorId).ToListAsync(Ct));
     }
 
     [Fact]
@@ -105,7 +122,7 @@ public sealed class AuditQueueTests
         var kasseId = await KasseAsync(testDb);
         await using var process = Process(testDb);
         var queue = process.GetRequiredService<AuditQueue>();
-        await queue.AppendAsync(Decision(kasseId, "desk", 1), Ct); // locked: learns the tip
+        await queue.AppendAsync(Decision(kasseId, "desk", 1), Ct);
         await using (var scope = process.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<Pforte.Core.Persistence.PforteDbContext>();
@@ -116,7 +133,7 @@ public sealed class AuditQueueTests
             await write.CommitAsync(Ct); // publishes the chain's new tip to the process
         }
         await queue.AppendAsync(Decision(kasseId, "desk", 3), Ct);
-        Assert.Equal((1L, 1L), (queue.UnlockedBatches, queue.LockedBatches));
+        Assert.Equal((2L, 0L, 0L), (queue.UnlockedBatches, queue.LockedBatches, queue.UnlockedMisses)); // no miss: it knew the new tip
         await AssertChainIntactAsync(testDb, kasseId, 4);
     }
 
@@ -139,7 +156,7 @@ public sealed class AuditQueueTests
         };
         for (var i = 1; i <= 3; i++)
         {
-            await queue.AppendAsync(Decision(kasseId, "desk", i), Ct); // locking path first, then the unlocked one
+            await queue.AppendAsync(Decision(kasseId, "desk", i), Ct); // unlocked on PostgreSQL, locked on SQLite
         }
         Assert.Equal(3, lost);
         await AssertChainIntactAsync(testDb, kasseId, 4);

@@ -99,7 +99,9 @@ public sealed class PostgresSettingsTests
     public async Task A_statement_run_often_is_prepared_once_and_stays_prepared_on_the_pooled_connection()
     {
         await using var testDb = await TestDb.CreateAsync("postgres");
-        var options = DatabaseSetup.BuildOptions(DatabaseProvider.Postgres, testDb.ConnectionString);
+        // One physical connection, so that every open below gets the same one back from the pool (with several idle
+        // connections the usages spread over them and none may reach Npgsql's auto-prepare threshold).
+        var options = DatabaseSetup.BuildOptions(DatabaseProvider.Postgres, testDb.ConnectionString + ";Maximum Pool Size=1");
         for (var i = 0; i < 12; i++)
         {
             await using var db = new PforteDbContext(options);
