@@ -6,6 +6,7 @@
 #   - 8 connections: throughput, server time per decision = 1 / rate (two cores shared with wrk).
 #   bench/decide/run.sh                 # SQLite + PostgreSQL
 #   SKIP_PG=1 bench/decide/run.sh      (or SKIP_SQLITE=1); PERSONS=20000 DURATION=10
+#   - PostgreSQL also with two web nodes on one database (SKIP_TWO_NODES=1 to leave that out).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -54,8 +55,35 @@ run_one() {
   wrk -t1 -c1 -d5s --latency "http://127.0.0.1:$PORT/health/live" | grep -E "Latency|Requests/sec" | head -2
   echo "-- decide, 8 connections, ${DURATION}s"
   PERSONS="$CSV" KEY="$key" wrk -t2 -c8 -d"${DURATION}s" -s bench/decide/decide.lua "http://127.0.0.1:$PORT" | tail -n 1
+  if [ "$label" = postgres ] && [ "${SKIP_TWO_NODES:-0}" != "1" ]; then
+    two_nodes "$key"
+  fi
   echo "-- audit entries written: $($PFORTE audit verify 2>&1 | tail -n 1)"
   stop_web
+}
+
+# Two web nodes on one PostgreSQL, one connection each at the same time: every node's decisions move chains whose tip
+# the other one remembers, so about half of the unlocked appends miss once and retry (ADR 0010).
+two_nodes() {
+  local key="$1" first_pid=$WEB_PID first_port=$PORT second_port=$((PORT + 1))
+  PORT=$second_port start_web postgres-node2
+  local second_pid=$WEB_PID
+  PERSONS="$CSV" KEY="$key" wrk -t1 -c8 -d"${WARMUP:-15}s" -s bench/decide/decide.lua "http://127.0.0.1:$second_port" >/dev/null  # warm-up
+  echo "-- two web nodes, 1 connection each at the same time, ${DURATION}s"
+  local b1 b2 a1 a2
+  b1=$(PORT=$first_port server_time); b2=$(PORT=$second_port server_time)
+  PERSONS="$CSV" KEY="$key" wrk -t1 -c1 -d"${DURATION}s" -s bench/decide/decide.lua "http://127.0.0.1:$first_port" | tail -n 1 &
+  local first_wrk=$!
+  PERSONS="$CSV" KEY="$key" wrk -t1 -c1 -d"${DURATION}s" -s bench/decide/decide.lua "http://127.0.0.1:$second_port" | tail -n 1
+  wait "$first_wrk"
+  a1=$(PORT=$first_port server_time); a2=$(PORT=$second_port server_time)
+  echo "$b1 $a1 $b2 $a2" | awk '{ n1 = $4 - $2; n2 = $8 - $6; s = ($3 - $1) + ($7 - $5);
+    printf "server time, both nodes: %d decisions, mean %.3f ms (node 1 %.3f ms, node 2 %.3f ms)\n", n1 + n2, s / (n1 + n2) * 1000, ($3 - $1) / n1 * 1000, ($7 - $5) / n2 * 1000 }'
+  for port in $first_port $second_port; do
+    curl -s "http://127.0.0.1:$port/metrics" | grep -E '^pforte_audit_queue_(batches|misses)' | sed "s/^/node :$port /"
+  done
+  kill "$second_pid"; wait "$second_pid" 2>/dev/null || true
+  WEB_PID=$first_pid
 }
 
 on_each_database 55497

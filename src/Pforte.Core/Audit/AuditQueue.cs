@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,6 +47,13 @@ public sealed class AuditQueue : IAsyncDisposable
     /// <summary>Tests only: runs right after a batch's commit, before it counts as done (to simulate a lost answer).</summary>
     internal Func<Task>? AfterCommitForTests { get; set; }
 
+    /// <summary>How the queue's batches were written, on the Pforte meter (exported at /metrics).</summary>
+    private static readonly Meter Meter = new("Pforte");
+    private static readonly Counter<long> Batches = Meter.CreateCounter<long>("pforte.audit_queue.batches", unit: "{batch}",
+        description: "Audit-queue batches by how they were written: path=unlocked (one guarded statement) or path=locked (chain heads locked).");
+    private static readonly Counter<long> Misses = Meter.CreateCounter<long>("pforte.audit_queue.misses", unit: "{attempt}",
+        description: "Unlocked attempts that found the chain moved on by another writer (each costs one round trip).");
+
     /// <summary>Unlocked attempts per batch before the locking path takes over.</summary>
     private const int UnlockedAttempts = 2;
 
@@ -83,6 +91,7 @@ public sealed class AuditQueue : IAsyncDisposable
         if (!db.IsSqlite && await TryWriteUnlockedAsync(db, audit, records, cancellationToken).ConfigureAwait(false))
         {
             UnlockedBatches++;
+            Batches.Add(1, new KeyValuePair<string, object?>("path", "unlocked"));
             return [.. records.Select(_ => true)];
         }
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -107,6 +116,7 @@ public sealed class AuditQueue : IAsyncDisposable
         await AfterCommitAsync().ConfigureAwait(false);
         _unsure = null;
         LockedBatches++; // the commit published the new tips (AuditLog)
+        Batches.Add(1, new KeyValuePair<string, object?>("path", "locked"));
         return [.. records.Select(_ => true)];
     }
 
@@ -143,6 +153,7 @@ public sealed class AuditQueue : IAsyncDisposable
                 return true;
             }
             UnlockedMisses++;
+            Misses.Add(1);
             _tips.Forget(kasse, chain, from);
             if (now is { } current)
             {

@@ -23,6 +23,22 @@ public sealed class DecideApiTests
         return body.GetProperty("authentication_id").GetGuid();
     }
 
+    /// <summary>Operators see at /metrics how the decisions' audit entries are written (ADR 0010).</summary>
+    [Fact]
+    public async Task On_postgres_the_audit_queue_reports_its_unlocked_appends_at_metrics()
+    {
+        await using var h = await DisclosureHarness.CreateAsync("postgres");
+        var p = await h.AddPersonAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            var (response, _) = await h.DecideAsync(h.AgentA, null, "phone", "general-information", "inbound", p.Kvnr);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var metrics = await h.Factory.CreateClient().GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        Assert.Contains("pforte_audit_queue_batches_total{", metrics, StringComparison.Ordinal);
+        Assert.Matches("pforte_audit_queue_batches_total\\{[^}]*path=\"unlocked\"[^}]*\\} [1-9]", metrics);
+    }
+
     [Theory]
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task In_person_hoch_allows_an_address_change_there_but_the_phone_never_and_every_decision_is_audited(string provider)
