@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Pforte.Core.Common;
 using Pforte.Core.Persistence;
 
 namespace Pforte.Core.Audit;
@@ -18,7 +19,8 @@ public sealed record AuditRecord(Guid KasseId, AuditContext Context, AuditEvent 
 /// without locking first (docs/decisions/0010-postgres-decision-round-trips.md): one statement moves the head from the
 /// remembered tip to the new one — only if the head still is that tip — and inserts the entries only if it did.
 /// That is one round trip including the commit instead of three (lock heads, write, commit). If another writer
-/// moved the chain on in between, nothing is written and the batch takes the locking path.
+/// moved the chain on in between, nothing is written and the batch tries once more from the head read in the same
+/// round trip; only if that misses too does it take the locking path.
 /// </para>
 /// </summary>
 public sealed class AuditQueue : IAsyncDisposable
@@ -48,10 +50,9 @@ public sealed class AuditQueue : IAsyncDisposable
     internal Func<Task>? AfterCommitForTests { get; set; }
 
     /// <summary>How the queue's batches were written, on the Pforte meter (exported at /metrics).</summary>
-    private static readonly Meter Meter = new("Pforte");
-    private static readonly Counter<long> Batches = Meter.CreateCounter<long>("pforte.audit_queue.batches", unit: "{batch}",
+    private static readonly Counter<long> Batches = PforteMetrics.Meter.CreateCounter<long>("pforte.audit_queue.batches", unit: "{batch}",
         description: "Audit-queue batches by how they were written: path=unlocked (one guarded statement) or path=locked (chain heads locked).");
-    private static readonly Counter<long> Misses = Meter.CreateCounter<long>("pforte.audit_queue.misses", unit: "{attempt}",
+    private static readonly Counter<long> Misses = PforteMetrics.Meter.CreateCounter<long>("pforte.audit_queue.misses", unit: "{attempt}",
         description: "Unlocked attempts that found the chain moved on by another writer (each costs one round trip).");
 
     /// <summary>Unlocked attempts per batch before the locking path takes over.</summary>
@@ -189,19 +190,16 @@ public sealed class AuditQueue : IAsyncDisposable
         _unsure = (records, [(kasse, chain, tip.LastSeq, tip.LastHash)]);
         var head = await batch.ExecuteReaderAsync(ReadHead, cancellationToken).ConfigureAwait(false);
         var written = insert.RecordsAffected == records.Count;
-        if (written)
-        {
-            await AfterCommitAsync().ConfigureAwait(false);
-        }
-        _unsure = null;
-        if (written)
-        {
-            _tips.Publish(kasse, chain, tip.LastSeq, tip.LastHash);
-        }
-        else if (insert.RecordsAffected != 0)
+        if (!written && insert.RecordsAffected != 0)
         {
             throw new InvalidOperationException($"Unlocked audit append wrote {insert.RecordsAffected} of {records.Count} entries.");
         }
+        if (written)
+        {
+            await AfterCommitAsync().ConfigureAwait(false);
+            _tips.Publish(kasse, chain, tip.LastSeq, tip.LastHash);
+        }
+        _unsure = null;
         return (written, head);
     }
 

@@ -350,7 +350,7 @@ public sealed class VerificationQueue(IServiceScopeFactory scopes, ILogger<Verif
 /// <summary>Counters for the machine procedure, on the Pforte meter (exported at /metrics).</summary>
 public sealed class AuthCodeMetrics
 {
-    public const string MeterName = "Pforte";
+    public const string MeterName = Common.PforteMetrics.MeterName;
     private readonly Counter<long> _attempts;
 
     public AuthCodeMetrics(IMeterFactory meters)

@@ -31,10 +31,9 @@ public sealed class GroupCommitQueue<TItem, TResult> : IAsyncDisposable
     });
 
     /// <summary>Batch sizes and times per queue, on the Pforte meter (exported at /metrics): how much group commit shares.</summary>
-    private static readonly Meter Meter = new("Pforte");
-    private static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("pforte.group_commit.batch_size",
+    private static readonly Histogram<int> BatchSize = Common.PforteMetrics.Meter.CreateHistogram<int>("pforte.group_commit.batch_size",
         unit: "{request}", description: "Requests per group-commit transaction.");
-    private static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("pforte.group_commit.duration",
+    private static readonly Histogram<double> BatchDuration = Common.PforteMetrics.Meter.CreateHistogram<double>("pforte.group_commit.duration",
         unit: "s", description: "Time of one group-commit transaction, from its start to its commit.");
 
     private readonly KeyValuePair<string, object?> _tag;

@@ -54,7 +54,10 @@ public sealed class ApiClientChangeListener(IOptions<DatabaseOptions> database, 
                     }
                 };
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
-                await ExecuteAsync(connection, $"LISTEN {ApiKeyCache.Channel}", stoppingToken).ConfigureAwait(false);
+                await using (var listen = new NpgsqlCommand($"LISTEN {ApiKeyCache.Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
+                }
                 while (true)
                 {
                     probe = "probe:" + Guid.NewGuid().ToString("N");
@@ -131,11 +134,5 @@ public sealed class ApiClientChangeListener(IOptions<DatabaseOptions> database, 
             await listener.WaitAsync(left, cancellationToken).ConfigureAwait(false);
         }
         return probeArrived.IsCompleted ? null : "Eine Testbenachrichtigung kam nicht an (LISTEN über diese Verbindung nicht möglich?).";
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -2,17 +2,10 @@ using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using Pforte.Core.Common;
 using Pforte.Core.Persistence;
 
 namespace Pforte.Web.Hosting;
-
-/// <summary>The meter for Pforte's own metrics. Later features add their counters here (<c>PforteMetrics.Meter.CreateCounter…</c>).</summary>
-public static class PforteMetrics
-{
-    public const string MeterName = "Pforte";
-
-    public static readonly Meter Meter = new(MeterName);
-}
 
 /// <summary>
 /// Endpoints for operations: liveness, readiness and Prometheus metrics. They are anonymous so that orchestrators
