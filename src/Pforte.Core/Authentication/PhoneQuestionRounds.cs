@@ -164,7 +164,9 @@ public sealed class PhoneQuestionRounds(PforteDbContext db, AuditLog audit, IOpt
                 Details: $"{{\"round\":\"{roundId}\",\"wrong\":\"{string.Join(',', wrong)}\",\"tries_today\":{tries}{StaffField(performer)}}}"), cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new AnswerOutcome(null, left == 0 ? new Error(ErrorCodes.PhoneQuestionsTryLimit, tries) : new Error(ErrorCodes.PhoneQuestionsWrong, left), left);
+            // The round that uses the last try is a wrong round like the others (401 with no tries left); only a further
+            // attempt on this day is refused as over the limit (PF-AUTH-001, 429).
+            return new AnswerOutcome(null, left == 0 ? new Error(ErrorCodes.PhoneQuestionsWrongNoTriesLeft) : new Error(ErrorCodes.PhoneQuestionsWrong, left), left);
         }
 
         await ReleaseTryAsync(person.Id, day, cancellationToken).ConfigureAwait(false);

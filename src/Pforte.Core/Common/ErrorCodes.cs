@@ -146,4 +146,5 @@ public static class ErrorCodes
     public const string AuthMethodNotOffered = "PF-AUTH-019";
     public const string LetterExportFolderBusy = "PF-LET-007";
     public const string LetterExportFolderLockDenied = "PF-LET-008";
+    public const string PhoneQuestionsWrongNoTriesLeft = "PF-AUTH-020";
 }

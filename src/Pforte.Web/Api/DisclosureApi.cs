@@ -150,7 +150,7 @@ public static class DisclosureApi
     {
         ErrorCodes.ApiPersonNotFound or ErrorCodes.PhoneQuestionSessionUnknown or ErrorCodes.AuthRepresentativeUnknown => StatusCodes.Status404NotFound,
         ErrorCodes.PhoneQuestionsTryLimit => StatusCodes.Status429TooManyRequests,
-        ErrorCodes.PhoneQuestionsWrong or ErrorCodes.PhotoMismatch => StatusCodes.Status401Unauthorized,
+        ErrorCodes.PhoneQuestionsWrong or ErrorCodes.PhoneQuestionsWrongNoTriesLeft or ErrorCodes.PhotoMismatch => StatusCodes.Status401Unauthorized,
         ErrorCodes.PhoneQuestionsUnavailable or ErrorCodes.WrittenTooFewDetails or ErrorCodes.AuthPersonDeceased
             or ErrorCodes.AuthMethodNotOffered => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest,
