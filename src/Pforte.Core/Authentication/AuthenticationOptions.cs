@@ -140,6 +140,15 @@ internal sealed class WrittenAuthenticationOptionsValidator : IValidateOptions<W
         {
             errors.Add("Pforte:WrittenAuthentication:NameAndAddressLevel: Name und Anschrift sind ein Faktor und erreichen höchstens „normal“.");
         }
+        // A written case may take weeks in the back office, but not a quarter; a visit is over within a working day.
+        if (o.AuthenticationValidity < TimeSpan.FromMinutes(1) || o.AuthenticationValidity > TimeSpan.FromDays(90))
+        {
+            errors.Add("Pforte:WrittenAuthentication:AuthenticationValidity muss zwischen 1 Minute und 90 Tagen liegen.");
+        }
+        if (o.InPersonValidity < TimeSpan.FromMinutes(1) || o.InPersonValidity > TimeSpan.FromHours(12))
+        {
+            errors.Add("Pforte:WrittenAuthentication:InPersonValidity muss zwischen 1 Minute und 12 Stunden liegen.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
