@@ -94,6 +94,7 @@ public static class PforteCoreServices
             configuration.GetSection(Disclosure.DisclosureOptions.RequestKindsSection).Bind(o.RequestKinds);
         }).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Disclosure.DisclosureOptions>, Disclosure.DisclosurePolicyValidator>();
+        services.AddSingleton<Disclosure.MethodReach>();
         services.AddSingleton<Disclosure.DisclosurePolicy>();
         services.AddOptions<Authentication.PhoneQuestionOptions>().Bind(configuration.GetSection(Authentication.PhoneQuestionOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Authentication.PhoneQuestionOptions>, Authentication.PhoneQuestionOptionsValidator>();

@@ -147,4 +147,5 @@ public static class ErrorCodes
     public const string LetterExportFolderBusy = "PF-LET-007";
     public const string LetterExportFolderLockDenied = "PF-LET-008";
     public const string PhoneQuestionsWrongNoTriesLeft = "PF-AUTH-020";
+    public const string DisclosureDocumentsReceived = "PF-DIS-024";
 }

@@ -38,8 +38,19 @@ public sealed record DecisionInput(
     DateTimeOffset Now,
     DateOnly Today);
 
-/// <summary>The answer: allowed or not, the levels, a stable reason (PF-DIS-…) with its German sentence, other channels.</summary>
-public sealed record Decision(bool Allowed, string RequiredLevel, string AchievedLevel, Error Reason, IReadOnlyList<string> Alternatives, Guid? RepresentationId)
+/// <summary>
+/// What the Kasse still needs before it acts on something it received or answers it: an authentication at
+/// <paramref name="Level"/> by one of <paramref name="Methods"/> (offered on the channel it came in on); until then
+/// answers go by <paramref name="AnswerBy"/> (post to the registered address).
+/// </summary>
+public sealed record BeforeActing(string Level, IReadOnlyList<string> Methods, string AnswerBy);
+
+/// <summary>
+/// The answer: allowed or not, the levels, a stable reason (PF-DIS-…) with its German sentence, other channels, and —
+/// for documents received without authentication — what acting on them needs.
+/// </summary>
+public sealed record Decision(bool Allowed, string RequiredLevel, string AchievedLevel, Error Reason, IReadOnlyList<string> Alternatives, Guid? RepresentationId,
+    BeforeActing? BeforeActing = null)
 {
     public string ReasonCode => Reason.Code;
 
@@ -62,6 +73,29 @@ public static class DisclosureDecision
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(input);
+        var decision = DecideAuthenticated(policy, input);
+        var kind = policy.Kind(input.RequestKind)!;
+        var channel = policy.Channel(input.Channel)!;
+        // Receiving is never the risk (domain.md §4): documents sent in on a channel that takes them are accepted
+        // whatever the authentication; what is missing is needed before the Kasse acts on them or answers.
+        if (decision.Allowed || input.Direction != Direction.Inbound || !channel.Inbound
+            || !DisclosureDefaults.ReceivedWithoutAuthentication.Contains(kind.Id, StringComparer.Ordinal)
+            || !kind.Channels.Contains(channel.Id, StringComparer.Ordinal))
+        {
+            return decision;
+        }
+        var methods = policy.MethodsReaching(channel.Id, kind.ProtectionNeed);
+        var means = Means(policy, methods, kind.ProtectionNeed);
+        var how = methods.Count > 0
+            ? new Localized("hier mit: " + means.German, "here with: " + means.English)
+            : new Localized("über einen anderen Weg", "through another channel");
+        return new(true, kind.ProtectionNeed, AchievedOrNone(input, channel.Id),
+            new Error(ErrorCodes.DisclosureDocumentsReceived, Channels.GermanName(channel.Id), kind.ProtectionNeed, how), [], null,
+            new BeforeActing(kind.ProtectionNeed, methods, Channels.Letter));
+    }
+
+    private static Decision DecideAuthenticated(DisclosurePolicy policy, DecisionInput input)
+    {
         var channel = policy.Channel(input.Channel) ?? throw new ArgumentException($"Unknown channel {input.Channel}", nameof(input));
         var kind = policy.Kind(input.RequestKind) ?? throw new ArgumentException($"Unknown request kind {input.RequestKind}", nameof(input));
         var required = kind.ProtectionNeed;
@@ -106,7 +140,7 @@ public static class DisclosureDecision
         var auth = input.Authentication;
         if (auth is null)
         {
-            return Refuse(TrustLevels.None, new Error(ErrorCodes.DisclosureNotAuthenticated, kindName, required, Names(policy, kind, input.Direction, channel.Id)));
+            return Refuse(TrustLevels.None, new Error(ErrorCodes.DisclosureNotAuthenticated, kindName, required, Here(policy, channel.Id, required), Names(policy, kind, input.Direction, channel.Id)));
         }
         if (auth.KasseId != input.Subject.KasseId)
         {
@@ -167,7 +201,7 @@ public static class DisclosureDecision
         // 5. The level.
         if (TrustLevelOrder.Rank(achieved) < requiredRank)
         {
-            return Refuse(achieved, new Error(ErrorCodes.DisclosureLevelTooLow, kindName, required, achieved, Names(policy, kind, input.Direction, channel.Id)));
+            return Refuse(achieved, new Error(ErrorCodes.DisclosureLevelTooLow, kindName, required, achieved, Here(policy, channel.Id, required), Names(policy, kind, input.Direction, channel.Id)));
         }
         return acting is null
             ? new(true, required, achieved, new Error(ErrorCodes.DisclosureAllowed, kindName, channelName, achieved), [], null)
@@ -219,24 +253,19 @@ public static class DisclosureDecision
             && (a.PersonId == input.Subject.PersonId || input.Representations.Any(r => r.RepresentativePersonId == a.PersonId))
             ? a.Level : TrustLevels.None;
 
-    /// <summary>Other channels that can carry this request in this direction, the portal (recommended) first.</summary>
+    /// <summary>
+    /// Other channels where this request is possible in this direction at its protection need, the portal
+    /// (recommended) first: without authentication (nothing personal, post to the registered address, documents
+    /// received), or with a method offered there that reaches the need under the current settings.
+    /// </summary>
     public static IReadOnlyList<string> Alternatives(DisclosurePolicy policy, RequestKindRule kind, Direction direction, string except)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(kind);
-        var personal = TrustLevelOrder.Rank(kind.ProtectionNeed) > 0;
         var result = new List<string>(4);
         foreach (var id in PreferenceOrder)
         {
-            if (id == except || !kind.Channels.Contains(id, StringComparer.Ordinal))
-            {
-                continue;
-            }
-            var c = policy.Channel(id)!;
-            var possible = direction == Direction.Inbound
-                ? c.Inbound && (!personal || c.Methods.Count > 0)
-                : c.Outbound && (!personal || c.PersonalDataOutbound);
-            if (possible)
+            if (id != except && kind.Channels.Contains(id, StringComparer.Ordinal) && Requirement(policy, kind, direction, id) is not null)
             {
                 result.Add(id);
             }
@@ -244,12 +273,59 @@ public static class DisclosureDecision
         return result;
     }
 
+    /// <summary>What the request takes on a channel (null: not possible there), as the words after the channel's name.</summary>
+    private static Localized? Requirement(DisclosurePolicy policy, RequestKindRule kind, Direction direction, string id)
+    {
+        var c = policy.Channel(id)!;
+        var personal = TrustLevelOrder.Rank(kind.ProtectionNeed) > 0;
+        if (direction == Direction.Inbound ? !c.Inbound : !c.Outbound)
+        {
+            return null;
+        }
+        if (!personal)
+        {
+            return new("", "");
+        }
+        if (direction == Direction.Outbound && !c.PersonalDataOutbound)
+        {
+            return null;
+        }
+        if (direction == Direction.Outbound && id == Channels.Letter)
+        {
+            return new("Antwort per Post an die hinterlegte Anschrift, ohne Authentifizierung", "answer by post to the registered address, no authentication needed");
+        }
+        if (direction == Direction.Inbound && DisclosureDefaults.ReceivedWithoutAuthentication.Contains(kind.Id, StringComparer.Ordinal))
+        {
+            return new("ohne vorherige Authentifizierung", "no prior authentication");
+        }
+        var methods = policy.MethodsReaching(id, kind.ProtectionNeed);
+        return methods.Count == 0 ? null : Means(policy, methods, kind.ProtectionNeed);
+    }
+
     private static readonly string[] PreferenceOrder =
         [Channels.Portal, Channels.Letter, Channels.InPerson, Channels.Phone, Channels.ContactForm, Channels.Email, Channels.Chat, Channels.Fax];
 
-    private static string Names(DisclosurePolicy policy, RequestKindRule kind, Direction direction, string except)
+    /// <summary>The alternatives with what each takes, for the explanation ("Onlineportal mit Postfach – Authentifizierungscode …; Brief – …").</summary>
+    private static Localized Names(DisclosurePolicy policy, RequestKindRule kind, Direction direction, string except)
     {
-        var alternatives = Alternatives(policy, kind, direction, except);
-        return alternatives.Count == 0 ? "–" : string.Join(", ", alternatives.Select(Channels.GermanName));
+        var parts = Alternatives(policy, kind, direction, except).Select(id => (Name: Channels.GermanName(id), Needs: Requirement(policy, kind, direction, id)!))
+            .Select(p => p.Needs.German.Length == 0 ? new Localized(p.Name, p.Name) : new Localized($"{p.Name} – {p.Needs.German}", $"{p.Name} – {p.Needs.English}"))
+            .ToList();
+        return parts.Count == 0 ? new("keine", "none") : Localized.Join("; ", "; ", parts);
     }
+
+    /// <summary>How the level is reached on this channel, as a sentence for PF-DIS-009 and 010.</summary>
+    private static Localized Here(DisclosurePolicy policy, string channel, string level)
+    {
+        var methods = policy.MethodsReaching(channel, level);
+        if (methods.Count == 0)
+        {
+            return new($"Über {Channels.GermanName(channel)} lässt sich dieses Vertrauensniveau nicht erreichen.", $"This level cannot be reached via {Channels.GermanName(channel)}.");
+        }
+        var means = Means(policy, methods, level);
+        return new($"Hier geht das mit: {means.German}.", $"Here this takes: {means.English}.");
+    }
+
+    private static Localized Means(DisclosurePolicy policy, IReadOnlyList<string> methods, string level) =>
+        Localized.Join(" oder ", " or ", methods.Select(m => policy.Reach.Means(m, level)!));
 }

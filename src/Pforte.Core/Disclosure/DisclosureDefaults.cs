@@ -25,7 +25,8 @@ namespace Pforte.Core.Disclosure;
 /// bank-details-change   hoch             in-person, portal, letter            (same as address changes)
 /// new-egk               normal           in-person, phone, portal, letter, contact-form
 /// new-auth-code         normal           in-person, phone, portal, letter, contact-form
-/// send-documents        hoch             in-person, portal, letter, contact-form
+/// send-documents        hoch             in-person, portal, letter, contact-form   (inbound: accepted without
+///                                                                                    authentication, hoch to act on)
 /// portal-registration   hoch             in-person, portal, letter
 /// </code>
 /// </summary>
@@ -70,6 +71,15 @@ public static class DisclosureDefaults
     /// </summary>
     public static readonly IReadOnlyList<string> NeedConsent =
         [RequestKinds.AddressChange, RequestKinds.BankDetailsChange, RequestKinds.NewEgk, RequestKinds.PortalRegistration];
+
+    /// <summary>
+    /// Request kinds whose inbound side is receiving: documents and messages sent in are accepted on every channel
+    /// that carries the kind inbound, without a prior authentication (domain.md §4: receiving is never the risk;
+    /// the insurer's page: the contact form "kann daher genutzt werden, um uns Unterlagen zuzusenden. Eine
+    /// Authentifizierung ist über Angaben in den Dokumenten möglich"). Acting on them and answering need the
+    /// protection need; until then the answer goes by post to the registered address. Fixed, like the rules below.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ReceivedWithoutAuthentication = [RequestKinds.SendDocuments];
 
     /// <summary>Request kinds that may never change on these channels, whatever the settings say (domain.md §4).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Forbidden = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)

@@ -20,14 +20,16 @@ public sealed class DisclosurePolicy
     private readonly Dictionary<string, ChannelRule> _channels;
     private readonly Dictionary<string, RequestKindRule> _kinds;
 
-    public DisclosurePolicy(IOptions<DisclosureOptions> options)
-        : this(options?.Value ?? new DisclosureOptions())
+    public DisclosurePolicy(IOptions<DisclosureOptions> options, MethodReach reach)
+        : this(options?.Value ?? new DisclosureOptions(), reach)
     {
     }
 
-    public DisclosurePolicy(DisclosureOptions options)
+    /// <param name="reach">How far each method gets under its settings; the methods' defaults when null.</param>
+    public DisclosurePolicy(DisclosureOptions options, MethodReach? reach = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        Reach = reach ?? MethodReach.Defaults;
         _channels = new(StringComparer.Ordinal);
         foreach (var d in DisclosureDefaults.ChannelTable)
         {
@@ -48,6 +50,13 @@ public sealed class DisclosurePolicy
     }
 
     public IReadOnlyList<ChannelRule> Channels { get; }
+
+    /// <summary>How far each authentication method gets under the current settings.</summary>
+    public MethodReach Reach { get; }
+
+    /// <summary>The methods offered on a channel that reach the level, in the channel's order.</summary>
+    public IReadOnlyList<string> MethodsReaching(string channel, string level) =>
+        _channels.GetValueOrDefault(channel)?.Methods.Where(m => Reach.Reaches(m, level)).ToList() ?? [];
 
     public IReadOnlyList<RequestKindRule> RequestKinds { get; }
 

@@ -34,7 +34,8 @@ public static class DisclosureApi
             {
                 return ProblemResults.Result(error.Code == ErrorCodes.ApiPersonNotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest, error);
             }
-            return Results.Ok(new DecisionView(d.Allowed, d.RequiredLevel, d.AchievedLevel, d.ReasonCode, d.Explanation, d.Alternatives, d.RepresentationId));
+            return Results.Ok(new DecisionView(d.Allowed, d.RequiredLevel, d.AchievedLevel, d.ReasonCode, d.Explanation, d.Alternatives, d.RepresentationId,
+                d.BeforeActing is { } b ? new BeforeActingView(b.Level, b.Methods, b.AnswerBy) : null));
         })
         .RequireAuthorization(ScopePolicy.Decide)
         .WithSummary("Entscheidet, ob ein Anliegen über einen Kanal in einer Richtung erlaubt ist – mit Begründung zum Vorlesen und Alternativen.");
@@ -177,7 +178,14 @@ public sealed record DecisionView(
     [property: JsonPropertyName("reasonCode")] string ReasonCode,
     [property: JsonPropertyName("explanation")] string Explanation,
     [property: JsonPropertyName("alternatives")] IReadOnlyList<string> Alternatives,
-    [property: JsonPropertyName("representativeId")] Guid? RepresentativeId);
+    [property: JsonPropertyName("representativeId")] Guid? RepresentativeId,
+    [property: JsonPropertyName("beforeActing")] BeforeActingView? BeforeActing);
+
+/// <summary>Documents received without authentication: the level and methods needed before acting on them, and how to answer until then.</summary>
+public sealed record BeforeActingView(
+    [property: JsonPropertyName("level")] string Level,
+    [property: JsonPropertyName("methods")] IReadOnlyList<string> Methods,
+    [property: JsonPropertyName("answerBy")] string AnswerBy);
 
 public sealed record DrawBody([property: JsonPropertyName("kvnr")] string? Kvnr, [property: JsonPropertyName("staff_id")] string? StaffId);
 

@@ -9,7 +9,8 @@ namespace Pforte.Core.Tests.Disclosure;
 /// authentication at all; other levels: a valid authentication of the person on the same channel.
 /// Tokens: ok = allowed (authenticated), np = allowed (no personal data), post = allowed (letter to the registered
 /// address), kind = request kind not on this channel, nopd = no personal data out on this channel, out = nothing
-/// goes out on this channel, auth = not authenticated, low = level too low.
+/// goes out on this channel, auth = not authenticated, low = level too low, recv = documents accepted without prior
+/// authentication (receiving is never the risk; acting on them and answering need the level, domain.md §4).
 /// </summary>
 public sealed class DecisionMatrixTests
 {
@@ -23,7 +24,7 @@ public sealed class DecisionMatrixTests
         in-person inbound bank-details-change    : auth low low ok
         in-person inbound new-egk                : auth ok ok ok
         in-person inbound new-auth-code          : auth ok ok ok
-        in-person inbound send-documents         : auth low low ok
+        in-person inbound send-documents         : recv recv recv ok
         in-person inbound portal-registration    : auth low low ok
         in-person outbound general-information   : np np np np
         in-person outbound insurance-status      : auth low ok ok
@@ -63,7 +64,7 @@ public sealed class DecisionMatrixTests
         portal inbound bank-details-change       : auth low low ok
         portal inbound new-egk                   : auth ok ok ok
         portal inbound new-auth-code             : auth ok ok ok
-        portal inbound send-documents            : auth low low ok
+        portal inbound send-documents            : recv recv recv ok
         portal inbound portal-registration       : auth low low ok
         portal outbound general-information      : np np np np
         portal outbound insurance-status         : auth low ok ok
@@ -83,7 +84,7 @@ public sealed class DecisionMatrixTests
         letter inbound bank-details-change       : auth low low ok
         letter inbound new-egk                   : auth ok ok ok
         letter inbound new-auth-code             : auth ok ok ok
-        letter inbound send-documents            : auth low low ok
+        letter inbound send-documents            : recv recv recv ok
         letter inbound portal-registration       : auth low low ok
         letter outbound general-information      : np np np np
         letter outbound insurance-status         : post post post post
@@ -103,7 +104,7 @@ public sealed class DecisionMatrixTests
         contact-form inbound bank-details-change : kind kind kind kind
         contact-form inbound new-egk             : auth ok ok ok
         contact-form inbound new-auth-code       : auth ok ok ok
-        contact-form inbound send-documents      : auth low low ok
+        contact-form inbound send-documents      : recv recv recv ok
         contact-form inbound portal-registration : kind kind kind kind
         contact-form outbound general-information: out out out out
         contact-form outbound insurance-status   : nopd nopd nopd nopd
@@ -189,7 +190,7 @@ public sealed class DecisionMatrixTests
     {
         ["ok"] = ("PF-DIS-001", true), ["np"] = ("PF-DIS-002", true), ["post"] = ("PF-DIS-003", true),
         ["kind"] = ("PF-DIS-006", false), ["nopd"] = ("PF-DIS-007", false), ["out"] = ("PF-DIS-008", false),
-        ["auth"] = ("PF-DIS-009", false), ["low"] = ("PF-DIS-010", false),
+        ["auth"] = ("PF-DIS-009", false), ["low"] = ("PF-DIS-010", false), ["recv"] = ("PF-DIS-024", true),
     };
 
     private static readonly string[] Levels = ["none", "normal", "substantiell", "hoch"];
@@ -240,6 +241,14 @@ public sealed class DecisionMatrixTests
         {
             Assert.DoesNotContain(channel, decision.Alternatives);
         }
+        // Only a receipt carries what is still needed before the Kasse acts on it or answers.
+        Assert.Equal(expected == "recv", decision.BeforeActing is not null);
+        if (decision.BeforeActing is { } before)
+        {
+            Assert.Equal(Need[kind], before.Level);
+            Assert.NotEmpty(before.Methods);
+            Assert.Equal("letter", before.AnswerBy);
+        }
     }
 
     [Fact]
@@ -252,7 +261,8 @@ public sealed class DecisionMatrixTests
         Assert.False(d.Allowed);
         Assert.Equal(["portal", "letter", "in-person"], d.Alternatives);
         Assert.Equal("„Adressänderung“ ist über Telefon zum Schutz Ihrer Daten nicht möglich – auch nicht nach einer Authentifizierung. "
-            + "Möglich über: Onlineportal mit Postfach, Brief, Beratungscenter (persönlich).", d.Explanation);
+            + "Möglich über: Onlineportal mit Postfach – Authentifizierungscode oder Portalanmeldung mit eGK mit PIN oder Online-Ausweis (eID); "
+            + "Brief – Unterschrift, Name, Anschrift oder Geburtsdatum und KVNR im Schreiben; Beratungscenter (persönlich) – Lichtbildausweis.", d.Explanation);
     }
 
     [Fact]
