@@ -34,6 +34,8 @@ public static class PforteCoreServices
         AddDisclosure(services, configuration);
         services.AddScoped<VerifyAuditChain>();
         services.AddScoped<PruneAudit>();
+        services.AddScoped<ReadAuditEntries>();
+        services.AddScoped<VerifyOwnAuditChain>();
         services.AddScoped<Demo.SeedDemoData>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<AuditChainTips>();
@@ -69,6 +71,7 @@ public static class PforteCoreServices
         services.AddScoped<MarkLetterReturned>();
         services.AddScoped<ReissueLostBatch>();
         services.AddScoped<ListPersonLetters>();
+        services.AddScoped<ReadLetterStatus>();
         services.AddScoped<CodeIssuer>();
         services.AddScoped<CodeLockout>();
         services.AddScoped<SourceThrottle>();

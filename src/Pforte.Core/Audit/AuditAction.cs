@@ -58,4 +58,6 @@ public enum AuditAction
     ApiClientRevoked = 9003,
     AuditPruned = 9004,
     DemoSeeded = 9005,
+    AuditEntriesRead = 9006,
+    AuditChainVerified = 9007,
 }

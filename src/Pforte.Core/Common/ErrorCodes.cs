@@ -148,4 +148,11 @@ public static class ErrorCodes
     public const string LetterExportFolderLockDenied = "PF-LET-008";
     public const string PhoneQuestionsWrongNoTriesLeft = "PF-AUTH-020";
     public const string DisclosureDocumentsReceived = "PF-DIS-024";
+    public const string LetterBatchIdInvalid = "PF-LET-030";
+    public const string AuditQueryParameterUnknown = "PF-AUD-020";
+    public const string AuditQueryInstantInvalid = "PF-AUD-021";
+    public const string AuditQueryRangeEmpty = "PF-AUD-022";
+    public const string AuditQueryEventTypeUnknown = "PF-AUD-023";
+    public const string AuditQueryCursorInvalid = "PF-AUD-024";
+    public const string AuditQueryLimitInvalid = "PF-AUD-025";
 }

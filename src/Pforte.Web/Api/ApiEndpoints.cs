@@ -14,6 +14,8 @@ public static class ApiEndpoints
         v1.MapMachineAuthApi();
         v1.MapLettersApi();
         v1.MapDisclosureApi();
+        v1.MapPrintServiceApi();
+        v1.MapAuditApi();
         return app;
     }
 }

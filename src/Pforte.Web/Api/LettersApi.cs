@@ -32,7 +32,7 @@ public static class LettersApi
                 ? Results.Ok(new LetterReturnedResponse(r.LetterId, r.Kind, r.ReturnedAt, r.CodeBlocked))
                 : ProblemResults.Result(error.Code == ErrorCodes.LetterNotFound ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict, error);
         })
-        .RequireAuthorization(ScopePolicy.For(ApiScopes.Staff)).WithTags("Briefe")
+        .RequireAuthorization(ScopePolicy.StaffOrLetters).WithTags("Briefe")
         .WithSummary("Vermerkt einen Brief als unzustellbar zurückgekommen; ein Code darin wird gesperrt, weitere Briefe an die Anschrift zurückgehalten.");
         return v1;
     }

@@ -93,6 +93,9 @@ public static class ScopePolicy
     /// <summary>Staff workplaces and the machines (IVR, portal back end) that ask the same questions.</summary>
     public static readonly string StaffOrMachineAuth = For(ApiScopes.Staff + "|" + ApiScopes.MachineAuth);
 
+    /// <summary>Returned mail: staff, or the print service that got it back (scope letters).</summary>
+    public static readonly string StaffOrLetters = For(ApiScopes.Staff + "|" + ApiScopes.Letters);
+
     /// <summary>The disclosure decision: staff (any channel), IVR and portal back end (their channels, checked per request).</summary>
     public static readonly string Decide = For(ApiScopes.Staff + "|" + ApiScopes.MachineAuth + "|" + ApiScopes.Portal);
 }
@@ -128,6 +131,8 @@ public static class ApiSecurityServices
         }
         authorization.AddPolicy(ScopePolicy.StaffOrMachineAuth, p => p.RequireAuthenticatedUser()
             .AddRequirements(new ScopeRequirement(ApiScopes.Staff + "|" + ApiScopes.MachineAuth)));
+        authorization.AddPolicy(ScopePolicy.StaffOrLetters, p => p.RequireAuthenticatedUser()
+            .AddRequirements(new ScopeRequirement(ApiScopes.Staff + "|" + ApiScopes.Letters)));
         authorization.AddPolicy(ScopePolicy.Decide, p => p.RequireAuthenticatedUser()
             .AddRequirements(new ScopeRequirement(ApiScopes.Staff + "|" + ApiScopes.MachineAuth + "|" + ApiScopes.Portal)));
         return services;
