@@ -62,7 +62,8 @@ public sealed record Decision(bool Allowed, string RequiredLevel, string Achieve
 /// clock of its own — so it is cheap enough for every screen an agent opens and testable as a table.
 /// Order: the channel first (what can never happen here, whoever asks), then whether anything personal is involved,
 /// then whether the authentication counts (same Kasse, not expired, this channel, this person or a representation),
-/// then the representation's limits and § 36 SGB I, last the level.
+/// then the representation's limits and § 36 SGB I, last the level. Documents sent in on a channel that takes them are
+/// then accepted whatever that said (a receipt, ADR 0014); refusals name only alternatives reachable at the need.
 /// </summary>
 public static class DisclosureDecision
 {
