@@ -9,6 +9,7 @@ builder.Services.AddPforteCore(builder.Configuration);
 builder.Services.AddPdfLetters();
 builder.Services.AddPforteApiSecurity();
 builder.Services.AddPforteProblemDetails();
+builder.Services.AddPforteStrictJson();
 builder.Services.AddPforteOpenApi();
 builder.Services.AddPforteOperations();
 builder.Services.AddHostedService<BackgroundJobs>();

@@ -146,4 +146,11 @@ public static class ErrorCodes
     public const string AuthMethodNotOffered = "PF-AUTH-019";
     public const string LetterExportFolderBusy = "PF-LET-007";
     public const string LetterExportFolderLockDenied = "PF-LET-008";
+    public const string ApiUnknownField = "PF-API-011";
+    public const string ApiFieldMissing = "PF-API-012";
+    public const string ApiFieldNull = "PF-API-013";
+    public const string ApiFieldType = "PF-API-014";
+    public const string ApiDuplicateField = "PF-API-015";
+    public const string ApiPathInvalid = "PF-API-016";
+    public const string ApiBodyMissing = "PF-API-017";
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Pforte.Core.AuthCodes;
@@ -142,21 +143,25 @@ public static class MachineAuthApi
     private static bool IsCode(string? code) => code is { Length: 4 } && code.All(char.IsAsciiDigit);
 }
 
-public sealed record SourceBody(string? CallerId, string? CallId, string? Ip);
+/// <summary>Where the request came from, as the API client saw it (throttling key; docs/guessing.md).</summary>
+public sealed record SourceBody(
+    [property: MaxLength(64)] string? CallerId = null,
+    [property: MaxLength(128)] string? CallId = null,
+    [property: MaxLength(64)] string? Ip = null);
 
-public record VerifyBody(string? Kvnr, string? CardNumber, string? Code, string? Channel, SourceBody? Source)
+public record VerifyBody(string Kvnr, string CardNumber, string Code, string Channel, SourceBody? Source = null)
 {
     internal VerifyRequest ToRequest() =>
-        new(Pforte.Core.Common.Kvnr.Parse(Kvnr).Value, CardNumber!, Code!, Channel!, Source?.CallerId, Source?.CallId, Source?.Ip);
+        new(Pforte.Core.Common.Kvnr.Parse(Kvnr).Value, CardNumber, Code, Channel, Source?.CallerId, Source?.CallId, Source?.Ip);
 }
 
-public sealed record ChangeBody(string? Kvnr, string? CardNumber, string? Code, string? NewCode, string? Channel, SourceBody? Source)
+public sealed record ChangeBody(string Kvnr, string CardNumber, string Code, string NewCode, string Channel, SourceBody? Source = null)
     : VerifyBody(Kvnr, CardNumber, Code, Channel, Source);
 
 public sealed record VerifyResponse(bool Verified, Guid AuthenticationId, string Level, DateTimeOffset ValidUntil);
 
 public sealed record ChangeResponse(bool Changed);
 
-public sealed record ReissueBody(string? Reason);
+public sealed record ReissueBody(string Reason);
 
 public sealed record ReissueResponse(Guid LetterId, string Kind, DateTimeOffset QueuedAt);

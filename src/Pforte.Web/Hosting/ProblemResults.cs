@@ -60,7 +60,7 @@ public static class ProblemDetailsSetup
             {
                 var error = c.ProblemDetails.Status switch
                 {
-                    StatusCodes.Status400BadRequest => new Error(ErrorCodes.ApiMalformedBody),
+                    StatusCodes.Status400BadRequest => StrictJson.DescribeBindingFailure(c.Exception) ?? new Error(ErrorCodes.ApiMalformedBody),
                     StatusCodes.Status404NotFound => new Error(ErrorCodes.ApiNoSuchEndpoint),
                     StatusCodes.Status405MethodNotAllowed => new Error(ErrorCodes.ApiMethodNotAllowed, c.HttpContext.Request.Method),
                     StatusCodes.Status413PayloadTooLarge => new Error(ErrorCodes.ApiBodyTooLarge, MaxBodyBytes),
@@ -94,6 +94,8 @@ public static class ProblemDetailsSetup
         {
             // Bad client input surfaces as BadHttpRequestException: answer with its status, not 500.
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A body that does not bind is the caller's mistake, answered with its problem; it is no error of ours to log.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
         app.Use((context, next) =>
