@@ -37,12 +37,20 @@ public static class DisclosureApi
             return Results.Ok(new DecisionView(d.Allowed, d.RequiredLevel, d.AchievedLevel, d.ReasonCode, d.Explanation, d.Alternatives, d.RepresentationId));
         })
         .RequireAuthorization(ScopePolicy.Decide)
+        .WithName("DecideDisclosure")
+        .Produces<DecisionView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.DisclosureChannelUnknown, ErrorCodes.DisclosureRequestKindUnknown,
+            ErrorCodes.DisclosureDirectionUnknown, ErrorCodes.DisclosureAuthenticationUnknown))
+        .Problems(StatusCodes.Status403Forbidden, ApiDocs.Codes(ErrorCodes.ApiForbidden))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
         .WithSummary("Entscheidet, ob ein Anliegen über einen Kanal in einer Richtung erlaubt ist – mit Begründung zum Vorlesen und Alternativen.");
 
         disclosure.MapGet("/channels", (DisclosurePolicy policy) => Results.Ok(new ChannelsView(
             [.. policy.Channels.Select(c => new ChannelView(c.Id, Channels.GermanName(c.Id), c.Inbound, c.Methods, c.PersonalDataOutbound, c.Outbound))],
             [.. policy.RequestKinds.Select(k => new RequestKindView(k.Id, RequestKindNames.German(k.Id), k.ProtectionNeed, k.Channels, k.NeedsConsent))])))
         .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
+        .WithName("ListChannels")
+        .Produces<ChannelsView>()
         .WithSummary("Die wirksame Konfiguration der Kanäle und Anliegen.");
 
         v1.MapPost("/outbound/release", async (OutboundBody body, HttpContext http, OutboundGuard guard, PforteDbContext db, CancellationToken ct) =>
@@ -75,6 +83,11 @@ public static class DisclosureApi
         })
         .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
         .WithTags("Auskunft und Kanäle")
+        .WithName("ReleaseOutbound")
+        .Produces<OutboundReleasedView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.FieldRequired, ErrorCodes.DisclosureChannelUnknown))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.DisclosureNoPersonalDataOnChannel, ErrorCodes.DisclosureNothingOutbound))
         .WithSummary("Ausgangstür: prüft und protokolliert, ob etwas über einen Kanal hinausgehen darf (personenbezogen nie per E-Mail, Chat, Fax).");
 
         var auth = v1.MapGroup("/authentications").WithTags("Authentifizierung");
@@ -87,6 +100,12 @@ public static class DisclosureApi
                 : Problem(error);
         })
         .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
+        .WithName("DrawPhoneQuestions")
+        .Produces<RoundView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.StaffIdMissing))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.PhoneQuestionsUnavailable, ErrorCodes.AuthPersonDeceased, ErrorCodes.AuthMethodNotOffered))
+        .Problems(StatusCodes.Status429TooManyRequests, ApiDocs.Codes(ErrorCodes.PhoneQuestionsTryLimit))
         .WithSummary("Zieht zufällige Fragen zu persönlichen Daten (nur die Fragen, nie die hinterlegten Werte).");
 
         auth.MapPost("/phone-questions/{roundId:guid}/answers", async (Guid roundId, AnswersBody body, HttpContext http, PhoneQuestionRounds rounds, CancellationToken ct) =>
@@ -100,6 +119,13 @@ public static class DisclosureApi
             return Problem(outcome.Error!, new Dictionary<string, object?> { ["triesLeftToday"] = outcome.TriesLeftToday });
         })
         .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
+        .WithName("AnswerPhoneQuestions")
+        .Produces<AuthenticationView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.Codes(ErrorCodes.PhoneQuestionsAnswerMissing, ErrorCodes.StaffIdMissing))
+        .Problems(StatusCodes.Status401Unauthorized, ApiDocs.Codes(ErrorCodes.PhoneQuestionsWrong))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.PhoneQuestionSessionUnknown))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.AuthPersonDeceased))
+        .Problems(StatusCodes.Status429TooManyRequests, ApiDocs.Codes(ErrorCodes.PhoneQuestionsTryLimit))
         .WithSummary("Prüft die Antworten (normalisiert); alle richtig → gespeicherte Authentifizierung.");
 
         auth.MapPost("/in-person", async (InPersonBody body, HttpContext http, RecordAuthentication record, CancellationToken ct) =>
@@ -110,6 +136,12 @@ public static class DisclosureApi
             return result.TryGetValue(out var a, out var error) ? Results.Ok(AuthenticationView.From(a)) : Problem(error);
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.Staff))
+        .WithName("RecordInPersonAuthentication")
+        .Produces<AuthenticationView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.DocumentTypeUnknown, ErrorCodes.DocumentNumberFormat, ErrorCodes.StaffIdMissing))
+        .Problems(StatusCodes.Status401Unauthorized, ApiDocs.Codes(ErrorCodes.PhotoMismatch))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound, ErrorCodes.AuthRepresentativeUnknown))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.AuthPersonDeceased, ErrorCodes.AuthMethodNotOffered))
         .WithSummary("Beratungscenter: Lichtbildausweis geprüft → Vertrauensniveau „hoch“.");
 
         auth.MapPost("/written", async (WrittenBody body, HttpContext http, RecordAuthentication record, CancellationToken ct) =>
@@ -121,6 +153,11 @@ public static class DisclosureApi
             return result.TryGetValue(out var a, out var error) ? Results.Ok(AuthenticationView.From(a)) : Problem(error);
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.Staff))
+        .WithName("RecordWrittenAuthentication")
+        .Produces<AuthenticationView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.WrittenChannel, ErrorCodes.StaffIdMissing))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound, ErrorCodes.AuthRepresentativeUnknown))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.WrittenTooFewDetails, ErrorCodes.AuthPersonDeceased, ErrorCodes.AuthMethodNotOffered))
         .WithSummary("Brief oder Kontaktformular: übereinstimmende Angaben → Vertrauensniveau nach Regeln; Antwort per Post an die hinterlegte Anschrift.");
 
         auth.MapPost("/portal-login", async (PortalLoginBody body, HttpContext http, RecordAuthentication record, CancellationToken ct) =>
@@ -131,6 +168,12 @@ public static class DisclosureApi
             return result.TryGetValue(out var a, out var error) ? Results.Ok(AuthenticationView.From(a)) : Problem(error);
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.Portal))
+        .WithName("RecordPortalLogin")
+        .Produces<AuthenticationView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.PortalFactorUnknown,
+            ErrorCodes.PortalFactorDuplicate, ErrorCodes.PortalFactorsTooFew, ErrorCodes.PortalFactorsSameKind, ErrorCodes.PortalSessionIdInvalid))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound, ErrorCodes.AuthRepresentativeUnknown))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.AuthPersonDeceased, ErrorCodes.AuthMethodNotOffered))
         .WithSummary("Portal-Backend: abgeschlossene Anmeldung mit zwei Faktoren → Vertrauensniveau nach Faktoren (eID, eGK mit PIN → „hoch“; Passwort + zweiter Faktor → „substantiell“).");
 
         return disclosure;

@@ -39,7 +39,9 @@ public static class InsuredApi
         .RequireAuthorization(ScopePolicy.For(ApiScopes.InsuredRead))
         .WithName("GetInsured")
         .WithSummary("Stammdaten einer versicherten Person der eigenen Kasse.")
-        .Produces<InsuredView>();
+        .Produces<InsuredView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes)
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound));
 
         insured.MapPut("/{kvnr}", async (string kvnr, HttpContext http, InsuredValidator validator, UpsertInsured upsert, CancellationToken ct) =>
         {
@@ -87,7 +89,8 @@ public static class InsuredApi
         .WithSummary("Legt eine versicherte Person der eigenen Kasse an oder aktualisiert sie (Upsert nach KVNR), nach denselben Regeln wie der CSV-Import.")
         .Accepts<InsuredDocument>("application/json")
         .Produces<InsuredView>(StatusCodes.Status200OK)
-        .Produces<InsuredView>(StatusCodes.Status201Created);
+        .Produces<InsuredView>(StatusCodes.Status201Created)
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.Codes(ErrorCodes.ApiKvnrMismatch, ErrorCodes.ApiValidation));
 
         return insured;
     }

@@ -38,6 +38,12 @@ public static class MachineAuthApi
                 _ => throw new InvalidOperationException(),
             };
         })
+        .WithName("VerifyMachineAuth")
+        .Produces<VerifyResponse>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, VerifyInputCodes)
+        .Problems(StatusCodes.Status401Unauthorized, ApiDocs.Codes(ErrorCodes.MachineAuthFailed))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.AuthMethodNotOffered))
+        .Problems(StatusCodes.Status429TooManyRequests, ApiDocs.Codes(ErrorCodes.MachineAuthThrottled))
         .WithSummary("Prüft KVNR, Kennnummer der Karte und Authentifizierungscode; bei Erfolg Vertrauensniveau „hoch“.");
 
         machine.MapPost("/change", async (ChangeBody body, HttpContext http, ChangeAuthCode change, IOptions<AuthCodeOptions> options, DisclosurePolicy policy, CancellationToken ct) =>
@@ -57,11 +63,17 @@ public static class MachineAuthApi
                 ChangeStatus.Failed => Failed(),
                 ChangeStatus.Throttled => Throttled(http, outcome.Verification.RetryAfter!.Value),
                 ChangeStatus.Weak => ProblemResults.Result(StatusCodes.Status422UnprocessableEntity,
-                    new Error(ErrorCodes.WeakCode, WeakCodeTexts.Describe(outcome.WeakRule!)),
+                    new Error(ErrorCodes.WeakCode, new LocalizedText(WeakCodeTexts.Describe(outcome.WeakRule!), WeakCodeTexts.Describe(outcome.WeakRule!, ErrorTexts.English))),
                     new Dictionary<string, object?> { ["rule"] = outcome.WeakRule }),
                 _ => throw new InvalidOperationException(),
             };
         })
+        .WithName("ChangeMachineAuthCode")
+        .Produces<ChangeResponse>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, VerifyInputCodes, ApiDocs.Codes(ErrorCodes.MachineAuthNewCodeFormat))
+        .Problems(StatusCodes.Status401Unauthorized, ApiDocs.Codes(ErrorCodes.MachineAuthFailed))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.AuthMethodNotOffered, ErrorCodes.WeakCode))
+        .Problems(StatusCodes.Status429TooManyRequests, ApiDocs.Codes(ErrorCodes.MachineAuthThrottled))
         .WithSummary("Ändert den Authentifizierungscode nach Prüfung wie bei /verify; zu leicht zu erratende Codes werden abgelehnt.");
 
         var staff = v1.MapGroup("/insured/{kvnr}").WithTags("Maschinelles Verfahren (Mitarbeitende)")
@@ -72,6 +84,10 @@ public static class MachineAuthApi
             var result = await status.ExecuteAsync(http.User.GetKasseId(), kvnr, ct).ConfigureAwait(false);
             return result.TryGetValue(out var value, out var error) ? Results.Ok(value) : PersonProblem(error);
         })
+        .WithName("GetCodeStatus")
+        .Produces<CodeStatus>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes)
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
         .WithSummary("Zustand des Codes einer Person: seit wann, warum keiner, Briefe, Fehlversuche – nie der Code.");
 
         staff.MapPost("/code/reissue", async (string kvnr, ReissueBody body, HttpContext http, ReissueAuthCode reissue, CancellationToken ct) =>
@@ -81,10 +97,18 @@ public static class MachineAuthApi
                 ? Results.Accepted(null, new ReissueResponse(letter.Id, letter.Kind, letter.QueuedAt))
                 : PersonProblem(error);
         })
+        .WithName("ReissueCode")
+        .Produces<ReissueResponse>(StatusCodes.Status202Accepted)
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.ReissueReasonMissing, ErrorCodes.FieldTooLong))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
+        .Problems(StatusCodes.Status409Conflict, ApiDocs.Codes(ErrorCodes.ReissueNotEligible))
         .WithSummary("Sperrt den bisherigen Code sofort und schickt einen neuen per Brief.");
 
         return machine;
     }
+
+    private static readonly string[] VerifyInputCodes =
+        [ErrorCodes.MachineAuthChannel, ErrorCodes.MachineAuthCardFormat, ErrorCodes.MachineAuthCodeFormat, ErrorCodes.FieldTooLong];
 
     private static IResult PersonProblem(Error error) => ProblemResults.Result(
         error.Code == ErrorCodes.ApiPersonNotFound ? StatusCodes.Status404NotFound

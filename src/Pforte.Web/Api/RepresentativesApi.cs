@@ -25,6 +25,10 @@ public static class RepresentativesApi
             return Results.Created($"/api/v1/insured/{kvnr}/representatives/{representative.Id}", RepresentativeView.From(representative, null));
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.InsuredWrite))
+        .WithName("RecordRepresentative")
+        .Produces<RepresentativeView>(StatusCodes.Status201Created)
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Family("PF-REP-"), ApiDocs.Codes(ErrorCodes.FieldRequired))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
         .WithSummary("Erfasst eine Vertretung (Betreuung, Vollmacht, gesetzliche Vertretung) mit Umfang, Gültigkeit und Nachweis.");
 
         group.MapGet("/", async (string kvnr, HttpContext http, PforteDbContext db, CancellationToken ct) =>
@@ -49,6 +53,10 @@ public static class RepresentativesApi
             return Results.Ok(rows.Select(x => RepresentativeView.From(x.r, x.RepresentativeKvnr)).ToList());
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.InsuredRead))
+        .WithName("ListRepresentatives")
+        .Produces<List<RepresentativeView>>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes)
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
         .WithSummary("Listet die erfassten Vertretungen einer versicherten Person.");
 
         return group;

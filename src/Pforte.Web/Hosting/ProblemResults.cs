@@ -20,7 +20,7 @@ public static class ProblemResults
         {
             Status = status,
             Type = TypeBase + error.Code,
-            Title = error.MessageIn(ErrorTexts.English),
+            Title = EnglishTitles.Title(error),
             Detail = error.Message,
         };
         problem.Extensions["code"] = error.Code;
@@ -34,8 +34,30 @@ public static class ProblemResults
         return problem;
     }
 
-    public static IResult Result(int status, Error error, IDictionary<string, object?>? extensions = null) =>
-        TypedResults.Problem(Create(status, error, extensions));
+    /// <summary>
+    /// The challenge of a 401 that an endpoint answers: the insured person was not verified (wrong code, wrong answers,
+    /// photo does not match). It is not the API client's key – that 401 comes from the authentication handler with
+    /// <see cref="ApiKeyChallenge"/> – so a client must never renew its key or replay the request on it (ADR 0011).
+    /// </summary>
+    public const string PersonChallenge = "Pforte-Person realm=\"insured-person\"";
+
+    /// <summary>The challenge of the 401 for a missing, unknown or revoked API key (RFC 6750).</summary>
+    public const string ApiKeyChallenge = "Bearer realm=\"pforte-api\"";
+
+    public static IResult Result(int status, Error error, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = TypedResults.Problem(Create(status, error, extensions));
+        return status == StatusCodes.Status401Unauthorized ? new PersonNotVerified(problem) : problem;
+    }
+
+    private sealed class PersonNotVerified(IResult problem) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.WWWAuthenticate = PersonChallenge;
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 
     public static async Task WriteAsync(HttpContext context, int status, Error error)
     {

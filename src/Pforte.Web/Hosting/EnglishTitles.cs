@@ -1,0 +1,81 @@
+using System.Globalization;
+using Pforte.Core.Common;
+using Pforte.Core.Disclosure;
+
+namespace Pforte.Web.Hosting;
+
+/// <summary>
+/// The English <c>title</c> of a problem is English only. Core puts German names of channels and request kinds
+/// into an error's values (the German <c>detail</c> is read out to insured persons); for the title those names,
+/// alone or as a comma-separated list, are replaced by their English names. Values that are not such names (a
+/// field, a number, a KVNR) stay as they are.
+/// </summary>
+public static class EnglishTitles
+{
+    private static readonly Dictionary<string, string> ChannelNames = new(StringComparer.Ordinal)
+    {
+        [Channels.InPerson] = "customer centre (in person)",
+        [Channels.Phone] = "phone",
+        [Channels.Portal] = "online portal with mailbox",
+        [Channels.Letter] = "letter",
+        [Channels.ContactForm] = "contact form",
+        [Channels.Email] = "e-mail",
+        [Channels.Chat] = "chat / social media",
+        [Channels.Fax] = "fax",
+    };
+
+    private static readonly Dictionary<string, string> RequestKindEnglish = new(StringComparer.Ordinal)
+    {
+        [RequestKinds.GeneralInformation] = "General information",
+        [RequestKinds.InsuranceStatus] = "Insurance status / membership certificate",
+        [RequestKinds.Contributions] = "Contributions",
+        [RequestKinds.BenefitsHealthData] = "Benefits and health data",
+        [RequestKinds.AddressChange] = "Change of address",
+        [RequestKinds.BankDetailsChange] = "Change of bank details",
+        [RequestKinds.NewEgk] = "New health card",
+        [RequestKinds.NewAuthCode] = "New authentication code",
+        [RequestKinds.SendDocuments] = "Sending documents",
+        [RequestKinds.PortalRegistration] = "Registration in the online portal",
+    };
+
+    /// <summary>German name → English name, for every channel and request kind Core knows.</summary>
+    private static readonly Dictionary<string, string> ByGermanName = Channels.All
+        .Select(id => (German: Channels.GermanName(id), English: ChannelNames.GetValueOrDefault(id, id)))
+        .Concat(RequestKinds.All.Select(id => (German: RequestKindNames.German(id), English: RequestKindEnglish.GetValueOrDefault(id, id))))
+        .ToDictionary(p => p.German, p => p.English, StringComparer.Ordinal);
+
+    public static string English(string channelOrKindId) =>
+        ChannelNames.GetValueOrDefault(channelOrKindId) ?? RequestKindEnglish.GetValueOrDefault(channelOrKindId) ?? channelOrKindId;
+
+    /// <summary>The error's English sentence with German names in its values replaced.</summary>
+    public static string Title(Error error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var args = error.Args.Select(a => a is string s ? Translate(s) : a).ToArray();
+        return (error with { Args = args }).MessageIn(ErrorTexts.English);
+    }
+
+    private static string Translate(string value)
+    {
+        if (ByGermanName.TryGetValue(value, out var english))
+        {
+            return english;
+        }
+        var parts = value.Split(", ");
+        return parts.Length > 1 && parts.All(ByGermanName.ContainsKey)
+            ? string.Join(", ", parts.Select(p => ByGermanName[p]))
+            : value;
+    }
+}
+
+/// <summary>
+/// A value of an error's sentence that has a German and an English form (e.g. the description of a weak-code rule):
+/// <see cref="string.Format(IFormatProvider, string, object[])"/> picks the form by the culture it formats in.
+/// </summary>
+public sealed record LocalizedText(string German, string English) : IFormattable
+{
+    public string ToString(string? format, IFormatProvider? formatProvider) =>
+        formatProvider is CultureInfo { TwoLetterISOLanguageName: "en" } ? English : German;
+
+    public override string ToString() => German;
+}
