@@ -49,6 +49,9 @@ public static partial class ApiReference
             });
             o.AddDocumentTransformer((document, _, _) =>
             {
+                // Each installation serves its own document; its address is the one the client already uses. Without
+                // this the document would name the address of whoever asked first, and differ between hosts.
+                document.Servers = [];
                 document.Components!.Schemas ??= new Dictionary<string, IOpenApiSchema>();
                 document.Components.Schemas[ProblemSchema] = Problem();
                 return Task.CompletedTask;
@@ -83,6 +86,9 @@ public static partial class ApiReference
                 // Only operations that need a client declare the scheme; 401/403 come as problem details.
                 if (metadata.OfType<IAuthorizeData>().Any())
                 {
+                    var scopes = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>()
+                        .Where(p => p.StartsWith("scope:", StringComparison.Ordinal)).SelectMany(p => p["scope:".Length..].Split('|')).Distinct().ToList();
+                    operation.Description = $"{operation.Summary} API-Schlüssel mit Scope {(scopes.Count == 0 ? "beliebig" : string.Join(" oder ", scopes))}.";
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
                     Add(StatusCodes.Status401Unauthorized, [ErrorCodes.ApiUnauthenticated]);
