@@ -1,0 +1,109 @@
+using Pforte.Client;
+using Pforte.Core.Clients;
+using Pforte.Testing;
+using Pforte.Web.Tests.Disclosure;
+using Pforte.Web.Tests.MachineAuth;
+
+namespace Pforte.Web.Tests.Api;
+
+/// <summary>
+/// A real consumer of the contract: every operation of the API called once through the client generated from the
+/// document (src/Pforte.Client), against the real host. The factory checks each answer against the document too.
+/// </summary>
+public sealed class GeneratedClientTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<PforteClient> ClientAsync(PforteWebFactory factory, string name, params string[] scopes)
+    {
+        var (_, key) = await factory.CreateClientAsync(name, TestData.Ik, scopes);
+        return new PforteClient(factory.ClientWithKey(key));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Machine_procedure_codes_and_letters_through_the_client(string provider)
+    {
+        await using var h = await MachineAuthHarness.CreateAsync(provider);
+        var ivr = await ClientAsync(h.Factory, "ivr-client", ApiScopes.MachineAuth);
+        var staff = await ClientAsync(h.Factory, "staff-client", ApiScopes.Staff);
+        var (person, code) = await h.PersonWithCodeAsync();
+
+        var verified = await ivr.VerifyMachineAuthAsync(new VerifyBody(cardNumber: person.Card, channel: "portal", code: code, kvnr: person.Kvnr,
+            source: new SourceBody(callerId: "+4964211234", callId: "call-1", ip: null)), Ct);
+        Assert.True(verified.Verified);
+        Assert.Equal("hoch", verified.Level);
+
+        var wrong = await Assert.ThrowsAsync<PforteApiException<Problem>>(() => ivr.VerifyMachineAuthAsync(
+            new VerifyBody(cardNumber: person.Card, channel: "portal", code: code == "0000" ? "1111" : "0000", kvnr: person.Kvnr, source: null), Ct));
+        Assert.Equal((401, "PF-MA-001"), (wrong.StatusCode, wrong.Result.Code));
+
+        var changed = await ivr.ChangeMachineAuthCodeAsync(new ChangeBody(cardNumber: person.Card, channel: "portal", code: code, kvnr: person.Kvnr, newCode: "3859", source: null), Ct);
+        Assert.True(changed.Changed);
+
+        var status = await staff.GetCodeStatusAsync(person.Kvnr, Ct);
+        Assert.Equal(person.Kvnr, status.Kvnr);
+
+        var letters = await staff.ListLettersAsync(person.Kvnr, Ct);
+        var handedOver = letters.First(l => l.ExportedAt is not null);
+        var returned = await staff.MarkLetterReturnedAsync(handedOver.Id.ToString(), Ct);
+        Assert.Equal(handedOver.Id, returned.LetterId);
+
+        var other = await h.AddPersonAsync();
+        var reissued = await staff.ReissueCodeAsync(other.Kvnr, new ReissueBody("Versicherte Person hat den Brief nicht erhalten"), Ct);
+        Assert.NotEqual(Guid.Empty, reissued.LetterId);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Insured_representatives_disclosure_and_authentications_through_the_client(string provider)
+    {
+        await using var h = await DisclosureHarness.CreateAsync(provider);
+        var core = await ClientAsync(h.Factory, "core-system", ApiScopes.InsuredRead, ApiScopes.InsuredWrite);
+        var staff = await ClientAsync(h.Factory, "desk-client", ApiScopes.Staff);
+        var portal = await ClientAsync(h.Factory, "portal-client", ApiScopes.Portal);
+        var p = await h.AddPersonAsync();
+
+        var insured = await core.GetInsuredAsync(p.Kvnr, Ct);
+        Assert.Equal(p.Kvnr, insured.Kvnr);
+        var put = await core.PutInsuredAsync(TestData.Kvnr(4242), new InsuredDocument(birthDate: "1980-02-29", cardIssuedOn: null, cardNumber: null,
+            city: "Marburg", country: "DE", deceasedOn: null, familyName: "Müßig", givenName: "Jürgen", houseNumber: "5a", insuranceEnd: null,
+            insuranceKind: "member", insuranceStart: "2000-01-01", kvnr: null, mainMemberKvnr: null, postalCode: "35037", street: "Große Straße"), Ct);
+        Assert.Equal("Müßig", put.FamilyName);
+
+        var representative = await core.RecordRepresentativeAsync(p.Kvnr, new RepresentativeRequest(birthDate: null, einwilligungsvorbehalt: false,
+            familyName: "Vertreter", givenName: "Volker", kind: "bevollmaechtigter", proofReference: "Vollmacht vom 02.01.2025",
+            representativeKvnr: null, scope: ["*"], validFrom: new DateOnly(2025, 1, 1), validTo: null), Ct);
+        Assert.Equal("Vertreter", representative.FamilyName);
+        Assert.Single(await core.ListRepresentativesAsync(p.Kvnr, Ct));
+
+        var channels = await staff.ListChannelsAsync(Ct);
+        Assert.Contains(channels.Channels, c => c.Id == "email" && !c.PersonalDataOutbound);
+
+        var refused = await Assert.ThrowsAsync<PforteApiException<Problem>>(() => staff.ReleaseOutboundAsync(
+            new OutboundBody(channel: "email", containsPersonalData: true, purpose: "Leistungsbescheid", subjectKvnr: p.Kvnr), Ct));
+        Assert.Equal((422, "PF-DIS-007"), (refused.StatusCode, refused.Result.Code));
+        var released = await staff.ReleaseOutboundAsync(new OutboundBody(channel: "letter", containsPersonalData: true, purpose: "Leistungsbescheid", subjectKvnr: p.Kvnr), Ct);
+        Assert.True(released.Released);
+
+        var round = await staff.DrawPhoneQuestionsAsync(new DrawBody(kvnr: p.Kvnr, staffId: "agent-1"), Ct);
+        var byPhone = await staff.AnswerPhoneQuestionsAsync(round.RoundId,
+            new AnswersBody(round.Questions.ToDictionary(q => q.Id, q => DisclosureHarness.RightAnswer(q.Id, p)), staffId: "agent-1"), Ct);
+        Assert.Equal("phone", byPhone.Channel);
+
+        var decision = await staff.DecideDisclosureAsync(new DecideBody(authenticationId: byPhone.AuthenticationId, channel: "phone",
+            direction: "outbound", requestKind: "insurance-status", subjectKvnr: p.Kvnr), Ct);
+        Assert.False(string.IsNullOrEmpty(decision.Explanation));
+
+        var inPerson = await staff.RecordInPersonAuthenticationAsync(new InPersonBody(documentNumberLast4: "L01X", documentType: "personalausweis",
+            kvnr: p.Kvnr, photoMatches: true, representativeId: null, staffId: "bc-marburg-7"), Ct);
+        Assert.Equal("hoch", inPerson.Level);
+
+        var written = await staff.RecordWrittenAuthenticationAsync(new WrittenBody(channel: "letter", kvnr: p.Kvnr,
+            matched: new MatchedDetails(addressOrBirthDate: true, kvnr: true, name: true, signature: true), representativeId: null, staffId: "backoffice-3"), Ct);
+        Assert.True(written.AnswerByPostToRegisteredAddress);
+
+        var login = await portal.RecordPortalLoginAsync(new PortalLoginBody(factors: ["password", "eid"], kvnr: p.Kvnr, portalSessionId: "sess-42", representativeId: null), Ct);
+        Assert.Equal("portal-login", login.Method);
+    }
+}
