@@ -4,6 +4,7 @@ using Pforte.Web.Api;
 using Pforte.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.UsePforteRejectedRequests();
 
 builder.Services.AddPforteCore(builder.Configuration);
 builder.Services.AddPdfLetters();
@@ -22,6 +23,7 @@ await app.PrepareDatabaseAsync();
 app.UsePforteSecurityHeaders();
 app.UsePforteCorrelationId();
 app.UsePforteProblemDetails();
+app.UsePforteRequestPathCheck();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -34,7 +34,10 @@ public static partial class ApiReference
                     Title = "Pforte API",
                     Version = "v1",
                     Description = "Schnittstelle für IVR, Kernsystem, Portal-Backend und Druckdienst einer Krankenkasse. " +
-                                  "Anmeldung mit API-Schlüssel (Authorization: Bearer pf_…); Fehler als RFC-9457-Problem-Details mit stabilem „code“ (siehe docs/errors.md).",
+                                  "Anmeldung mit API-Schlüssel (Authorization: Bearer pf_…); Fehler als RFC-9457-Problem-Details mit stabilem „code“ (siehe docs/errors.md). " +
+                                  "Jede Operation nennt je Status ihre Fehlercodes (x-pforte-error-codes). Außerhalb jeder Operation antwortet jeder Pfad " +
+                                  "mit 404 PF-API-008 (keine solche Operation), 405 PF-API-009 (Methode) oder 400 PF-API-016 (Zeichen in Pfad oder Kopfzeilen, die HTTP nicht erlaubt). " +
+                                  "Felder in camelCase; unbekannte, doppelte, fehlende oder falsch getypte Felder → 400 (docs/api.md).",
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

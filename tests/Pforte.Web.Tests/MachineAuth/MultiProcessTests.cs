@@ -75,7 +75,7 @@ public sealed class MultiProcessTests
     }
 
     /// <summary>The built web host (src/Pforte.Web) as a separate OS process on a free loopback port.</summary>
-    private sealed class ServerProcess : IDisposable
+    internal sealed class ServerProcess : IDisposable
     {
         private readonly Process _process;
 
