@@ -1868,7 +1868,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-DIS-021, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-001.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-DIS-021, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-001, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2303,7 +2303,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-011, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-011, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2482,7 +2482,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-005, PF-AUTH-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-005, PF-AUTH-011, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2656,7 +2656,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-006, PF-AUTH-007, PF-AUTH-011, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-006, PF-AUTH-007, PF-AUTH-011, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2820,7 +2820,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-009, PF-AUTH-011, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-009, PF-AUTH-011, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2984,7 +2984,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-013, PF-AUTH-014, PF-AUTH-015, PF-AUTH-016, PF-AUTH-017, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-013, PF-AUTH-014, PF-AUTH-015, PF-AUTH-016, PF-AUTH-017, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)

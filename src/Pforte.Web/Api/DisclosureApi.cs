@@ -71,7 +71,7 @@ public static class DisclosureApi
                 }
                 kvnr = parsed.Value;
             }
-            if (string.IsNullOrWhiteSpace(body.Purpose) || body.Purpose.Length > 100)
+            if (string.IsNullOrWhiteSpace(body.Purpose))
             {
                 return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.FieldRequired, "purpose"));
             }

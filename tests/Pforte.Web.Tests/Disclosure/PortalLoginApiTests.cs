@@ -140,7 +140,7 @@ public sealed class PortalLoginApiTests
             (Body(p.Kvnr, ["totp", "sms-tan", "app"]), HttpStatusCode.BadRequest, "PF-AUTH-016"),
             (Body(p.Kvnr, ["password", "totp"], session: null), HttpStatusCode.BadRequest, "PF-API-013"),
             (Body(p.Kvnr, ["password", "totp"], session: ""), HttpStatusCode.BadRequest, "PF-AUTH-017"),
-            (Body(p.Kvnr, ["password", "totp"], session: new string('s', 129)), HttpStatusCode.BadRequest, "PF-AUTH-017"),
+            (Body(p.Kvnr, ["password", "totp"], session: new string('s', 129)), HttpStatusCode.BadRequest, "PF-REC-011"),
             (Body(p.Kvnr, ["password", "totp"], session: "sitzung-ä"), HttpStatusCode.BadRequest, "PF-AUTH-017"),
             (Body(p.Kvnr, ["password", "totp"], session: "a\u0000b"), HttpStatusCode.BadRequest, "PF-AUTH-017"),
             (Body("X123456789", ["password", "totp"]), HttpStatusCode.BadRequest, "PF-KVNR-006"),

@@ -119,6 +119,124 @@ public sealed partial class ContractTests
         }
     }
 
+    /// <summary>
+    /// Every <c>maxLength</c> of a request body is what the server enforces: one character more is a 400 PF-REC-011
+    /// naming the field. Bodies are built from the document itself (required fields with values of their type).
+    /// </summary>
+    [Fact]
+    public async Task Every_documented_maxLength_is_enforced()
+    {
+        await using var factory = await PforteWebFactory.CreateAsync("sqlite");
+        var (_, key) = await factory.CreateClientAsync("all", TestData.Ik, [.. ApiScopes.All]);
+        var client = factory.ClientWithKey(key);
+        var document = await DocumentAsync(factory);
+        var checkedFields = 0;
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                if (operation!["requestBody"]?["content"]?["application/json"]?["schema"] is not { } schema)
+                {
+                    continue;
+                }
+                foreach (var (field, max) in BoundedFields(document, schema, ""))
+                {
+                    var body = Minimal(document, schema)!.AsObject();
+                    Set(body, field, new string('a', max + 1));
+                    var url = Regex.Replace(path, "{kvnr}", TestData.Kvnr(1)).Replace("{roundId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                        .Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+                    var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url)
+                    {
+                        Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+                    }, Ct);
+                    var json = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+                    Assert.True(response.StatusCode == HttpStatusCode.BadRequest && json.GetProperty("code").GetString() == ErrorCodes.FieldTooLong,
+                        $"{method} {path} {field} ({max + 1} characters): {(int)response.StatusCode} {json}");
+                    Assert.Contains($"„{field}“", json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+                    checkedFields++;
+                }
+            }
+        }
+        Assert.True(checkedFields >= 9, $"only {checkedFields} bounded fields");
+    }
+
+    private static JsonObject Resolve(JsonObject document, JsonNode schema)
+    {
+        if (schema["$ref"]?.GetValue<string>() is { } reference)
+        {
+            return document["components"]!["schemas"]![reference.Split('/')[^1]]!.AsObject();
+        }
+        if (schema["oneOf"] is JsonArray alternatives)
+        {
+            return Resolve(document, alternatives.First(a => a!["type"]?.ToString() != "null")!);
+        }
+        return schema.AsObject();
+    }
+
+    private static IEnumerable<(string Field, int Max)> BoundedFields(JsonObject document, JsonNode schemaNode, string prefix)
+    {
+        var schema = Resolve(document, schemaNode);
+        foreach (var (name, property) in schema["properties"]?.AsObject() ?? [])
+        {
+            var resolved = Resolve(document, property!);
+            if (resolved["maxLength"] is { } max)
+            {
+                yield return (prefix + name, max.GetValue<int>());
+            }
+            if (resolved["properties"] is not null)
+            {
+                foreach (var nested in BoundedFields(document, resolved, prefix + name + "."))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+
+    /// <summary>A body with every required field set to a value of its type (it binds; whether it is sound does not matter).</summary>
+    private static JsonNode? Minimal(JsonObject document, JsonNode schemaNode)
+    {
+        var schema = Resolve(document, schemaNode);
+        var type = schema["type"] switch
+        {
+            JsonArray list => list.Select(t => t!.GetValue<string>()).First(t => t != "null"),
+            JsonValue one => one.GetValue<string>(),
+            _ => "object",
+        };
+        return type switch
+        {
+            "object" when schema["properties"] is JsonObject properties => new JsonObject(
+                (schema["required"]?.AsArray().Select(r => r!.GetValue<string>()) ?? [])
+                .Select(r => KeyValuePair.Create(r, Minimal(document, properties[r]!)))),
+            "object" => new JsonObject(),
+            "array" => new JsonArray(),
+            "boolean" => JsonValue.Create(false),
+            "integer" or "number" => JsonValue.Create(0),
+            _ => schema["format"]?.GetValue<string>() switch
+            {
+                "uuid" => JsonValue.Create(Guid.NewGuid().ToString()),
+                "date" => JsonValue.Create("2020-01-01"),
+                "date-time" => JsonValue.Create("2020-01-01T00:00:00Z"),
+                _ => JsonValue.Create("x"),
+            },
+        };
+    }
+
+    private static void Set(JsonObject body, string field, string value)
+    {
+        var parts = field.Split('.');
+        var target = body;
+        foreach (var part in parts[..^1])
+        {
+            if (target[part] is not JsonObject next)
+            {
+                target[part] = next = new JsonObject();
+            }
+            target = next;
+        }
+        target[parts[^1]] = value;
+    }
+
     [Fact]
     public async Task Every_operation_lists_its_error_codes_for_every_error_status()
     {
