@@ -157,6 +157,17 @@ public static partial class ApiReference
                 },
             };
         }
+        if (status == StatusCodes.Status429TooManyRequests && list.Contains(ErrorCodes.MachineAuthThrottled))
+        {
+            response.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Retry-After"] = new OpenApiHeader
+                {
+                    Description = $"Bei {ErrorCodes.MachineAuthThrottled}: Sekunden, bis die Quelle wieder prüfen darf.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+                },
+            };
+        }
         return response;
     }
 

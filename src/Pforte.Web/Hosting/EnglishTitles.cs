@@ -47,11 +47,17 @@ public static class EnglishTitles
     public static string English(string channelOrKindId) =>
         ChannelNames.GetValueOrDefault(channelOrKindId) ?? RequestKindEnglish.GetValueOrDefault(channelOrKindId) ?? channelOrKindId;
 
+    /// <summary>Codes whose value is a German sentence of Core (e.g. why a person gets no code): the title points to the detail.</summary>
+    private static readonly HashSet<string> GermanProse = new(StringComparer.Ordinal) { ErrorCodes.ReissueNotEligible };
+
+    private const string SeeDetail = "reason in German in \"detail\"";
+
     /// <summary>The error's English sentence with German names in its values replaced.</summary>
     public static string Title(Error error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var args = error.Args.Select(a => a is string s ? Translate(s) : a).ToArray();
+        var prose = GermanProse.Contains(error.Code);
+        var args = error.Args.Select(a => a is string s ? (prose ? SeeDetail : Translate(s)) : a).ToArray();
         return (error with { Args = args }).MessageIn(ErrorTexts.English);
     }
 
@@ -62,10 +68,15 @@ public static class EnglishTitles
             return english;
         }
         var parts = value.Split(", ");
-        return parts.Length > 1 && parts.All(ByGermanName.ContainsKey)
-            ? string.Join(", ", parts.Select(p => ByGermanName[p]))
-            : value;
+        if (parts.Length > 1 && parts.All(ByGermanName.ContainsKey))
+        {
+            return string.Join(", ", parts.Select(p => ByGermanName[p]));
+        }
+        // Anything else that is recognisably German (umlauts, ß, German quotes) is not put into an English sentence.
+        return value.AsSpan().IndexOfAny(GermanOnlyCharacters) >= 0 ? SeeDetail : value;
     }
+
+    private static readonly System.Buffers.SearchValues<char> GermanOnlyCharacters = System.Buffers.SearchValues.Create("äöüÄÖÜß„“‚‘");
 }
 
 /// <summary>

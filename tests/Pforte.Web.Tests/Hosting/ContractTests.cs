@@ -314,6 +314,21 @@ public sealed partial class ContractTests
         Assert.Contains("Onlineportal", outbound.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_English_title_of_a_refused_reissue_carries_no_German_sentence()
+    {
+        await using var h = await MachineAuthHarness.CreateAsync("sqlite");
+        var teen = await h.AddPersonAsync(Pforte.Core.Insured.InsuranceKind.Family, DateOnly.FromDateTime(DateTime.Today).AddYears(-16));
+
+        var response = await h.Staff.PostAsJsonAsync($"/api/v1/insured/{teen.Kvnr}/code/reissue", new { reason = "Brief verloren" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(ErrorCodes.ReissueNotEligible, json.GetProperty("code").GetString());
+        Assert.DoesNotContain("familienversichert", json.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains("familienversichert", json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task The_English_title_of_a_weak_code_describes_the_rule_in_English(string provider)
