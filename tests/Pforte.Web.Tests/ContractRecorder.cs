@@ -256,6 +256,15 @@ public sealed partial class ContractRecorder : IStartupFilter
         _ => "null",
     };
 
+    /// <summary>The operationId of the document's operation for a method and concrete path; null when there is none.</summary>
+    public static string? OperationId(JsonObject document, string method, string path)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(method);
+        var item = document["paths"]!.AsObject().FirstOrDefault(p => TemplatePattern(p.Key).IsMatch(path)).Value;
+        return item?[method.ToLowerInvariant()]?["operationId"]?.GetValue<string>();
+    }
+
     private static Regex TemplatePattern(string template) =>
         new("^" + Regex.Replace(Regex.Escape(template), @"\\\{[^}]+}", "[^/]+") + "/?$", RegexOptions.CultureInvariant);
 }

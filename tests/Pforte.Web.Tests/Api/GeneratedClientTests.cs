@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Pforte.Client;
 using Pforte.Core.Clients;
 using Pforte.Testing;
@@ -14,10 +16,47 @@ public sealed class GeneratedClientTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<PforteClient> ClientAsync(PforteWebFactory factory, string name, params string[] scopes)
+    /// <summary>The operations each test calls; together every operation of the document (checked below).</summary>
+    private static readonly string[] MachineOperations =
+        ["VerifyMachineAuth", "ChangeMachineAuthCode", "GetCodeStatus", "ListLetters", "MarkLetterReturned", "ReissueCode"];
+
+    private static readonly string[] OtherOperations =
+    [
+        "GetInsured", "PutInsured", "RecordRepresentative", "ListRepresentatives", "ListChannels", "ReleaseOutbound",
+        "DrawPhoneQuestions", "AnswerPhoneQuestions", "DecideDisclosure", "RecordInPersonAuthentication",
+        "RecordWrittenAuthentication", "RecordPortalLogin",
+    ];
+
+    private static JsonObject Document => JsonNode.Parse(File.ReadAllText(Path.Combine(Hosting.Repository.Root, "src", "Pforte.Client", "openapi.v1.json")))!.AsObject();
+
+    /// <summary>Sees every request the generated client sends, so a test can show which operations it called.</summary>
+    private sealed class Called : DelegatingHandler
+    {
+        public ConcurrentBag<(string Method, string Path)> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add((request.Method.Method, request.RequestUri!.AbsolutePath));
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        public HashSet<string> Operations(JsonObject document) =>
+            Requests.Select(r => ContractRecorder.OperationId(document, r.Method, r.Path)).OfType<string>().ToHashSet();
+    }
+
+    private static async Task<PforteClient> ClientAsync(PforteWebFactory factory, Called called, string name, params string[] scopes)
     {
         var (_, key) = await factory.CreateClientAsync(name, TestData.Ik, scopes);
-        return new PforteClient(factory.ClientWithKey(key));
+        var http = factory.CreateDefaultClient(called);
+        http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return new PforteClient(http);
+    }
+
+    [Fact]
+    public void Together_the_client_tests_call_every_operation_of_the_document()
+    {
+        var all = Document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => o.Value!["operationId"]!.GetValue<string>())).ToHashSet();
+        Assert.Equal(all.Order(), MachineOperations.Concat(OtherOperations).Order());
     }
 
     [Theory]
@@ -25,8 +64,9 @@ public sealed class GeneratedClientTests
     public async Task Machine_procedure_codes_and_letters_through_the_client(string provider)
     {
         await using var h = await MachineAuthHarness.CreateAsync(provider);
-        var ivr = await ClientAsync(h.Factory, "ivr-client", ApiScopes.MachineAuth);
-        var staff = await ClientAsync(h.Factory, "staff-client", ApiScopes.Staff);
+        var called = new Called();
+        var ivr = await ClientAsync(h.Factory, called, "ivr-client", ApiScopes.MachineAuth);
+        var staff = await ClientAsync(h.Factory, called, "staff-client", ApiScopes.Staff);
         var (person, code) = await h.PersonWithCodeAsync();
 
         var verified = await ivr.VerifyMachineAuthAsync(new VerifyBody(cardNumber: person.Card, channel: "portal", code: code, kvnr: person.Kvnr,
@@ -52,6 +92,7 @@ public sealed class GeneratedClientTests
         var other = await h.AddPersonAsync();
         var reissued = await staff.ReissueCodeAsync(other.Kvnr, new ReissueBody("Versicherte Person hat den Brief nicht erhalten"), Ct);
         Assert.NotEqual(Guid.Empty, reissued.LetterId);
+        Assert.Equal(MachineOperations.Order(), called.Operations(Document).Order());
     }
 
     [Theory]
@@ -59,9 +100,10 @@ public sealed class GeneratedClientTests
     public async Task Insured_representatives_disclosure_and_authentications_through_the_client(string provider)
     {
         await using var h = await DisclosureHarness.CreateAsync(provider);
-        var core = await ClientAsync(h.Factory, "core-system", ApiScopes.InsuredRead, ApiScopes.InsuredWrite);
-        var staff = await ClientAsync(h.Factory, "desk-client", ApiScopes.Staff);
-        var portal = await ClientAsync(h.Factory, "portal-client", ApiScopes.Portal);
+        var called = new Called();
+        var core = await ClientAsync(h.Factory, called, "core-system", ApiScopes.InsuredRead, ApiScopes.InsuredWrite);
+        var staff = await ClientAsync(h.Factory, called, "desk-client", ApiScopes.Staff);
+        var portal = await ClientAsync(h.Factory, called, "portal-client", ApiScopes.Portal);
         var p = await h.AddPersonAsync();
 
         var insured = await core.GetInsuredAsync(p.Kvnr, Ct);
@@ -105,5 +147,6 @@ public sealed class GeneratedClientTests
 
         var login = await portal.RecordPortalLoginAsync(new PortalLoginBody(factors: ["password", "eid"], kvnr: p.Kvnr, portalSessionId: "sess-42", representativeId: null), Ct);
         Assert.Equal("portal-login", login.Method);
+        Assert.Equal(OtherOperations.Order(), called.Operations(Document).Order());
     }
 }
