@@ -12,6 +12,8 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
   log "installing ${missing[*]}"
@@ -21,6 +23,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [[ " ${missing[*]} " == *" postgresql "* ]]; then
     (service postgresql stop || pg_ctlcluster --all stop) >/dev/null 2>&1 || true
   fi
+fi
+
+# --- 1b. The OpenAPI linter (Spectral, pinned in tools/lint/package-lock.json; the Web tests run it) ------------
+# --ignore-scripts: nothing of the linter's dependencies runs at install time (one would phone home).
+log "installing the OpenAPI linter (npm ci in tools/lint)"
+if ! (cd tools/lint && npm ci --ignore-scripts --no-audit --no-fund >/dev/null 2>&1); then
+  echo "npm ci in tools/lint failed" >&2; echo "0 passed, 1 failed"; exit 1
 fi
 
 # --- 2. A throwaway PostgreSQL ---------------------------------------------------------------------------

@@ -4,11 +4,13 @@ using Pforte.Web.Api;
 using Pforte.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.UsePforteRejectedRequests();
 
 builder.Services.AddPforteCore(builder.Configuration);
 builder.Services.AddPdfLetters();
 builder.Services.AddPforteApiSecurity();
 builder.Services.AddPforteProblemDetails();
+builder.Services.AddPforteStrictJson();
 builder.Services.AddPforteOpenApi();
 builder.Services.AddPforteOperations();
 builder.Services.AddHostedService<BackgroundJobs>();
@@ -21,6 +23,7 @@ await app.PrepareDatabaseAsync();
 app.UsePforteSecurityHeaders();
 app.UsePforteCorrelationId();
 app.UsePforteProblemDetails();
+app.UsePforteRequestPathCheck();
 app.UseAuthentication();
 app.UseAuthorization();
 

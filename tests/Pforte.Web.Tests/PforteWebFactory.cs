@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +20,12 @@ public sealed class PforteWebFactory(TestDb database, IReadOnlyDictionary<string
 
     /// <summary>Everything the host logged, for tests that check what operators are told.</summary>
     public LogCollector Logs { get; } = new();
+
+    /// <summary>Every answer under /api/, checked against the OpenAPI document when the factory is disposed.</summary>
+    public ContractRecorder Contract { get; } = new();
+
+    /// <summary>For the few tests that send what the document forbids on purpose and check the answer themselves.</summary>
+    public bool SkipContractCheck { get; set; }
 
     public static async Task<PforteWebFactory> CreateAsync(string provider, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(await TestDb.CreateAsync(provider), settings);
@@ -46,7 +54,11 @@ public sealed class PforteWebFactory(TestDb database, IReadOnlyDictionary<string
             }
             config.AddInMemoryCollection(values);
         });
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILoggerProvider>(Logs);
+            services.AddSingleton<IStartupFilter>(Contract);
+        });
     }
 
     /// <summary>A Kasse and an API client with the given scopes; returns the client's key.</summary>
@@ -69,7 +81,15 @@ public sealed class PforteWebFactory(TestDb database, IReadOnlyDictionary<string
 
     public override async ValueTask DisposeAsync()
     {
+        var violations = new List<string>();
+        if (!SkipContractCheck && Contract.Exchanges.Count > 0)
+        {
+            using var client = CreateClient();
+            var document = (await client.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+            violations.AddRange(ContractRecorder.Check(document, Contract.Exchanges));
+        }
         await base.DisposeAsync();
         await Database.DisposeAsync();
+        Assert.True(violations.Count == 0, "Answers that disagree with /openapi/v1.json:\n" + string.Join("\n", violations.Distinct()));
     }
 }

@@ -155,4 +155,11 @@ public static class ErrorCodes
     public const string AuditQueryEventTypeUnknown = "PF-AUD-023";
     public const string AuditQueryCursorInvalid = "PF-AUD-024";
     public const string AuditQueryLimitInvalid = "PF-AUD-025";
+    public const string ApiUnknownField = "PF-API-011";
+    public const string ApiFieldMissing = "PF-API-012";
+    public const string ApiFieldNull = "PF-API-013";
+    public const string ApiFieldType = "PF-API-014";
+    public const string ApiDuplicateField = "PF-API-015";
+    public const string ApiPathInvalid = "PF-API-016";
+    public const string ApiBodyMissing = "PF-API-017";
 }

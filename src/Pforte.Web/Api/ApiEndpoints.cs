@@ -8,7 +8,7 @@ public static class ApiEndpoints
     public static WebApplication MapPforteApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var v1 = app.MapGroup("/api/v1").RequireAuthorization();
+        var v1 = app.MapGroup("/api/v1").RequireAuthorization().CheckBodyLimits();
         v1.MapInsuredApi();
         v1.MapRepresentativesApi();
         v1.MapMachineAuthApi();

@@ -16,7 +16,11 @@ public static class AuditApi
         ArgumentNullException.ThrowIfNull(v1);
         var audit = v1.MapGroup("/audit").WithTags("Protokoll");
 
-        audit.MapGet("/entries", async (HttpContext http, ReadAuditEntries read, CancellationToken ct) =>
+        // The filters are declared for the document (and the generated client); the use case reads the whole query
+        // string itself, so that an unknown or repeated parameter is refused instead of ignored.
+#pragma warning disable IDE0060 // declared for the OpenAPI document
+        audit.MapGet("/entries", async (string? from, string? to, string? kvnr, string? eventType, string? cursor, string? limit,
+            HttpContext http, ReadAuditEntries read, CancellationToken ct) =>
         {
             // Query values as given; a parameter given twice is passed joined, so that it fails its check instead of one value winning.
             var query = http.Request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
@@ -29,7 +33,9 @@ public static class AuditApi
         .WithName("GetAuditEntries")
         .WithSummary("Protokolleinträge der eigenen Kasse, gefiltert nach Zeitraum (from, to: ISO 8601 mit Zeitzone), KVNR und Ereignisart (eventType: Nummer oder Name), seitenweise (cursor, limit 1–1000, Standard 100). Das Lesen wird selbst protokolliert.")
         .Produces<AuditPageView>()
-        .ProducesProblem(StatusCodes.Status400BadRequest);
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.AuditQueryParameterUnknown, ErrorCodes.AuditQueryInstantInvalid,
+            ErrorCodes.AuditQueryRangeEmpty, ErrorCodes.AuditQueryEventTypeUnknown, ErrorCodes.AuditQueryCursorInvalid, ErrorCodes.AuditQueryLimitInvalid));
+#pragma warning restore IDE0060
 
         audit.MapGet("/verify", async (HttpContext http, VerifyOwnAuditChain verify, CancellationToken ct) =>
         {

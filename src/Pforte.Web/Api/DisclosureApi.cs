@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using System.Text.Json.Serialization;
+using System.ComponentModel.DataAnnotations;
 using Pforte.Core.Authentication;
 using Pforte.Core.Clients;
 using Pforte.Core.Common;
@@ -23,7 +23,7 @@ public static class DisclosureApi
         var disclosure = v1.MapGroup("/disclosure").WithTags("Auskunft und Kanäle");
         disclosure.MapPost("/decide", async (DecideBody body, HttpContext http, DecideDisclosure decide, CancellationToken ct) =>
         {
-            if (Channels.IsKnown(body.Channel) && !MayDecideFor(http.User, body.Channel!))
+            if (Channels.IsKnown(body.Channel) && !MayDecideFor(http.User, body.Channel))
             {
                 return ProblemResults.Result(StatusCodes.Status403Forbidden, new Error(ErrorCodes.ApiForbidden, ApiScopes.Staff));
             }
@@ -38,14 +38,20 @@ public static class DisclosureApi
                 d.BeforeActing is { } b ? new BeforeActingView(b.Level, b.Methods, b.AnswerBy) : null));
         })
         .RequireAuthorization(ScopePolicy.Decide)
+        .WithName("DecideDisclosure")
+        .Produces<DecisionView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.DisclosureChannelUnknown, ErrorCodes.DisclosureRequestKindUnknown,
+            ErrorCodes.DisclosureDirectionUnknown, ErrorCodes.DisclosureAuthenticationUnknown))
+        .Problems(StatusCodes.Status403Forbidden, ApiDocs.Codes(ErrorCodes.ApiForbidden))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
         .WithSummary("Entscheidet, ob ein Anliegen über einen Kanal in einer Richtung erlaubt ist – mit Begründung zum Vorlesen und Alternativen.");
 
-        disclosure.MapGet("/channels", (DisclosurePolicy policy) => Results.Ok(new
-        {
-            channels = policy.Channels.Select(c => new { id = c.Id, name = Channels.GermanName(c.Id), inbound = c.Inbound, methods = c.Methods, personal_data_outbound = c.PersonalDataOutbound, outbound = c.Outbound }),
-            request_kinds = policy.RequestKinds.Select(k => new { id = k.Id, name = RequestKindNames.German(k.Id), protection_need = k.ProtectionNeed, channels = k.Channels, needs_consent = k.NeedsConsent }),
-        }))
+        disclosure.MapGet("/channels", (DisclosurePolicy policy) => Results.Ok(new ChannelsView(
+            [.. policy.Channels.Select(c => new ChannelView(c.Id, Channels.GermanName(c.Id), c.Inbound, c.Methods, c.PersonalDataOutbound, c.Outbound))],
+            [.. policy.RequestKinds.Select(k => new RequestKindView(k.Id, RequestKindNames.German(k.Id), k.ProtectionNeed, k.Channels, k.NeedsConsent))])))
         .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
+        .WithName("ListChannels")
+        .Produces<ChannelsView>()
         .WithSummary("Die wirksame Konfiguration der Kanäle und Anliegen.");
 
         v1.MapPost("/outbound/release", async (OutboundBody body, HttpContext http, OutboundGuard guard, PforteDbContext db, CancellationToken ct) =>
@@ -66,43 +72,61 @@ public static class DisclosureApi
                 }
                 kvnr = parsed.Value;
             }
-            if (string.IsNullOrWhiteSpace(body.Purpose) || body.Purpose.Length > 100)
+            if (string.IsNullOrWhiteSpace(body.Purpose))
             {
                 return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.FieldRequired, "purpose"));
             }
-            var result = await guard.ReleaseAsync(http.User.GetKasseId(), new OutboundMessage(body.Channel ?? "", body.ContainsPersonalData, personId, kvnr, body.Purpose),
+            var result = await guard.ReleaseAsync(http.User.GetKasseId(), new OutboundMessage(body.Channel, body.ContainsPersonalData, personId, kvnr, body.Purpose),
                 RequestAuditContext.ForClient(http), ct).ConfigureAwait(false);
             return result.TryGetValue(out var permit, out var error)
-                ? Results.Ok(new { released = true, channel = permit.Channel })
+                ? Results.Ok(new OutboundReleasedView(true, permit.Channel))
                 : ProblemResults.Result(error.Code == ErrorCodes.DisclosureChannelUnknown ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity, error);
         })
         .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
         .WithTags("Auskunft und Kanäle")
+        .WithName("ReleaseOutbound")
+        .Produces<OutboundReleasedView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.FieldRequired, ErrorCodes.DisclosureChannelUnknown))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.DisclosureNoPersonalDataOnChannel, ErrorCodes.DisclosureNothingOutbound))
         .WithSummary("Ausgangstür: prüft und protokolliert, ob etwas über einen Kanal hinausgehen darf (personenbezogen nie per E-Mail, Chat, Fax).");
 
         var auth = v1.MapGroup("/authentications").WithTags("Authentifizierung");
         auth.MapPost("/phone-questions", async (DrawBody body, HttpContext http, PhoneQuestionRounds rounds, CancellationToken ct) =>
         {
-            var result = await rounds.DrawAsync(http.User.GetKasseId(), body.Kvnr ?? "", new Performer(http.User.GetClientId(), body.StaffId),
+            var result = await rounds.DrawAsync(http.User.GetKasseId(), body.Kvnr, new Performer(http.User.GetClientId(), body.StaffId),
                 RequestAuditContext.ForClient(http, Channels.Phone), ct).ConfigureAwait(false);
             return result.TryGetValue(out var round, out var error)
                 ? Results.Ok(new RoundView(round.RoundId, round.Questions.Select(q => new QuestionView(q.Id, q.Text)).ToList(), round.ExpiresAt, round.TriesLeftToday))
                 : Problem(error);
         })
         .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
+        .WithName("DrawPhoneQuestions")
+        .Produces<RoundView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.StaffIdMissing))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.PhoneQuestionsUnavailable, ErrorCodes.AuthPersonDeceased, ErrorCodes.AuthMethodNotOffered))
+        .Problems(StatusCodes.Status429TooManyRequests, ApiDocs.Codes(ErrorCodes.PhoneQuestionsTryLimit))
         .WithSummary("Zieht zufällige Fragen zu persönlichen Daten (nur die Fragen, nie die hinterlegten Werte).");
 
         auth.MapPost("/phone-questions/{roundId:guid}/answers", async (Guid roundId, AnswersBody body, HttpContext http, PhoneQuestionRounds rounds, CancellationToken ct) =>
         {
-            var outcome = await rounds.AnswerAsync(http.User.GetKasseId(), roundId, body.Answers ?? new Dictionary<string, string?>(),
+            var outcome = await rounds.AnswerAsync(http.User.GetKasseId(), roundId, body.Answers,
                 new Performer(http.User.GetClientId(), body.StaffId), RequestAuditContext.ForClient(http, Channels.Phone), ct).ConfigureAwait(false);
             if (outcome.Authentication is { } a)
             {
                 return Results.Ok(AuthenticationView.From(a));
             }
-            return Problem(outcome.Error!, new Dictionary<string, object?> { ["tries_left_today"] = outcome.TriesLeftToday });
+            return Problem(outcome.Error!, new Dictionary<string, object?> { ["triesLeftToday"] = outcome.TriesLeftToday });
         })
         .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
+        .WithName("AnswerPhoneQuestions")
+        .Produces<AuthenticationView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.Codes(ErrorCodes.PhoneQuestionsAnswerMissing, ErrorCodes.StaffIdMissing))
+        .Problems(StatusCodes.Status401Unauthorized, ApiDocs.Codes(ErrorCodes.PhoneQuestionsWrong, ErrorCodes.PhoneQuestionsWrongNoTriesLeft))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.PhoneQuestionSessionUnknown))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.AuthPersonDeceased))
+        .Problems(StatusCodes.Status429TooManyRequests, ApiDocs.Codes(ErrorCodes.PhoneQuestionsTryLimit))
         .WithSummary("Prüft die Antworten (normalisiert); alle richtig → gespeicherte Authentifizierung.");
 
         auth.MapPost("/in-person", async (InPersonBody body, HttpContext http, RecordAuthentication record, CancellationToken ct) =>
@@ -113,17 +137,28 @@ public static class DisclosureApi
             return result.TryGetValue(out var a, out var error) ? Results.Ok(AuthenticationView.From(a)) : Problem(error);
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.Staff))
+        .WithName("RecordInPersonAuthentication")
+        .Produces<AuthenticationView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.DocumentTypeUnknown, ErrorCodes.DocumentNumberFormat, ErrorCodes.StaffIdMissing))
+        .Problems(StatusCodes.Status401Unauthorized, ApiDocs.Codes(ErrorCodes.PhotoMismatch))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound, ErrorCodes.AuthRepresentativeUnknown))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.AuthPersonDeceased, ErrorCodes.AuthMethodNotOffered))
         .WithSummary("Beratungscenter: Lichtbildausweis geprüft → Vertrauensniveau „hoch“.");
 
         auth.MapPost("/written", async (WrittenBody body, HttpContext http, RecordAuthentication record, CancellationToken ct) =>
         {
             var result = await record.WrittenAsync(http.User.GetKasseId(), http.User.GetClientId(),
-                new WrittenInput(body.Kvnr, body.Channel, body.Matched?.Signature ?? false, body.Matched?.Name ?? false,
-                    body.Matched?.AddressOrBirthDate ?? false, body.Matched?.Kvnr ?? false, body.StaffId, body.RepresentativeId),
+                new WrittenInput(body.Kvnr, body.Channel, body.Matched.Signature, body.Matched.Name,
+                    body.Matched.AddressOrBirthDate, body.Matched.Kvnr, body.StaffId, body.RepresentativeId),
                 RequestAuditContext.ForClient(http, body.Channel), ct).ConfigureAwait(false);
             return result.TryGetValue(out var a, out var error) ? Results.Ok(AuthenticationView.From(a)) : Problem(error);
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.Staff))
+        .WithName("RecordWrittenAuthentication")
+        .Produces<AuthenticationView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.WrittenChannel, ErrorCodes.StaffIdMissing))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound, ErrorCodes.AuthRepresentativeUnknown))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.WrittenTooFewDetails, ErrorCodes.AuthPersonDeceased, ErrorCodes.AuthMethodNotOffered))
         .WithSummary("Brief oder Kontaktformular: übereinstimmende Angaben → Vertrauensniveau nach Regeln; Antwort per Post an die hinterlegte Anschrift.");
 
         auth.MapPost("/portal-login", async (PortalLoginBody body, HttpContext http, RecordAuthentication record, CancellationToken ct) =>
@@ -134,6 +169,12 @@ public static class DisclosureApi
             return result.TryGetValue(out var a, out var error) ? Results.Ok(AuthenticationView.From(a)) : Problem(error);
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.Portal))
+        .WithName("RecordPortalLogin")
+        .Produces<AuthenticationView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.PortalFactorUnknown,
+            ErrorCodes.PortalFactorDuplicate, ErrorCodes.PortalFactorsTooFew, ErrorCodes.PortalFactorsSameKind, ErrorCodes.PortalSessionIdInvalid))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound, ErrorCodes.AuthRepresentativeUnknown))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.AuthPersonDeceased, ErrorCodes.AuthMethodNotOffered))
         .WithSummary("Portal-Backend: abgeschlossene Anmeldung mit zwei Faktoren → Vertrauensniveau nach Faktoren (eID, eGK mit PIN → „hoch“; Passwort + zweiter Faktor → „substantiell“).");
 
         return disclosure;
@@ -158,83 +199,82 @@ public static class DisclosureApi
     }, error, extensions);
 }
 
+// Request bodies: a constructor parameter without a default is required, one with "= null" optional; a non-nullable
+// type refuses null (StrictJson). Names are the camelCase of the parameter names.
+
+/// <param name="ContainsPersonalData">Required, never assumed: a message whose sender cannot say this is refused.</param>
 public sealed record OutboundBody(
-    [property: JsonPropertyName("channel")] string? Channel,
-    [property: JsonPropertyName("contains_personal_data")] bool ContainsPersonalData,
-    [property: JsonPropertyName("subject_kvnr")] string? SubjectKvnr,
-    [property: JsonPropertyName("purpose")] string? Purpose);
+    string Channel,
+    bool ContainsPersonalData,
+    [property: MaxLength(100)] string Purpose,
+    string? SubjectKvnr = null);
 
 public sealed record DecideBody(
-    [property: JsonPropertyName("authenticationId")] Guid? AuthenticationId,
-    [property: JsonPropertyName("channel")] string? Channel,
-    [property: JsonPropertyName("requestKind")] string? RequestKind,
-    [property: JsonPropertyName("direction")] string? Direction,
-    [property: JsonPropertyName("subjectKvnr")] string? SubjectKvnr);
+    string Channel,
+    string RequestKind,
+    string Direction,
+    Guid? AuthenticationId = null,
+    string? SubjectKvnr = null);
 
 public sealed record DecisionView(
-    [property: JsonPropertyName("allowed")] bool Allowed,
-    [property: JsonPropertyName("requiredLevel")] string RequiredLevel,
-    [property: JsonPropertyName("achievedLevel")] string AchievedLevel,
-    [property: JsonPropertyName("reasonCode")] string ReasonCode,
-    [property: JsonPropertyName("explanation")] string Explanation,
-    [property: JsonPropertyName("alternatives")] IReadOnlyList<string> Alternatives,
-    [property: JsonPropertyName("representativeId")] Guid? RepresentativeId,
-    [property: JsonPropertyName("beforeActing")] BeforeActingView? BeforeActing);
+    bool Allowed,
+    string RequiredLevel,
+    string AchievedLevel,
+    string ReasonCode,
+    string Explanation,
+    IReadOnlyList<string> Alternatives,
+    Guid? RepresentativeId,
+    BeforeActingView? BeforeActing);
 
 /// <summary>Documents received without authentication: the level and methods needed before acting on them, and how to answer until then.</summary>
-public sealed record BeforeActingView(
-    [property: JsonPropertyName("level")] string Level,
-    [property: JsonPropertyName("methods")] IReadOnlyList<string> Methods,
-    [property: JsonPropertyName("answerBy")] string AnswerBy);
+public sealed record BeforeActingView(string Level, IReadOnlyList<string> Methods, string AnswerBy);
 
-public sealed record DrawBody([property: JsonPropertyName("kvnr")] string? Kvnr, [property: JsonPropertyName("staff_id")] string? StaffId);
+public sealed record ChannelView(string Id, string Name, bool Inbound, IReadOnlyList<string> Methods, bool PersonalDataOutbound, bool Outbound);
 
-public sealed record QuestionView([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("text")] string Text);
+public sealed record RequestKindView(string Id, string Name, string ProtectionNeed, IReadOnlyList<string> Channels, bool NeedsConsent);
 
-public sealed record RoundView(
-    [property: JsonPropertyName("round_id")] Guid RoundId,
-    [property: JsonPropertyName("questions")] IReadOnlyList<QuestionView> Questions,
-    [property: JsonPropertyName("expires_at")] DateTimeOffset ExpiresAt,
-    [property: JsonPropertyName("tries_left_today")] int TriesLeftToday);
+public sealed record ChannelsView(IReadOnlyList<ChannelView> Channels, IReadOnlyList<RequestKindView> RequestKinds);
 
-public sealed record AnswersBody(
-    [property: JsonPropertyName("answers")] Dictionary<string, string?>? Answers,
-    [property: JsonPropertyName("staff_id")] string? StaffId);
+public sealed record OutboundReleasedView(bool Released, string Channel);
+
+public sealed record DrawBody(string Kvnr, [property: MaxLength(64)] string? StaffId = null);
+
+public sealed record QuestionView(string Id, string Text);
+
+public sealed record RoundView(Guid RoundId, IReadOnlyList<QuestionView> Questions, DateTimeOffset ExpiresAt, int TriesLeftToday);
+
+public sealed record AnswersBody(Dictionary<string, string?> Answers, [property: MaxLength(64)] string? StaffId = null);
 
 public sealed record InPersonBody(
-    [property: JsonPropertyName("kvnr")] string? Kvnr,
-    [property: JsonPropertyName("document_type")] string? DocumentType,
-    [property: JsonPropertyName("document_number_last4")] string? DocumentNumberLast4,
-    [property: JsonPropertyName("photo_matches")] bool PhotoMatches,
-    [property: JsonPropertyName("staff_id")] string? StaffId,
-    [property: JsonPropertyName("representative_id")] Guid? RepresentativeId);
+    string Kvnr,
+    string DocumentType,
+    string DocumentNumberLast4,
+    bool PhotoMatches,
+    [property: MaxLength(64)] string StaffId,
+    Guid? RepresentativeId = null);
 
-public sealed record MatchedDetails(
-    [property: JsonPropertyName("signature")] bool Signature,
-    [property: JsonPropertyName("name")] bool Name,
-    [property: JsonPropertyName("address_or_birth_date")] bool AddressOrBirthDate,
-    [property: JsonPropertyName("kvnr")] bool Kvnr);
+public sealed record MatchedDetails(bool Signature, bool Name, bool AddressOrBirthDate, bool Kvnr);
 
 public sealed record WrittenBody(
-    [property: JsonPropertyName("kvnr")] string? Kvnr,
-    [property: JsonPropertyName("channel")] string? Channel,
-    [property: JsonPropertyName("matched")] MatchedDetails? Matched,
-    [property: JsonPropertyName("staff_id")] string? StaffId,
-    [property: JsonPropertyName("representative_id")] Guid? RepresentativeId);
+    string Kvnr,
+    string Channel,
+    MatchedDetails Matched,
+    [property: MaxLength(64)] string StaffId,
+    Guid? RepresentativeId = null);
 
 public sealed record PortalLoginBody(
-    [property: JsonPropertyName("kvnr")] string? Kvnr,
-    [property: JsonPropertyName("factors")] IReadOnlyList<string?>? Factors,
-    [property: JsonPropertyName("portalSessionId")] string? PortalSessionId,
-    [property: JsonPropertyName("representativeId")] Guid? RepresentativeId);
+    string Kvnr,
+    IReadOnlyList<string?> Factors,
+    [property: MaxLength(128)] string PortalSessionId,
+    Guid? RepresentativeId = null);
 
 public sealed record AuthenticationView(
-    [property: JsonPropertyName("authentication_id")] Guid AuthenticationId,
-    [property: JsonPropertyName("method")] string Method,
-    [property: JsonPropertyName("level")] string Level,
-    [property: JsonPropertyName("channel")] string Channel,
-    [property: JsonPropertyName("valid_until")] DateTimeOffset ValidUntil,
-    [property: JsonPropertyName("answer_by_post_to_registered_address")] bool AnswerByPost)
+    Guid AuthenticationId,
+    string Method,
+    string Level,
+    string Channel,
+    DateTimeOffset ValidUntil,
+    bool AnswerByPostToRegisteredAddress)
 {
     public static AuthenticationView From(PersonAuthentication a)
     {

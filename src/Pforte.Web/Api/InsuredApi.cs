@@ -39,7 +39,9 @@ public static class InsuredApi
         .RequireAuthorization(ScopePolicy.For(ApiScopes.InsuredRead))
         .WithName("GetInsured")
         .WithSummary("Stammdaten einer versicherten Person der eigenen Kasse.")
-        .Produces<InsuredView>();
+        .Produces<InsuredView>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes)
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound));
 
         insured.MapPut("/{kvnr}", async (string kvnr, HttpContext http, InsuredValidator validator, UpsertInsured upsert, CancellationToken ct) =>
         {
@@ -48,18 +50,18 @@ public static class InsuredApi
             {
                 document = await http.Request.ReadFromJsonAsync<InsuredDocument>(ct).ConfigureAwait(false);
             }
-            catch (JsonException)
+            catch (JsonException e)
             {
-                return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.ApiMalformedBody));
+                return ProblemResults.Result(StatusCodes.Status400BadRequest, StrictJson.Describe(e));
             }
             catch (InvalidOperationException)
             {
-                // Not declared as JSON (Content-Type): the body cannot be what we expect.
-                return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.ApiMalformedBody));
+                // Not declared as JSON (Content-Type): answered like every other endpoint's body.
+                return ProblemResults.Result(StatusCodes.Status415UnsupportedMediaType, new Error(ErrorCodes.ApiUnsupportedMediaType));
             }
             if (document is null)
             {
-                return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.ApiMalformedBody));
+                return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.ApiBodyMissing));
             }
             // The path names the person; a body KVNR is optional but must then be the same one.
             if (!string.IsNullOrEmpty(document.Kvnr) && !string.Equals(document.Kvnr, kvnr, StringComparison.Ordinal))
@@ -87,7 +89,8 @@ public static class InsuredApi
         .WithSummary("Legt eine versicherte Person der eigenen Kasse an oder aktualisiert sie (Upsert nach KVNR), nach denselben Regeln wie der CSV-Import.")
         .Accepts<InsuredDocument>("application/json")
         .Produces<InsuredView>(StatusCodes.Status200OK)
-        .Produces<InsuredView>(StatusCodes.Status201Created);
+        .Produces<InsuredView>(StatusCodes.Status201Created)
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.Codes(ErrorCodes.ApiKvnrMismatch, ErrorCodes.ApiValidation));
 
         return insured;
     }
@@ -95,60 +98,60 @@ public static class InsuredApi
     private static IResult ValidationProblem(IEnumerable<FieldError> errors) =>
         ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.ApiValidation), new Dictionary<string, object?>
         {
-            ["errors"] = errors.Select(e => new FieldProblem(e.Field, e.Error.Code, e.Error.Message)).ToList(),
+            ["errors"] = errors.Select(e => new FieldProblem(StrictJson.CamelCase(e.Field), e.Error.Code, e.Error.Message)).ToList(),
         });
 }
 
 /// <summary>One refused field in a PF-API-007 problem.</summary>
 public sealed record FieldProblem(
-    [property: JsonPropertyName("field")] string Field,
-    [property: JsonPropertyName("code")] string Code,
-    [property: JsonPropertyName("message")] string Message);
+    string Field,
+    string Code,
+    string Message);
 
 /// <summary>
 /// The body of <c>PUT /api/v1/insured/{kvnr}</c>: the import's CSV columns as JSON strings (dates yyyy-MM-dd),
 /// checked by the same validator. Missing or null = empty cell.
 /// </summary>
 public sealed record InsuredDocument(
-    [property: JsonPropertyName("kvnr")] string? Kvnr,
-    [property: JsonPropertyName("family_name")] string? FamilyName,
-    [property: JsonPropertyName("given_name")] string? GivenName,
-    [property: JsonPropertyName("birth_date")] string? BirthDate,
-    [property: JsonPropertyName("insurance_kind")] string? InsuranceKind,
-    [property: JsonPropertyName("main_member_kvnr")] string? MainMemberKvnr,
-    [property: JsonPropertyName("insurance_start")] string? InsuranceStart,
-    [property: JsonPropertyName("insurance_end")] string? InsuranceEnd,
-    [property: JsonPropertyName("street")] string? Street,
-    [property: JsonPropertyName("house_number")] string? HouseNumber,
-    [property: JsonPropertyName("postal_code")] string? PostalCode,
-    [property: JsonPropertyName("city")] string? City,
-    [property: JsonPropertyName("country")] string? Country,
-    [property: JsonPropertyName("card_number")] string? CardNumber,
-    [property: JsonPropertyName("card_issued_on")] string? CardIssuedOn,
-    [property: JsonPropertyName("deceased_on")] string? DeceasedOn)
+    string? Kvnr = null,
+    string? FamilyName = null,
+    string? GivenName = null,
+    string? BirthDate = null,
+    string? InsuranceKind = null,
+    string? MainMemberKvnr = null,
+    string? InsuranceStart = null,
+    string? InsuranceEnd = null,
+    string? Street = null,
+    string? HouseNumber = null,
+    string? PostalCode = null,
+    string? City = null,
+    string? Country = null,
+    string? CardNumber = null,
+    string? CardIssuedOn = null,
+    string? DeceasedOn = null)
 {
     public InsuredFields ToFields(string pathKvnr) => new(pathKvnr, FamilyName, GivenName, BirthDate, InsuranceKind, MainMemberKvnr,
         InsuranceStart, InsuranceEnd, Street, HouseNumber, PostalCode, City, Country, CardNumber, CardIssuedOn, DeceasedOn);
 }
 
-/// <summary>Insured master data as the API shows it; field names match the import columns (snake_case).</summary>
+/// <summary>Insured master data as the API shows it; field names are the import columns in camelCase.</summary>
 public sealed record InsuredView(
-    [property: JsonPropertyName("kvnr")] string Kvnr,
-    [property: JsonPropertyName("family_name")] string FamilyName,
-    [property: JsonPropertyName("given_name")] string GivenName,
-    [property: JsonPropertyName("birth_date")] DateOnly BirthDate,
-    [property: JsonPropertyName("insurance_kind")] string InsuranceKind,
-    [property: JsonPropertyName("main_member_kvnr")] string? MainMemberKvnr,
-    [property: JsonPropertyName("insurance_start")] DateOnly InsuranceStart,
-    [property: JsonPropertyName("insurance_end")] DateOnly? InsuranceEnd,
-    [property: JsonPropertyName("street")] string Street,
-    [property: JsonPropertyName("house_number")] string HouseNumber,
-    [property: JsonPropertyName("postal_code")] string PostalCode,
-    [property: JsonPropertyName("city")] string City,
-    [property: JsonPropertyName("country")] string Country,
-    [property: JsonPropertyName("card_number")] string? CardNumber,
-    [property: JsonPropertyName("card_issued_on")] DateOnly? CardIssuedOn,
-    [property: JsonPropertyName("deceased_on")] DateOnly? DeceasedOn)
+    string Kvnr,
+    string FamilyName,
+    string GivenName,
+    DateOnly BirthDate,
+    string InsuranceKind,
+    string? MainMemberKvnr,
+    DateOnly InsuranceStart,
+    DateOnly? InsuranceEnd,
+    string Street,
+    string HouseNumber,
+    string PostalCode,
+    string City,
+    string Country,
+    string? CardNumber,
+    DateOnly? CardIssuedOn,
+    DateOnly? DeceasedOn)
 {
     public static InsuredView From(InsuredPerson p, HealthCard? card)
     {

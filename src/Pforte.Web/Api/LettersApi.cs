@@ -1,3 +1,4 @@
+using Pforte.Core.AuthCodes;
 using Pforte.Core.Clients;
 using Pforte.Core.Common;
 using Pforte.Core.Letters;
@@ -19,6 +20,10 @@ public static class LettersApi
                 : ProblemResults.Result(error.Code == ErrorCodes.ApiPersonNotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest, error);
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.Staff)).WithTags("Briefe")
+        .WithName("ListLetters")
+        .Produces<List<LetterSummary>>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes)
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
         .WithSummary("Die Briefe einer Person: Art, eingereiht, übergeben, Stapel, unzustellbar – nie der Inhalt.");
 
         v1.MapPost("/letters/{id}/returned", async (string id, HttpContext http, MarkLetterReturned mark, CancellationToken ct) =>
@@ -33,6 +38,11 @@ public static class LettersApi
                 : ProblemResults.Result(error.Code == ErrorCodes.LetterNotFound ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict, error);
         })
         .RequireAuthorization(ScopePolicy.StaffOrLetters).WithTags("Briefe")
+        .WithName("MarkLetterReturned")
+        .Produces<LetterReturnedResponse>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.Codes(ErrorCodes.LetterIdInvalid))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.LetterNotFound))
+        .Problems(StatusCodes.Status409Conflict, ApiDocs.Codes(ErrorCodes.LetterNotHandedOver))
         .WithSummary("Vermerkt einen Brief als unzustellbar zurückgekommen; ein Code darin wird gesperrt, weitere Briefe an die Anschrift zurückgehalten.");
         return v1;
     }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Pforte.Core.AuthCodes;
@@ -37,6 +38,12 @@ public static class MachineAuthApi
                 _ => throw new InvalidOperationException(),
             };
         })
+        .WithName("VerifyMachineAuth")
+        .Produces<VerifyResponse>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, VerifyInputCodes)
+        .Problems(StatusCodes.Status401Unauthorized, ApiDocs.Codes(ErrorCodes.MachineAuthFailed))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.AuthMethodNotOffered))
+        .Problems(StatusCodes.Status429TooManyRequests, ApiDocs.Codes(ErrorCodes.MachineAuthThrottled))
         .WithSummary("Prüft KVNR, Kennnummer der Karte und Authentifizierungscode; bei Erfolg Vertrauensniveau „hoch“.");
 
         machine.MapPost("/change", async (ChangeBody body, HttpContext http, ChangeAuthCode change, IOptions<AuthCodeOptions> options, DisclosurePolicy policy, CancellationToken ct) =>
@@ -56,11 +63,17 @@ public static class MachineAuthApi
                 ChangeStatus.Failed => Failed(),
                 ChangeStatus.Throttled => Throttled(http, outcome.Verification.RetryAfter!.Value),
                 ChangeStatus.Weak => ProblemResults.Result(StatusCodes.Status422UnprocessableEntity,
-                    new Error(ErrorCodes.WeakCode, WeakCodeTexts.Describe(outcome.WeakRule!)),
+                    new Error(ErrorCodes.WeakCode, new LocalizedText(WeakCodeTexts.Describe(outcome.WeakRule!), WeakCodeTexts.Describe(outcome.WeakRule!, ErrorTexts.English))),
                     new Dictionary<string, object?> { ["rule"] = outcome.WeakRule }),
                 _ => throw new InvalidOperationException(),
             };
         })
+        .WithName("ChangeMachineAuthCode")
+        .Produces<ChangeResponse>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, VerifyInputCodes, ApiDocs.Codes(ErrorCodes.MachineAuthNewCodeFormat))
+        .Problems(StatusCodes.Status401Unauthorized, ApiDocs.Codes(ErrorCodes.MachineAuthFailed))
+        .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.AuthMethodNotOffered, ErrorCodes.WeakCode))
+        .Problems(StatusCodes.Status429TooManyRequests, ApiDocs.Codes(ErrorCodes.MachineAuthThrottled))
         .WithSummary("Ändert den Authentifizierungscode nach Prüfung wie bei /verify; zu leicht zu erratende Codes werden abgelehnt.");
 
         var staff = v1.MapGroup("/insured/{kvnr}").WithTags("Maschinelles Verfahren (Mitarbeitende)")
@@ -71,6 +84,10 @@ public static class MachineAuthApi
             var result = await status.ExecuteAsync(http.User.GetKasseId(), kvnr, ct).ConfigureAwait(false);
             return result.TryGetValue(out var value, out var error) ? Results.Ok(value) : PersonProblem(error);
         })
+        .WithName("GetCodeStatus")
+        .Produces<CodeStatus>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes)
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
         .WithSummary("Zustand des Codes einer Person: seit wann, warum keiner, Briefe, Fehlversuche – nie der Code.");
 
         staff.MapPost("/code/reissue", async (string kvnr, ReissueBody body, HttpContext http, ReissueAuthCode reissue, CancellationToken ct) =>
@@ -80,10 +97,18 @@ public static class MachineAuthApi
                 ? Results.Accepted(null, new ReissueResponse(letter.Id, letter.Kind, letter.QueuedAt))
                 : PersonProblem(error);
         })
+        .WithName("ReissueCode")
+        .Produces<ReissueResponse>(StatusCodes.Status202Accepted)
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.ReissueReasonMissing, ErrorCodes.FieldTooLong))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
+        .Problems(StatusCodes.Status409Conflict, ApiDocs.Codes(ErrorCodes.ReissueNotEligible))
         .WithSummary("Sperrt den bisherigen Code sofort und schickt einen neuen per Brief.");
 
         return machine;
     }
+
+    private static readonly string[] VerifyInputCodes =
+        [ErrorCodes.MachineAuthChannel, ErrorCodes.MachineAuthCardFormat, ErrorCodes.MachineAuthCodeFormat, ErrorCodes.FieldTooLong];
 
     private static IResult PersonProblem(Error error) => ProblemResults.Result(
         error.Code == ErrorCodes.ApiPersonNotFound ? StatusCodes.Status404NotFound
@@ -142,21 +167,25 @@ public static class MachineAuthApi
     private static bool IsCode(string? code) => code is { Length: 4 } && code.All(char.IsAsciiDigit);
 }
 
-public sealed record SourceBody(string? CallerId, string? CallId, string? Ip);
+/// <summary>Where the request came from, as the API client saw it (throttling key; docs/guessing.md).</summary>
+public sealed record SourceBody(
+    [property: MaxLength(64)] string? CallerId = null,
+    [property: MaxLength(128)] string? CallId = null,
+    [property: MaxLength(64)] string? Ip = null);
 
-public record VerifyBody(string? Kvnr, string? CardNumber, string? Code, string? Channel, SourceBody? Source)
+public record VerifyBody(string Kvnr, string CardNumber, string Code, string Channel, SourceBody? Source = null)
 {
     internal VerifyRequest ToRequest() =>
-        new(Pforte.Core.Common.Kvnr.Parse(Kvnr).Value, CardNumber!, Code!, Channel!, Source?.CallerId, Source?.CallId, Source?.Ip);
+        new(Pforte.Core.Common.Kvnr.Parse(Kvnr).Value, CardNumber, Code, Channel, Source?.CallerId, Source?.CallId, Source?.Ip);
 }
 
-public sealed record ChangeBody(string? Kvnr, string? CardNumber, string? Code, string? NewCode, string? Channel, SourceBody? Source)
+public sealed record ChangeBody(string Kvnr, string CardNumber, string Code, string NewCode, string Channel, SourceBody? Source = null)
     : VerifyBody(Kvnr, CardNumber, Code, Channel, Source);
 
 public sealed record VerifyResponse(bool Verified, Guid AuthenticationId, string Level, DateTimeOffset ValidUntil);
 
 public sealed record ChangeResponse(bool Changed);
 
-public sealed record ReissueBody(string? Reason);
+public sealed record ReissueBody(string Reason);
 
 public sealed record ReissueResponse(Guid LetterId, string Kind, DateTimeOffset QueuedAt);

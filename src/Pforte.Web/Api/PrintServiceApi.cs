@@ -28,8 +28,8 @@ public static class PrintServiceApi
         .WithName("GetLetterBatch")
         .WithSummary("Druckdienst: ein Druckstapel der eigenen Kasse mit dem Stand jedes Briefs (übergeben, unzustellbar).")
         .Produces<BatchStatusView>()
-        .ProducesProblem(StatusCodes.Status400BadRequest)
-        .ProducesProblem(StatusCodes.Status404NotFound);
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.Codes(ErrorCodes.LetterBatchIdInvalid))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.LetterBatchNotFound));
 
         letters.MapGet("/{letterId}", async (string letterId, HttpContext http, ReadLetterStatus read, CancellationToken ct) =>
         {
@@ -40,8 +40,8 @@ public static class PrintServiceApi
         .WithName("GetLetterStatus")
         .WithSummary("Druckdienst: der Stand eines Briefs der eigenen Kasse (eingereiht, übergeben, unzustellbar) – nie Anschrift oder Inhalt.")
         .Produces<LetterStatusView>()
-        .ProducesProblem(StatusCodes.Status400BadRequest)
-        .ProducesProblem(StatusCodes.Status404NotFound);
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.Codes(ErrorCodes.LetterIdInvalid))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.LetterNotFound));
         return v1;
     }
 

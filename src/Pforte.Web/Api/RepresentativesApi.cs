@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Pforte.Core.Clients;
 using Pforte.Core.Common;
@@ -26,6 +25,10 @@ public static class RepresentativesApi
             return Results.Created($"/api/v1/insured/{kvnr}/representatives/{representative.Id}", RepresentativeView.From(representative, null));
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.InsuredWrite))
+        .WithName("RecordRepresentative")
+        .Produces<RepresentativeView>(StatusCodes.Status201Created)
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Family("PF-REP-"), ApiDocs.Codes(ErrorCodes.FieldRequired))
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
         .WithSummary("Erfasst eine Vertretung (Betreuung, Vollmacht, gesetzliche Vertretung) mit Umfang, Gültigkeit und Nachweis.");
 
         group.MapGet("/", async (string kvnr, HttpContext http, PforteDbContext db, CancellationToken ct) =>
@@ -50,6 +53,10 @@ public static class RepresentativesApi
             return Results.Ok(rows.Select(x => RepresentativeView.From(x.r, x.RepresentativeKvnr)).ToList());
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.InsuredRead))
+        .WithName("ListRepresentatives")
+        .Produces<List<RepresentativeView>>()
+        .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes)
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
         .WithSummary("Listet die erfassten Vertretungen einer versicherten Person.");
 
         return group;
@@ -57,33 +64,33 @@ public static class RepresentativesApi
 }
 
 public sealed record RepresentativeRequest(
-    [property: JsonPropertyName("kind")] string? Kind,
-    [property: JsonPropertyName("representative_kvnr")] string? RepresentativeKvnr,
-    [property: JsonPropertyName("family_name")] string? FamilyName,
-    [property: JsonPropertyName("given_name")] string? GivenName,
-    [property: JsonPropertyName("birth_date")] DateOnly? BirthDate,
-    [property: JsonPropertyName("scope")] IReadOnlyList<string>? Scope,
-    [property: JsonPropertyName("valid_from")] DateOnly? ValidFrom,
-    [property: JsonPropertyName("valid_to")] DateOnly? ValidTo,
-    [property: JsonPropertyName("proof_reference")] string? ProofReference,
-    [property: JsonPropertyName("einwilligungsvorbehalt")] bool Einwilligungsvorbehalt)
+    string Kind,
+    IReadOnlyList<string> Scope,
+    DateOnly ValidFrom,
+    string ProofReference,
+    bool Einwilligungsvorbehalt,
+    string? RepresentativeKvnr = null,
+    string? FamilyName = null,
+    string? GivenName = null,
+    DateOnly? BirthDate = null,
+    DateOnly? ValidTo = null)
 {
     public RepresentativeInput ToInput() =>
         new(Kind, RepresentativeKvnr, FamilyName, GivenName, BirthDate, Scope, ValidFrom, ValidTo, ProofReference, Einwilligungsvorbehalt);
 }
 
 public sealed record RepresentativeView(
-    [property: JsonPropertyName("id")] Guid Id,
-    [property: JsonPropertyName("kind")] string Kind,
-    [property: JsonPropertyName("representative_kvnr")] string? RepresentativeKvnr,
-    [property: JsonPropertyName("family_name")] string FamilyName,
-    [property: JsonPropertyName("given_name")] string GivenName,
-    [property: JsonPropertyName("birth_date")] DateOnly? BirthDate,
-    [property: JsonPropertyName("scope")] IReadOnlyList<string> Scope,
-    [property: JsonPropertyName("valid_from")] DateOnly ValidFrom,
-    [property: JsonPropertyName("valid_to")] DateOnly? ValidTo,
-    [property: JsonPropertyName("proof_reference")] string ProofReference,
-    [property: JsonPropertyName("einwilligungsvorbehalt")] bool Einwilligungsvorbehalt)
+    Guid Id,
+    string Kind,
+    string? RepresentativeKvnr,
+    string FamilyName,
+    string GivenName,
+    DateOnly? BirthDate,
+    IReadOnlyList<string> Scope,
+    DateOnly ValidFrom,
+    DateOnly? ValidTo,
+    string ProofReference,
+    bool Einwilligungsvorbehalt)
 {
     public static RepresentativeView From(Representative r, string? representativeKvnr)
     {

@@ -62,7 +62,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer";
+        Response.Headers.WWWAuthenticate = ProblemResults.ApiKeyChallenge;
         return ProblemResults.WriteAsync(Context, StatusCodes.Status401Unauthorized, new Error(ErrorCodes.ApiUnauthenticated));
     }
 }

@@ -1,9 +1,14 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Pforte.Core.Common;
 using Scalar.AspNetCore;
 
 namespace Pforte.Web.Hosting;
@@ -30,7 +35,10 @@ public static partial class ApiReference
                     Title = "Pforte API",
                     Version = "v1",
                     Description = "Schnittstelle für IVR, Kernsystem, Portal-Backend und Druckdienst einer Krankenkasse. " +
-                                  "Anmeldung mit API-Schlüssel (Authorization: Bearer pf_…); Fehler als RFC-9457-Problem-Details mit stabilem „code“ (siehe docs/errors.md).",
+                                  "Anmeldung mit API-Schlüssel (Authorization: Bearer pf_…); Fehler als RFC-9457-Problem-Details mit stabilem „code“ (siehe docs/errors.md). " +
+                                  "Jede Operation nennt je Status ihre Fehlercodes (x-pforte-error-codes). Außerhalb jeder Operation antwortet jeder Pfad " +
+                                  "mit 404 PF-API-008 (keine solche Operation), 405 PF-API-009 (Methode) oder 400 PF-API-016 (Zeichen in Pfad oder Kopfzeilen, die HTTP nicht erlaubt). " +
+                                  "Felder in camelCase; unbekannte, doppelte, fehlende oder falsch getypte Felder → 400 (docs/api.md).",
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -43,21 +51,176 @@ public static partial class ApiReference
                 };
                 return Task.CompletedTask;
             });
-            // Only operations that need a client declare the scheme; 401/403 come as problem details.
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                // Each installation serves its own document; its address is the one the client already uses. Without
+                // this the document would name the address of whoever asked first, and differ between hosts.
+                document.Servers = [];
+                document.Components!.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+                document.Components.Schemas[ProblemSchema] = Problem();
+                return Task.CompletedTask;
+            });
+            // Request and response bodies of our own types are closed: no property beyond the documented ones.
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && context.JsonPropertyInfo is null
+                    && context.JsonTypeInfo.Type.Namespace?.StartsWith("Pforte.", StringComparison.Ordinal) == true && schema is OpenApiSchema s)
+                {
+                    s.AdditionalPropertiesAllowed = false;
+                    s.AdditionalProperties = null;
+                }
+                return Task.CompletedTask;
+            });
             o.AddOperationTransformer((operation, context, _) =>
             {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any())
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                var problems = new SortedDictionary<int, SortedSet<string>>();
+                void Add(int status, IEnumerable<string> codes)
                 {
+                    if (!problems.TryGetValue(status, out var set))
+                    {
+                        problems[status] = set = new SortedSet<string>(StringComparer.Ordinal);
+                    }
+                    set.UnionWith(codes);
+                }
+                foreach (var declared in metadata.OfType<ProblemResponse>())
+                {
+                    Add(declared.Status, declared.Codes);
+                }
+                // Only operations that need a client declare the scheme; 401/403 come as problem details.
+                if (metadata.OfType<IAuthorizeData>().Any())
+                {
+                    var scopes = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>()
+                        .Where(p => p.StartsWith("scope:", StringComparison.Ordinal)).SelectMany(p => p["scope:".Length..].Split('|')).Distinct().ToList();
+                    operation.Description = $"{operation.Summary} API-Schlüssel mit Scope {(scopes.Count == 0 ? "beliebig" : string.Join(" oder ", scopes))}.";
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
-                    operation.Responses ??= new OpenApiResponses();
-                    operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Kein oder ungültiger API-Schlüssel (PF-API-001)." });
-                    operation.Responses.TryAdd("403", new OpenApiResponse { Description = "Dem Schlüssel fehlt die nötige Berechtigung (PF-API-002)." });
+                    Add(StatusCodes.Status401Unauthorized, [ErrorCodes.ApiUnauthenticated]);
+                    Add(StatusCodes.Status403Forbidden, [ErrorCodes.ApiForbidden]);
+                }
+                if (operation.RequestBody is not null)
+                {
+                    Add(StatusCodes.Status400BadRequest, ApiDocs.BindingCodes);
+                    if (context.Description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body && BodyLimits.HasLimits(p.Type)))
+                    {
+                        Add(StatusCodes.Status400BadRequest, [ErrorCodes.FieldTooLong]);
+                    }
+                    Add(StatusCodes.Status415UnsupportedMediaType, [ErrorCodes.ApiUnsupportedMediaType]);
+                    if (operation.RequestBody is OpenApiRequestBody body)
+                    {
+                        body.Required = true;
+                    }
+                }
+                Add(StatusCodes.Status413PayloadTooLarge, [ErrorCodes.ApiBodyTooLarge]);
+                Add(StatusCodes.Status500InternalServerError, [ErrorCodes.ApiInternal]);
+                operation.Responses ??= new OpenApiResponses();
+                foreach (var (status, codes) in problems)
+                {
+                    operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = ProblemResponseFor(status, codes, context.Document!);
                 }
                 return Task.CompletedTask;
             });
         });
         return services;
+    }
+
+    public const string ProblemSchema = "Problem";
+
+    /// <summary>The extension that lists the error codes a response can carry (also named in its description).</summary>
+    public const string ErrorCodesExtension = "x-pforte-error-codes";
+
+    private static OpenApiResponse ProblemResponseFor(int status, IEnumerable<string> codes, OpenApiDocument document)
+    {
+        var list = codes.ToList();
+        var response = new OpenApiResponse
+        {
+            Description = $"{StatusText(status)} Fehlercodes: {string.Join(", ", list)}.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
+            },
+            Extensions = new Dictionary<string, IOpenApiExtension>
+            {
+                [ErrorCodesExtension] = new JsonNodeExtension(new JsonArray([.. list.Select(c => JsonValue.Create(c))])),
+            },
+        };
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            var person = list.Intersect(ApiDocs.PersonNotVerifiedCodes).ToList();
+            response.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["WWW-Authenticate"] = new OpenApiHeader
+                {
+                    Description = $"„{ProblemResults.ApiKeyChallenge}“ bei {ErrorCodes.ApiUnauthenticated} (API-Schlüssel fehlt oder ist ungültig)" +
+                        (person.Count == 0 ? "." : $"; „{ProblemResults.PersonChallenge}“ bei {string.Join(", ", person)} (die versicherte Person ist nicht bestätigt, der Schlüssel ist in Ordnung – ADR 0011)."),
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                },
+            };
+        }
+        if (status == StatusCodes.Status429TooManyRequests && list.Contains(ErrorCodes.MachineAuthThrottled))
+        {
+            response.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Retry-After"] = new OpenApiHeader
+                {
+                    Description = $"Bei {ErrorCodes.MachineAuthThrottled}: Sekunden, bis die Quelle wieder prüfen darf.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+                },
+            };
+        }
+        return response;
+    }
+
+    private static string StatusText(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "Ungültige Anfrage.",
+        StatusCodes.Status401Unauthorized => "Nicht authentifiziert.",
+        StatusCodes.Status403Forbidden => "Nicht erlaubt.",
+        StatusCodes.Status404NotFound => "Nicht gefunden.",
+        StatusCodes.Status409Conflict => "Konflikt mit dem Zustand.",
+        StatusCodes.Status413PayloadTooLarge => "Anfrage zu groß.",
+        StatusCodes.Status415UnsupportedMediaType => "Kein JSON.",
+        StatusCodes.Status422UnprocessableEntity => "Fachlich abgelehnt.",
+        StatusCodes.Status429TooManyRequests => "Zu viele Versuche (Retry-After).",
+        _ => "Interner Fehler.",
+    };
+
+    /// <summary>RFC 9457 problem details as Pforte writes them: the standard members, the code and the known extensions.</summary>
+    private static OpenApiSchema Problem()
+    {
+        static OpenApiSchema Str(string description) => new() { Type = JsonSchemaType.String, Description = description };
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "RFC 9457 Problem Details mit stabilem Fehlercode (docs/errors.md).",
+            Required = new HashSet<string> { "type", "title", "status", "detail", "code", "traceId", "correlationId" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["type"] = Str("https://pforte.example/errors/{code}"),
+                ["title"] = Str("Der Satz auf Englisch."),
+                ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+                ["detail"] = Str("Der Satz auf Deutsch, für Menschen."),
+                ["instance"] = Str("Der Pfad der Anfrage."),
+                ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^PF-[A-Z]+-[0-9]{3}$", Description = "Stabiler Fehlercode." },
+                ["traceId"] = Str("W3C-Trace der Anfrage."),
+                ["correlationId"] = Str("X-Correlation-Id der Anfrage."),
+                ["errors"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array,
+                    Description = "Nur bei PF-API-007: die abgelehnten Felder.",
+                    Items = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        AdditionalPropertiesAllowed = false,
+                        Required = new HashSet<string> { "field", "code", "message" },
+                        Properties = new Dictionary<string, IOpenApiSchema> { ["field"] = Str("Feld (camelCase)."), ["code"] = Str("Fehlercode."), ["message"] = Str("Satz auf Deutsch.") },
+                    },
+                },
+                ["triesLeftToday"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Nur bei PF-AUTH-002: heute verbleibende Fragerunden." },
+                ["rule"] = Str("Nur bei PF-MA-009: die verletzte Regel."),
+            },
+            AdditionalPropertiesAllowed = false,
+        };
     }
 
     public static WebApplication MapPforteApiReference(this WebApplication app)

@@ -20,7 +20,7 @@ public static class ProblemResults
         {
             Status = status,
             Type = TypeBase + error.Code,
-            Title = error.MessageIn(ErrorTexts.English),
+            Title = EnglishTitles.Title(error),
             Detail = error.Message,
         };
         problem.Extensions["code"] = error.Code;
@@ -34,8 +34,30 @@ public static class ProblemResults
         return problem;
     }
 
-    public static IResult Result(int status, Error error, IDictionary<string, object?>? extensions = null) =>
-        TypedResults.Problem(Create(status, error, extensions));
+    /// <summary>
+    /// The challenge of a 401 that an endpoint answers: the insured person was not verified (wrong code, wrong answers,
+    /// photo does not match). It is not the API client's key – that 401 comes from the authentication handler with
+    /// <see cref="ApiKeyChallenge"/> – so a client must never renew its key or replay the request on it (ADR 0011).
+    /// </summary>
+    public const string PersonChallenge = "Pforte-Person realm=\"insured-person\"";
+
+    /// <summary>The challenge of the 401 for a missing, unknown or revoked API key (RFC 6750).</summary>
+    public const string ApiKeyChallenge = "Bearer realm=\"pforte-api\"";
+
+    public static IResult Result(int status, Error error, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = TypedResults.Problem(Create(status, error, extensions));
+        return status == StatusCodes.Status401Unauthorized ? new PersonNotVerified(problem) : problem;
+    }
+
+    private sealed class PersonNotVerified(IResult problem) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.WWWAuthenticate = PersonChallenge;
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 
     public static async Task WriteAsync(HttpContext context, int status, Error error)
     {
@@ -60,7 +82,7 @@ public static class ProblemDetailsSetup
             {
                 var error = c.ProblemDetails.Status switch
                 {
-                    StatusCodes.Status400BadRequest => new Error(ErrorCodes.ApiMalformedBody),
+                    StatusCodes.Status400BadRequest => StrictJson.DescribeBindingFailure(c.Exception) ?? new Error(ErrorCodes.ApiMalformedBody),
                     StatusCodes.Status404NotFound => new Error(ErrorCodes.ApiNoSuchEndpoint),
                     StatusCodes.Status405MethodNotAllowed => new Error(ErrorCodes.ApiMethodNotAllowed, c.HttpContext.Request.Method),
                     StatusCodes.Status413PayloadTooLarge => new Error(ErrorCodes.ApiBodyTooLarge, MaxBodyBytes),
@@ -94,6 +116,8 @@ public static class ProblemDetailsSetup
         {
             // Bad client input surfaces as BadHttpRequestException: answer with its status, not 500.
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A body that does not bind is the caller's mistake, answered with its problem; it is no error of ours to log.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
         app.Use((context, next) =>

@@ -17,17 +17,17 @@ public sealed class InsuredPutTests
     private static Dictionary<string, string?> Body(int n, string? card = null) => new()
     {
         ["kvnr"] = TestData.Kvnr(n),
-        ["family_name"] = "Müßig",
-        ["given_name"] = "Jürgen",
-        ["birth_date"] = "1980-02-29",
-        ["insurance_kind"] = "member",
-        ["insurance_start"] = "2000-01-01",
+        ["familyName"] = "Müßig",
+        ["givenName"] = "Jürgen",
+        ["birthDate"] = "1980-02-29",
+        ["insuranceKind"] = "member",
+        ["insuranceStart"] = "2000-01-01",
         ["street"] = "Lindenstraße",
-        ["house_number"] = "5a",
-        ["postal_code"] = "60311",
+        ["houseNumber"] = "5a",
+        ["postalCode"] = "60311",
         ["city"] = "Frankfurt am Main",
-        ["card_number"] = card ?? TestData.Card(n),
-        ["card_issued_on"] = "2024-03-01",
+        ["cardNumber"] = card ?? TestData.Card(n),
+        ["cardIssuedOn"] = "2024-03-01",
     };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -47,15 +47,15 @@ public sealed class InsuredPutTests
         var created = await client.PutAsJsonAsync(url, Body(1), Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var json = await JsonOf(created);
-        Assert.Equal("Müßig", json.GetProperty("family_name").GetString());
+        Assert.Equal("Müßig", json.GetProperty("familyName").GetString());
         Assert.Equal("DE", json.GetProperty("country").GetString());
-        Assert.Equal(TestData.Card(1), json.GetProperty("card_number").GetString());
+        Assert.Equal(TestData.Card(1), json.GetProperty("cardNumber").GetString());
 
         var changed = Body(1, TestData.Card(2));
         changed["street"] = "Neue Straße";
         var updated = await client.PutAsJsonAsync(url, changed, Ct);
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
-        Assert.Equal(TestData.Card(2), (await JsonOf(updated)).GetProperty("card_number").GetString());
+        Assert.Equal(TestData.Card(2), (await JsonOf(updated)).GetProperty("cardNumber").GetString());
 
         var same = await client.PutAsJsonAsync(url, changed, Ct);
         Assert.Equal(HttpStatusCode.OK, same.StatusCode);
@@ -64,7 +64,7 @@ public sealed class InsuredPutTests
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         var shown = await JsonOf(get);
         Assert.Equal("Neue Straße", shown.GetProperty("street").GetString());
-        Assert.Equal("1980-02-29", shown.GetProperty("birth_date").GetString());
+        Assert.Equal("1980-02-29", shown.GetProperty("birthDate").GetString());
         Assert.Equal((await JsonOf(updated)).EnumerateObject().Select(p => p.Name), shown.EnumerateObject().Select(p => p.Name));
 
         await using var scope = factory.Services.CreateAsyncScope();
@@ -87,15 +87,15 @@ public sealed class InsuredPutTests
         var url = $"/api/v1/insured/{TestData.Kvnr(1)}";
         Assert.Equal(HttpStatusCode.Created, (await client.PutAsJsonAsync(url, Body(1), Ct)).StatusCode);
         var body = Body(1);
-        body["card_number"] = null;
-        body["card_issued_on"] = null;
-        body["insurance_end"] = "2026-01-31";
-        body["deceased_on"] = "2026-01-15";
+        body["cardNumber"] = null;
+        body["cardIssuedOn"] = null;
+        body["insuranceEnd"] = "2026-01-31";
+        body["deceasedOn"] = "2026-01-15";
         var response = await client.PutAsJsonAsync(url, body, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = await JsonOf(response);
-        Assert.Equal(TestData.Card(1), json.GetProperty("card_number").GetString());
-        Assert.Equal("2026-01-15", json.GetProperty("deceased_on").GetString());
+        Assert.Equal(TestData.Card(1), json.GetProperty("cardNumber").GetString());
+        Assert.Equal("2026-01-15", json.GetProperty("deceasedOn").GetString());
 
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
@@ -111,15 +111,15 @@ public sealed class InsuredPutTests
         await using var factory = await PforteWebFactory.CreateAsync(provider);
         var (_, key) = await factory.CreateClientAsync("core", TestData.Ik, ApiScopes.InsuredWrite);
         var body = Body(1);
-        body["birth_date"] = "29.02.1980";
-        body["postal_code"] = "603";
+        body["birthDate"] = "29.02.1980";
+        body["postalCode"] = "603";
         var response = await factory.ClientWithKey(key).PutAsJsonAsync($"/api/v1/insured/{TestData.Kvnr(1)}", body, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var json = await JsonOf(response);
         Assert.Equal(ErrorCodes.ApiValidation, json.GetProperty("code").GetString());
         var errors = json.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("field").GetString(), e.GetProperty("code").GetString())).ToList();
-        Assert.Contains(("birth_date", ErrorCodes.FieldDate), errors);
-        Assert.Contains(("postal_code", ErrorCodes.PostalCodeInvalid), errors);
+        Assert.Contains(("birthDate", ErrorCodes.FieldDate), errors);
+        Assert.Contains(("postalCode", ErrorCodes.PostalCodeInvalid), errors);
         Assert.All(json.GetProperty("errors").EnumerateArray(), e => Assert.False(string.IsNullOrEmpty(e.GetProperty("message").GetString())));
     }
 
@@ -133,12 +133,14 @@ public sealed class InsuredPutTests
         Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
         Assert.Equal(ErrorCodes.ApiKvnrMismatch, (await JsonOf(mismatch)).GetProperty("code").GetString());
 
-        var malformed = await client.PutAsync($"/api/v1/insured/{TestData.Kvnr(1)}", new StringContent("{\"family_name\": ", Encoding.UTF8, "application/json"), Ct);
+        var malformed = await client.PutAsync($"/api/v1/insured/{TestData.Kvnr(1)}", new StringContent("{\"familyName\": ", Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal(ErrorCodes.ApiMalformedBody, (await JsonOf(malformed)).GetProperty("code").GetString());
 
-        var wrongType = await client.PutAsync($"/api/v1/insured/{TestData.Kvnr(1)}", new StringContent("{\"family_name\": 5}", Encoding.UTF8, "application/json"), Ct);
-        Assert.Equal(ErrorCodes.ApiMalformedBody, (await JsonOf(wrongType)).GetProperty("code").GetString());
+        var wrongType = await client.PutAsync($"/api/v1/insured/{TestData.Kvnr(1)}", new StringContent("{\"familyName\": 5}", Encoding.UTF8, "application/json"), Ct);
+        var wrongTypeBody = await JsonOf(wrongType);
+        Assert.Equal(ErrorCodes.ApiFieldType, wrongTypeBody.GetProperty("code").GetString());
+        Assert.Contains("familyName", wrongTypeBody.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -168,17 +170,17 @@ public sealed class InsuredPutTests
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(url, Ct)).StatusCode);
         // Same KVNR, other Kasse, same card: the card is ours, so refused; nothing of ours changes.
         var takeCard = Body(1);
-        takeCard["family_name"] = "Fremd";
+        takeCard["familyName"] = "Fremd";
         var refused = await other.PutAsJsonAsync(url, takeCard, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var error = (await JsonOf(refused)).GetProperty("errors")[0];
-        Assert.Equal(("card_number", ErrorCodes.CardTakenByOther), (error.GetProperty("field").GetString(), error.GetProperty("code").GetString()));
+        Assert.Equal(("cardNumber", ErrorCodes.CardTakenByOther), (error.GetProperty("field").GetString(), error.GetProperty("code").GetString()));
         // Without the card it is a separate person of the other Kasse; ours is untouched.
-        takeCard["card_number"] = null;
-        takeCard["card_issued_on"] = null;
+        takeCard["cardNumber"] = null;
+        takeCard["cardIssuedOn"] = null;
         Assert.Equal(HttpStatusCode.Created, (await other.PutAsJsonAsync(url, takeCard, Ct)).StatusCode);
         var mine = await JsonOf(await factory.ClientWithKey(ours).GetAsync(url, Ct));
-        Assert.Equal("Müßig", mine.GetProperty("family_name").GetString());
-        Assert.Equal(TestData.Card(1), mine.GetProperty("card_number").GetString());
+        Assert.Equal("Müßig", mine.GetProperty("familyName").GetString());
+        Assert.Equal(TestData.Card(1), mine.GetProperty("cardNumber").GetString());
     }
 }

@@ -38,12 +38,12 @@ public sealed class RepresentativesApiTests
     private static object Body(string kind = "betreuer", bool einwilligungsvorbehalt = true, string[]? scope = null, string? validTo = null) => new
     {
         kind,
-        family_name = "Schröder",
-        given_name = "Hans",
+        familyName = "Schröder",
+        givenName = "Hans",
         scope = scope ?? ["benefits-health-data", "address-change"],
-        valid_from = "2024-01-01",
-        valid_to = validTo,
-        proof_reference = "AG Marburg 12 XVII 345/23",
+        validFrom = "2024-01-01",
+        validTo = validTo,
+        proofReference = "AG Marburg 12 XVII 345/23",
         einwilligungsvorbehalt,
     };
 
@@ -83,12 +83,12 @@ public sealed class RepresentativesApiTests
         var ct = TestContext.Current.CancellationToken;
         var response = await http.PostAsJsonAsync($"/api/v1/insured/{Represented}/representatives", new
         {
-            kind = "bevollmaechtigter", representative_kvnr = RepresentativeInsured, scope = new[] { "*" },
-            valid_from = "2025-01-01", valid_to = "2027-12-31", proof_reference = "Vollmacht vom 02.01.2025",
+            kind = "bevollmaechtigter", representativeKvnr = RepresentativeInsured, scope = new[] { "*" },
+            validFrom = "2025-01-01", validTo = "2027-12-31", proofReference = "Vollmacht vom 02.01.2025", einwilligungsvorbehalt = false,
         }, ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var view = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-        Assert.Equal("Weiß", view.GetProperty("family_name").GetString());
+        Assert.Equal("Weiß", view.GetProperty("familyName").GetString());
     }
 
     [Theory]

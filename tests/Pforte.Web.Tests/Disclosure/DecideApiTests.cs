@@ -15,12 +15,12 @@ public sealed class DecideApiTests
     {
         var (response, body) = await h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new
         {
-            kvnr = p.Kvnr, document_type = "personalausweis", document_number_last4 = "L01X", photo_matches = true, staff_id = "bc-marburg-7",
-            representative_id = representativeId,
+            kvnr = p.Kvnr, documentType = "personalausweis", documentNumberLast4 = "L01X", photoMatches = true, staffId = "bc-marburg-7",
+            representativeId = representativeId,
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("hoch", body.GetProperty("level").GetString());
-        return body.GetProperty("authentication_id").GetGuid();
+        return body.GetProperty("authenticationId").GetGuid();
     }
 
     /// <summary>Operators see at /metrics how the decisions' audit entries are written (ADR 0010).</summary>
@@ -159,18 +159,19 @@ public sealed class DecideApiTests
     {
         await using var h = await DisclosureHarness.CreateAsync(provider);
         var p = await h.AddPersonAsync();
-        var (unknownDoc, unknownBody) = await h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new { kvnr = p.Kvnr, document_type = "bibliotheksausweis", document_number_last4 = "1234", photo_matches = true, staff_id = "s" });
+        var (unknownDoc, unknownBody) = await h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new { kvnr = p.Kvnr, documentType = "bibliotheksausweis", documentNumberLast4 = "1234", photoMatches = true, staffId = "s" });
         Assert.Equal(("PF-AUTH-006", HttpStatusCode.BadRequest), (unknownBody.GetProperty("code").GetString(), unknownDoc.StatusCode));
-        var (mismatch, mismatchBody) = await h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new { kvnr = p.Kvnr, document_type = "reisepass", document_number_last4 = "C4F7", photo_matches = false, staff_id = "s" });
+        var (mismatch, mismatchBody) = await h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new { kvnr = p.Kvnr, documentType = "reisepass", documentNumberLast4 = "C4F7", photoMatches = false, staffId = "s" });
         Assert.Equal(("PF-AUTH-008", HttpStatusCode.Unauthorized), (mismatchBody.GetProperty("code").GetString(), mismatch.StatusCode));
-        var (noStaff, noStaffBody) = await h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new { kvnr = p.Kvnr, document_type = "reisepass", document_number_last4 = "C4F7", photo_matches = true });
-        Assert.Equal(("PF-AUTH-011", HttpStatusCode.BadRequest), (noStaffBody.GetProperty("code").GetString(), noStaff.StatusCode));
+        var (noStaff, noStaffBody) = await h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new { kvnr = p.Kvnr, documentType = "reisepass", documentNumberLast4 = "C4F7", photoMatches = true });
+        Assert.Equal(("PF-API-012", HttpStatusCode.BadRequest), (noStaffBody.GetProperty("code").GetString(), noStaff.StatusCode));
+        Assert.Contains("staffId", noStaffBody.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         async Task<(HttpStatusCode, string?)> Written(string channel, bool signature, bool name, bool address, bool kvnr)
         {
             var (r, b) = await h.PostAsync(h.AgentB, "/api/v1/authentications/written", new
             {
-                kvnr = p.Kvnr, channel, staff_id = "backoffice-3", matched = new { signature, name, address_or_birth_date = address, kvnr },
+                kvnr = p.Kvnr, channel, staffId = "backoffice-3", matched = new { signature, name, addressOrBirthDate = address, kvnr },
             });
             return (r.StatusCode, r.IsSuccessStatusCode ? b.GetProperty("level").GetString() : b.GetProperty("code").GetString());
         }

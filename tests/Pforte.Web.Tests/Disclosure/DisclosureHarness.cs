@@ -100,13 +100,13 @@ public sealed class DisclosureHarness : IAsyncDisposable
 
     public async Task<(JsonElement Round, string[] Ids)> DrawAsync(HttpClient client, Person p, string staff = "agent-1")
     {
-        var (response, body) = await PostAsync(client, "/api/v1/authentications/phone-questions", new { kvnr = p.Kvnr, staff_id = staff });
+        var (response, body) = await PostAsync(client, "/api/v1/authentications/phone-questions", new { kvnr = p.Kvnr, staffId = staff });
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         return (body, body.GetProperty("questions").EnumerateArray().Select(q => q.GetProperty("id").GetString()!).ToArray());
     }
 
     public Task<(HttpResponseMessage Response, JsonElement Body)> AnswerAsync(HttpClient client, JsonElement round, Dictionary<string, string> answers, string staff = "agent-1") =>
-        PostAsync(client, $"/api/v1/authentications/phone-questions/{round.GetProperty("round_id").GetString()}/answers", new { answers, staff_id = staff });
+        PostAsync(client, $"/api/v1/authentications/phone-questions/{round.GetProperty("roundId").GetString()}/answers", new { answers, staffId = staff });
 
     public Task<(HttpResponseMessage Response, JsonElement Body)> DecideAsync(HttpClient client, Guid? authenticationId, string channel, string kind, string direction, string kvnr) =>
         PostAsync(client, "/api/v1/disclosure/decide", new { authenticationId, channel, requestKind = kind, direction, subjectKvnr = kvnr });

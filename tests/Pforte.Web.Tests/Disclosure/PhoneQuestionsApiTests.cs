@@ -31,7 +31,7 @@ public sealed class PhoneQuestionsApiTests
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         Assert.Equal("substantiell", auth.GetProperty("level").GetString());
         Assert.Equal("phone-questions", auth.GetProperty("method").GetString());
-        var authId = auth.GetProperty("authentication_id").GetGuid();
+        var authId = auth.GetProperty("authenticationId").GetGuid();
 
         // A round is answered once.
         var (again, _) = await h.AnswerAsync(h.Ivr, round, ids.ToDictionary(q => q, q => DisclosureHarness.RightAnswer(q, p)));
@@ -78,12 +78,12 @@ public sealed class PhoneQuestionsApiTests
             // The third wrong round is a wrong round like the others (401, no tries left); only a further attempt is 429.
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             Assert.Equal(i < 2 ? "PF-AUTH-002" : "PF-AUTH-020", body.GetProperty("code").GetString());
-            Assert.Equal(2 - i, body.GetProperty("tries_left_today").GetInt32());
+            Assert.Equal(2 - i, body.GetProperty("triesLeftToday").GetInt32());
             // The caller is not told which answer was wrong.
             Assert.DoesNotContain(ids[0], h.Responses[^1], StringComparison.Ordinal);
         }
 
-        var (blocked, blockedBody) = await h.PostAsync(h.AgentA, "/api/v1/authentications/phone-questions", new { kvnr = p.Kvnr, staff_id = "agent-9" });
+        var (blocked, blockedBody) = await h.PostAsync(h.AgentA, "/api/v1/authentications/phone-questions", new { kvnr = p.Kvnr, staffId = "agent-9" });
         Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
         Assert.Equal("PF-AUTH-001", blockedBody.GetProperty("code").GetString());
 

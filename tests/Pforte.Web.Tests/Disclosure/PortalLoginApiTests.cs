@@ -49,7 +49,7 @@ public sealed class PortalLoginApiTests
         var (response, body) = await h.PostAsync(portal, Path, Body(p.Kvnr, factors, representativeId: representativeId));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(expectedLevel, body.GetProperty("level").GetString());
-        return body.GetProperty("authentication_id").GetGuid();
+        return body.GetProperty("authenticationId").GetGuid();
     }
 
     private static async Task<(int Authentications, int Audit)> CountAsync(DisclosureHarness h)
@@ -84,10 +84,10 @@ public sealed class PortalLoginApiTests
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{label}: {(int)response.StatusCode}");
             Assert.Equal((expected, "portal-login", "portal", false),
                 (body.GetProperty("level").GetString(), body.GetProperty("method").GetString(), body.GetProperty("channel").GetString(),
-                 body.GetProperty("answer_by_post_to_registered_address").GetBoolean()));
+                 body.GetProperty("answerByPostToRegisteredAddress").GetBoolean()));
             Assert.Equal((before.Authentications + 1, before.Audit + 1), after);
 
-            var id = body.GetProperty("authentication_id").GetGuid();
+            var id = body.GetProperty("authenticationId").GetGuid();
             await using var scope = h.Factory.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
             var stored = await db.Authentications.SingleAsync(a => a.Id == id, Ct);
@@ -96,7 +96,7 @@ public sealed class PortalLoginApiTests
             Assert.Equal(TimeSpan.FromMinutes(30), stored.ValidUntil - stored.CreatedAt);
             Assert.InRange(stored.CreatedAt, started.AddSeconds(-5), DateTimeOffset.UtcNow.AddSeconds(5));
             // PostgreSQL keeps microseconds; the answer carries the instant before it was stored.
-            Assert.Equal(stored.ValidUntil, body.GetProperty("valid_until").GetDateTimeOffset(), TimeSpan.FromMicroseconds(1));
+            Assert.Equal(stored.ValidUntil, body.GetProperty("validUntil").GetDateTimeOffset(), TimeSpan.FromMicroseconds(1));
         }
     }
 
@@ -108,7 +108,7 @@ public sealed class PortalLoginApiTests
         var (h, portal, clientId, p) = setup;
         var (response, body) = await h.PostAsync(portal, Path, Body(p.Kvnr, ["password", "app"], "sess/\"quoted\" 42"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var id = body.GetProperty("authentication_id").GetGuid();
+        var id = body.GetProperty("authenticationId").GetGuid();
 
         await using var scope = h.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
@@ -136,11 +136,11 @@ public sealed class PortalLoginApiTests
             (Body(p.Kvnr, ["password", "totp", "totp"]), HttpStatusCode.BadRequest, "PF-AUTH-014"),
             (Body(p.Kvnr, ["password"]), HttpStatusCode.BadRequest, "PF-AUTH-015"),
             (Body(p.Kvnr, []), HttpStatusCode.BadRequest, "PF-AUTH-015"),
-            (Body(p.Kvnr, null), HttpStatusCode.BadRequest, "PF-AUTH-015"),
+            (Body(p.Kvnr, null), HttpStatusCode.BadRequest, "PF-API-013"),
             (Body(p.Kvnr, ["totp", "sms-tan", "app"]), HttpStatusCode.BadRequest, "PF-AUTH-016"),
-            (Body(p.Kvnr, ["password", "totp"], session: null), HttpStatusCode.BadRequest, "PF-AUTH-017"),
+            (Body(p.Kvnr, ["password", "totp"], session: null), HttpStatusCode.BadRequest, "PF-API-013"),
             (Body(p.Kvnr, ["password", "totp"], session: ""), HttpStatusCode.BadRequest, "PF-AUTH-017"),
-            (Body(p.Kvnr, ["password", "totp"], session: new string('s', 129)), HttpStatusCode.BadRequest, "PF-AUTH-017"),
+            (Body(p.Kvnr, ["password", "totp"], session: new string('s', 129)), HttpStatusCode.BadRequest, "PF-REC-011"),
             (Body(p.Kvnr, ["password", "totp"], session: "sitzung-ä"), HttpStatusCode.BadRequest, "PF-AUTH-017"),
             (Body(p.Kvnr, ["password", "totp"], session: "a\u0000b"), HttpStatusCode.BadRequest, "PF-AUTH-017"),
             (Body("X123456789", ["password", "totp"]), HttpStatusCode.BadRequest, "PF-KVNR-006"),
@@ -224,8 +224,8 @@ public sealed class PortalLoginApiTests
         portal.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         var (response, body) = await h.PostAsync(portal, Path, Body(p.Kvnr, ["eid"]));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(clock.GetUtcNow().AddMinutes(10), body.GetProperty("valid_until").GetDateTimeOffset());
-        var id = body.GetProperty("authentication_id").GetGuid();
+        Assert.Equal(clock.GetUtcNow().AddMinutes(10), body.GetProperty("validUntil").GetDateTimeOffset());
+        var id = body.GetProperty("authenticationId").GetGuid();
 
         clock.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
         var (_, before) = await h.DecideAsync(portal, id, "portal", "benefits-health-data", "outbound", p.Kvnr);
@@ -282,14 +282,14 @@ public sealed class PortalLoginApiTests
         [
             await Answer(h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new
             {
-                kvnr = person.Kvnr, document_type = "personalausweis", document_number_last4 = "L01X", photo_matches = true, staff_id = "bc-1",
+                kvnr = person.Kvnr, documentType = "personalausweis", documentNumberLast4 = "L01X", photoMatches = true, staffId = "bc-1",
             })),
             await Answer(h.PostAsync(h.AgentB, "/api/v1/authentications/written", new
             {
-                kvnr = person.Kvnr, channel = "letter", staff_id = "backoffice-3", matched = new { signature = true, name = true, address_or_birth_date = true, kvnr = true },
+                kvnr = person.Kvnr, channel = "letter", staffId = "backoffice-3", matched = new { signature = true, name = true, addressOrBirthDate = true, kvnr = true },
             })),
             await Answer(h.PostAsync(portal, Path, Body(person.Kvnr, ["password", "totp"]))),
-            await Answer(h.PostAsync(h.AgentA, "/api/v1/authentications/phone-questions", new { kvnr = person.Kvnr, staff_id = "agent-1" })),
+            await Answer(h.PostAsync(h.AgentA, "/api/v1/authentications/phone-questions", new { kvnr = person.Kvnr, staffId = "agent-1" })),
         ];
 
         Assert.All(await AllMethods(deceased), a => Assert.Equal((HttpStatusCode.UnprocessableEntity, ErrorCodes.AuthPersonDeceased), a));
@@ -314,10 +314,10 @@ public sealed class PortalLoginApiTests
         var (h, portal, _, p) = setup;
         Assert.Equal((HttpStatusCode.UnprocessableEntity, ErrorCodes.AuthMethodNotOffered), await Answer(h.PostAsync(portal, Path, Body(p.Kvnr, ["password", "totp"]))));
         Assert.Equal((HttpStatusCode.UnprocessableEntity, ErrorCodes.AuthMethodNotOffered),
-            await Answer(h.PostAsync(h.AgentA, "/api/v1/authentications/phone-questions", new { kvnr = p.Kvnr, staff_id = "agent-1" })));
+            await Answer(h.PostAsync(h.AgentA, "/api/v1/authentications/phone-questions", new { kvnr = p.Kvnr, staffId = "agent-1" })));
         Assert.Equal(HttpStatusCode.OK, (await Answer(h.PostAsync(h.AgentA, "/api/v1/authentications/in-person", new
         {
-            kvnr = p.Kvnr, document_type = "personalausweis", document_number_last4 = "L01X", photo_matches = true, staff_id = "bc-1",
+            kvnr = p.Kvnr, documentType = "personalausweis", documentNumberLast4 = "L01X", photoMatches = true, staffId = "bc-1",
         }))).Status);
         await using var scope = h.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();

@@ -14,17 +14,17 @@ public sealed class MasterDataChangeTests
     private static Dictionary<string, string?> Record(MachineAuthHarness.Person p, string card, string? deceasedOn = null) => new()
     {
         ["kvnr"] = p.Kvnr,
-        ["family_name"] = "Groß",
-        ["given_name"] = "Jürgen",
-        ["birth_date"] = p.BirthDate.ToString("yyyy-MM-dd"),
-        ["insurance_kind"] = "member",
-        ["insurance_start"] = "2001-01-01",
+        ["familyName"] = "Groß",
+        ["givenName"] = "Jürgen",
+        ["birthDate"] = p.BirthDate.ToString("yyyy-MM-dd"),
+        ["insuranceKind"] = "member",
+        ["insuranceStart"] = "2001-01-01",
         ["street"] = "Schloßallee",
-        ["house_number"] = "3",
-        ["postal_code"] = "35037",
+        ["houseNumber"] = "3",
+        ["postalCode"] = "35037",
         ["city"] = "Marburg",
-        ["card_number"] = card,
-        ["deceased_on"] = deceasedOn,
+        ["cardNumber"] = card,
+        ["deceasedOn"] = deceasedOn,
     };
 
     [Theory]
@@ -76,8 +76,8 @@ public sealed class MasterDataChangeTests
         var person = await h.AddPersonAsync();
         var moved = Record(person, person.Card);
         moved["street"] = "Neue Gasse";
-        moved["house_number"] = "12b";
-        moved["postal_code"] = "60311";
+        moved["houseNumber"] = "12b";
+        moved["postalCode"] = "60311";
         moved["city"] = "Frankfurt am Main";
 
         Assert.Equal(HttpStatusCode.OK, (await core.PutAsJsonAsync($"/api/v1/insured/{person.Kvnr}", moved)).StatusCode);

@@ -75,7 +75,7 @@ public sealed class MultiProcessTests
     }
 
     /// <summary>The built web host (src/Pforte.Web) as a separate OS process on a free loopback port.</summary>
-    private sealed class ServerProcess : IDisposable
+    internal sealed class ServerProcess : IDisposable
     {
         private readonly Process _process;
 
@@ -158,12 +158,7 @@ public sealed class MultiProcessTests
         {
             // Same configuration (Debug/Release) as this test assembly.
             var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Pforte.slnx")))
-            {
-                dir = dir.Parent;
-            }
-            var dll = Path.Combine(dir!.FullName, "src", "Pforte.Web", "bin", configuration, "net10.0", "Pforte.Web.dll");
+            var dll = Path.Combine(Hosting.Repository.Root, "src", "Pforte.Web", "bin", configuration, "net10.0", "Pforte.Web.dll");
             Assert.True(File.Exists(dll), $"{dll} not built");
             return dll;
         }

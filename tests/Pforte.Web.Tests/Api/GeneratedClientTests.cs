@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Pforte.Client;
+using Pforte.Core.Clients;
+using Pforte.Testing;
+using Pforte.Web.Tests.Disclosure;
+using Pforte.Web.Tests.MachineAuth;
+
+namespace Pforte.Web.Tests.Api;
+
+/// <summary>
+/// A real consumer of the contract: every operation of the API called once through the client generated from the
+/// document (src/Pforte.Client), against the real host. The factory checks each answer against the document too.
+/// </summary>
+public sealed class GeneratedClientTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The operations each test calls; together every operation of the document (checked below).</summary>
+    private static readonly string[] MachineOperations =
+        [
+            "VerifyMachineAuth", "ChangeMachineAuthCode", "GetCodeStatus", "ListLetters", "MarkLetterReturned", "ReissueCode",
+            "GetLetterBatch", "GetLetterStatus", "GetAuditEntries", "VerifyAuditChain",
+        ];
+
+    private static readonly string[] OtherOperations =
+    [
+        "GetInsured", "PutInsured", "RecordRepresentative", "ListRepresentatives", "ListChannels", "ReleaseOutbound",
+        "DrawPhoneQuestions", "AnswerPhoneQuestions", "DecideDisclosure", "RecordInPersonAuthentication",
+        "RecordWrittenAuthentication", "RecordPortalLogin",
+    ];
+
+    private static JsonObject Document => JsonNode.Parse(File.ReadAllText(Path.Combine(Hosting.Repository.Root, "src", "Pforte.Client", "openapi.v1.json")))!.AsObject();
+
+    /// <summary>Sees every request the generated client sends, so a test can show which operations it called.</summary>
+    private sealed class Called : DelegatingHandler
+    {
+        public ConcurrentBag<(string Method, string Path)> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add((request.Method.Method, request.RequestUri!.AbsolutePath));
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        public HashSet<string> Operations(JsonObject document) =>
+            Requests.Select(r => ContractRecorder.OperationId(document, r.Method, r.Path)).OfType<string>().ToHashSet();
+    }
+
+    private static async Task<PforteClient> ClientAsync(PforteWebFactory factory, Called called, string name, params string[] scopes)
+    {
+        var (_, key) = await factory.CreateClientAsync(name, TestData.Ik, scopes);
+        var http = factory.CreateDefaultClient(called);
+        http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return new PforteClient(http);
+    }
+
+    [Fact]
+    public void Together_the_client_tests_call_every_operation_of_the_document()
+    {
+        var all = Document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => o.Value!["operationId"]!.GetValue<string>())).ToHashSet();
+        Assert.Equal(all.Order(), MachineOperations.Concat(OtherOperations).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Machine_procedure_codes_and_letters_through_the_client(string provider)
+    {
+        await using var h = await MachineAuthHarness.CreateAsync(provider);
+        var called = new Called();
+        var ivr = await ClientAsync(h.Factory, called, "ivr-client", ApiScopes.MachineAuth);
+        var staff = await ClientAsync(h.Factory, called, "staff-client", ApiScopes.Staff);
+        var printService = await ClientAsync(h.Factory, called, "print-service", ApiScopes.Letters);
+        var auditor = await ClientAsync(h.Factory, called, "auditor", ApiScopes.AuditRead);
+        var (person, code) = await h.PersonWithCodeAsync();
+
+        var verified = await ivr.VerifyMachineAuthAsync(new VerifyBody(cardNumber: person.Card, channel: "portal", code: code, kvnr: person.Kvnr,
+            source: new SourceBody(callerId: "+4964211234", callId: "call-1", ip: null)), Ct);
+        Assert.True(verified.Verified);
+        Assert.Equal("hoch", verified.Level);
+
+        var wrong = await Assert.ThrowsAsync<PforteApiException<Problem>>(() => ivr.VerifyMachineAuthAsync(
+            new VerifyBody(cardNumber: person.Card, channel: "portal", code: code == "0000" ? "1111" : "0000", kvnr: person.Kvnr, source: null), Ct));
+        Assert.Equal((401, "PF-MA-001"), (wrong.StatusCode, wrong.Result.Code));
+
+        var changed = await ivr.ChangeMachineAuthCodeAsync(new ChangeBody(cardNumber: person.Card, channel: "portal", code: code, kvnr: person.Kvnr, newCode: "3859", source: null), Ct);
+        Assert.True(changed.Changed);
+
+        var status = await staff.GetCodeStatusAsync(person.Kvnr, Ct);
+        Assert.Equal(person.Kvnr, status.Kvnr);
+
+        var letters = await staff.ListLettersAsync(person.Kvnr, Ct);
+        var handedOver = letters.First(l => l.ExportedAt is not null);
+        var batch = await printService.GetLetterBatchAsync(handedOver.BatchId!.Value.ToString(), Ct);
+        Assert.Contains(batch.Letters, l => l.LetterId == handedOver.Id && l.State == "handed-over");
+        var returned = await printService.MarkLetterReturnedAsync(handedOver.Id.ToString(), Ct);
+        Assert.Equal(handedOver.Id, returned.LetterId);
+        Assert.Equal("returned", (await printService.GetLetterStatusAsync(handedOver.Id.ToString(), Ct)).State);
+
+        var other = await h.AddPersonAsync();
+        var reissued = await staff.ReissueCodeAsync(other.Kvnr, new ReissueBody("Versicherte Person hat den Brief nicht erhalten"), Ct);
+        Assert.NotEqual(Guid.Empty, reissued.LetterId);
+
+        var page = await auditor.GetAuditEntriesAsync(from: null, to: null, kvnr: person.Kvnr, eventType: null, cursor: null, limit: "50", Ct);
+        Assert.NotEmpty(page.Entries);
+        Assert.All(page.Entries, e => Assert.Equal(person.Kvnr, e.SubjectKvnr));
+        Assert.True((await auditor.VerifyAuditChainAsync(Ct)).Intact);
+        Assert.Equal(MachineOperations.Order(), called.Operations(Document).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Insured_representatives_disclosure_and_authentications_through_the_client(string provider)
+    {
+        await using var h = await DisclosureHarness.CreateAsync(provider);
+        var called = new Called();
+        var core = await ClientAsync(h.Factory, called, "core-system", ApiScopes.InsuredRead, ApiScopes.InsuredWrite);
+        var staff = await ClientAsync(h.Factory, called, "desk-client", ApiScopes.Staff);
+        var portal = await ClientAsync(h.Factory, called, "portal-client", ApiScopes.Portal);
+        var p = await h.AddPersonAsync();
+
+        var insured = await core.GetInsuredAsync(p.Kvnr, Ct);
+        Assert.Equal(p.Kvnr, insured.Kvnr);
+        var put = await core.PutInsuredAsync(TestData.Kvnr(4242), new InsuredDocument(birthDate: "1980-02-29", cardIssuedOn: null, cardNumber: null,
+            city: "Marburg", country: "DE", deceasedOn: null, familyName: "Müßig", givenName: "Jürgen", houseNumber: "5a", insuranceEnd: null,
+            insuranceKind: "member", insuranceStart: "2000-01-01", kvnr: null, mainMemberKvnr: null, postalCode: "35037", street: "Große Straße"), Ct);
+        Assert.Equal("Müßig", put.FamilyName);
+
+        var representative = await core.RecordRepresentativeAsync(p.Kvnr, new RepresentativeRequest(birthDate: null, einwilligungsvorbehalt: false,
+            familyName: "Vertreter", givenName: "Volker", kind: "bevollmaechtigter", proofReference: "Vollmacht vom 02.01.2025",
+            representativeKvnr: null, scope: ["*"], validFrom: new DateOnly(2025, 1, 1), validTo: null), Ct);
+        Assert.Equal("Vertreter", representative.FamilyName);
+        Assert.Single(await core.ListRepresentativesAsync(p.Kvnr, Ct));
+
+        var channels = await staff.ListChannelsAsync(Ct);
+        Assert.Contains(channels.Channels, c => c.Id == "email" && !c.PersonalDataOutbound);
+
+        var refused = await Assert.ThrowsAsync<PforteApiException<Problem>>(() => staff.ReleaseOutboundAsync(
+            new OutboundBody(channel: "email", containsPersonalData: true, purpose: "Leistungsbescheid", subjectKvnr: p.Kvnr), Ct));
+        Assert.Equal((422, "PF-DIS-007"), (refused.StatusCode, refused.Result.Code));
+        var released = await staff.ReleaseOutboundAsync(new OutboundBody(channel: "letter", containsPersonalData: true, purpose: "Leistungsbescheid", subjectKvnr: p.Kvnr), Ct);
+        Assert.True(released.Released);
+
+        var round = await staff.DrawPhoneQuestionsAsync(new DrawBody(kvnr: p.Kvnr, staffId: "agent-1"), Ct);
+        var byPhone = await staff.AnswerPhoneQuestionsAsync(round.RoundId,
+            new AnswersBody(round.Questions.ToDictionary(q => q.Id, q => DisclosureHarness.RightAnswer(q.Id, p)), staffId: "agent-1"), Ct);
+        Assert.Equal("phone", byPhone.Channel);
+
+        var decision = await staff.DecideDisclosureAsync(new DecideBody(authenticationId: byPhone.AuthenticationId, channel: "phone",
+            direction: "outbound", requestKind: "insurance-status", subjectKvnr: p.Kvnr), Ct);
+        Assert.False(string.IsNullOrEmpty(decision.Explanation));
+
+        var inPerson = await staff.RecordInPersonAuthenticationAsync(new InPersonBody(documentNumberLast4: "L01X", documentType: "personalausweis",
+            kvnr: p.Kvnr, photoMatches: true, representativeId: null, staffId: "bc-marburg-7"), Ct);
+        Assert.Equal("hoch", inPerson.Level);
+
+        var written = await staff.RecordWrittenAuthenticationAsync(new WrittenBody(channel: "letter", kvnr: p.Kvnr,
+            matched: new MatchedDetails(addressOrBirthDate: true, kvnr: true, name: true, signature: true), representativeId: null, staffId: "backoffice-3"), Ct);
+        Assert.True(written.AnswerByPostToRegisteredAddress);
+
+        var login = await portal.RecordPortalLoginAsync(new PortalLoginBody(factors: ["password", "eid"], kvnr: p.Kvnr, portalSessionId: "sess-42", representativeId: null), Ct);
+        Assert.Equal("portal-login", login.Method);
+        Assert.Equal(OtherOperations.Order(), called.Operations(Document).Order());
+    }
+}
