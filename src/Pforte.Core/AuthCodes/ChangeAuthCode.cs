@@ -39,6 +39,7 @@ public sealed class ChangeAuthCode(PforteDbContext db, VerifyAuthCode verify, So
         ChangeOutcome outcome;
         if (verification.Status != VerifyStatus.Verified)
         {
+            await verify.TouchAsync(null, cancellationToken).ConfigureAwait(false);
             await throttle.RecordFailuresAsync([new FailedAttemptSource(kasseId, attempt.Sources, request.Kvnr.Value, context)], cancellationToken).ConfigureAwait(false);
             outcome = new ChangeOutcome(ChangeStatus.Failed, verification, null);
         }

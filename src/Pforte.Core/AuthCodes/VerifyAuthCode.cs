@@ -101,6 +101,9 @@ public sealed class VerifyAuthCode(
 {
     private readonly AuthCodeOptions _options = options.Value;
 
+    /// <summary>Code rows (or ids that match none) that failed attempts of the last <see cref="ApplyAsync"/> did not change.</summary>
+    private readonly List<Guid> _touches = [];
+
     /// <summary>One attempt in a transaction of its own (the queue batches them; this is a batch of one).</summary>
     public async Task<VerifyOutcome> ExecuteAsync(Guid kasseId, Guid clientId, VerifyRequest request, AuditContext context, CancellationToken cancellationToken = default) =>
         (await ExecuteAsync([new VerifyAttempt(kasseId, clientId, request, context)], cancellationToken).ConfigureAwait(false))[0];
@@ -133,6 +136,7 @@ public sealed class VerifyAuthCode(
             // PostgreSQL: the last writes — failures, audit entries, authentications, counters, chain heads — in one
             // round trip (SQLite writes them at once; it has no round trips to save).
             await using var writes = WriteBatch.For(db);
+            await TouchAsync(writes, cancellationToken).ConfigureAwait(false);
             await throttle.RecordFailuresAsync(
                 [.. batch.Where((_, j) => applied[j].Status == VerifyStatus.Failed).Select(a => new FailedAttemptSource(a.KasseId, a.Sources, a.Request.Kvnr.Value, a.Context))],
                 writes, cancellationToken).ConfigureAwait(false);
@@ -167,11 +171,13 @@ public sealed class VerifyAuthCode(
     /// </summary>
     internal async Task<IReadOnlyList<VerifyOutcome>> ApplyAsync(IReadOnlyList<VerifyAttempt> attempts, CancellationToken cancellationToken)
     {
+        _touches.Clear();
         var persons = new Dictionary<(Guid Kasse, string Kvnr), (Guid Id, string? Card)>();
         var codes = new Dictionary<Guid, AuthCode>();
+        var oldCards = new Dictionary<Guid, List<string>>();
         foreach (var kasse in attempts.GroupBy(a => a.KasseId).OrderBy(g => g.Key))
         {
-            await ReadAndLockAsync(kasse.Key, [.. kasse.Select(a => (object?)a.Request.Kvnr.Value).Distinct()], persons, codes, cancellationToken).ConfigureAwait(false);
+            await ReadAndLockAsync(kasse.Key, [.. kasse.Select(a => (object?)a.Request.Kvnr.Value).Distinct()], persons, codes, oldCards, cancellationToken).ConfigureAwait(false);
         }
         foreach (var kasse in attempts.GroupBy(a => a.KasseId))
         {
@@ -190,6 +196,10 @@ public sealed class VerifyAuthCode(
             var row = person is { } known ? codes.GetValueOrDefault(known.Id) : null;
             var active = row is { State: AuthCodeState.Active } ? row : null;
             var matches = hasher.Matches(person?.Id ?? Guid.Empty, request.Code, active?.CodeHash, active?.KeyVersion ?? 0);
+            // Read with the batch for every attempt (none for an unknown KVNR) and compared on every path: the old
+            // card costs no query of its own, so a known KVNR with a wrong card takes as long as an unknown one.
+            var old = person is { } p2 && oldCards.TryGetValue(p2.Id, out var list) ? list : [];
+            var isOldCard = old.Exists(c => CardMatches(c, request.CardNumber));
 
             VerifyOutcome outcome;
             if (person is not { } found)
@@ -198,7 +208,7 @@ public sealed class VerifyAuthCode(
             }
             else if (found.Card is null || !CardMatches(found.Card, request.CardNumber))
             {
-                outcome = VerifyOutcome.Failed(await IsOldCardAsync(found.Id, request.CardNumber, cancellationToken).ConfigureAwait(false) ? VerifyFailure.OldCard : VerifyFailure.WrongCard, found.Id);
+                outcome = VerifyOutcome.Failed(isOldCard ? VerifyFailure.OldCard : VerifyFailure.WrongCard, found.Id);
             }
             else
             {
@@ -213,6 +223,11 @@ public sealed class VerifyAuthCode(
                 };
             }
 
+            if (outcome.Status == VerifyStatus.Failed && outcome.Failure is not (VerifyFailure.WrongCode or VerifyFailure.WrongCodeNowLocked))
+            {
+                // The failure writes nothing to the code row, but it must cost what a counted one costs (below).
+                _touches.Add(row?.PersonId ?? Guid.CreateVersion7());
+            }
             await audit.AppendAsync(attempt.KasseId, attempt.Context, new AuditEvent(
                 outcome.Status == VerifyStatus.Verified ? AuditAction.CodeVerified : AuditAction.CodeVerificationFailed,
                 outcome.Status == VerifyStatus.Verified ? AuditOutcome.Success : AuditOutcome.Failure,
@@ -225,14 +240,15 @@ public sealed class VerifyAuthCode(
     }
 
     /// <summary>
-    /// The persons behind the KVNRs of a batch with their current card, and their code rows, tracked and locked for
-    /// the transaction — two statements sent together (on PostgreSQL one round trip). PostgreSQL takes the row locks
+    /// The persons behind the KVNRs of a batch with their current card, their code rows, tracked and locked for the
+    /// transaction, and their former cards — three statements sent together (on PostgreSQL one round trip), whatever
+    /// the attempts' outcomes will be. PostgreSQL takes the row locks
     /// in key order (Kasse by Kasse, the caller goes through them in order), the same order in every batch of every
     /// process, so two batches never wait for each other in a circle; a lock or change committed meanwhile by someone
     /// else is seen here, after its commit.
     /// </summary>
     private async Task ReadAndLockAsync(Guid kasseId, IReadOnlyList<object?> kvnrs, Dictionary<(Guid Kasse, string Kvnr), (Guid Id, string? Card)> persons,
-        Dictionary<Guid, AuthCode> codes, CancellationToken cancellationToken)
+        Dictionary<Guid, AuthCode> codes, Dictionary<Guid, List<string>> oldCards, CancellationToken cancellationToken)
     {
         var locked = new List<AuthCode>();
         var sql = await PlainSql.CreateAsync(db, "", cancellationToken).ConfigureAwait(false);
@@ -243,7 +259,8 @@ public sealed class VerifyAuthCode(
             sql.Command.CommandText = "SELECT p.id, p.kvnr, (SELECT c.card_number FROM health_cards c WHERE c.person_id = p.id AND c.ended_at IS NULL LIMIT 1) "
                 + $"FROM insured_persons p WHERE {theirs}; "
                 + "SELECT person_id, kasse_id, state, code_hash, key_version, failures, state_since, pending_letter_id, locked_at, reason "
-                + $"FROM auth_codes WHERE person_id IN (SELECT id FROM insured_persons WHERE {theirs}) ORDER BY person_id" + (db.IsSqlite ? "" : " FOR UPDATE");
+                + $"FROM auth_codes WHERE person_id IN (SELECT id FROM insured_persons WHERE {theirs}) ORDER BY person_id" + (db.IsSqlite ? "" : " FOR UPDATE") + "; "
+                + $"SELECT c.person_id, c.card_number FROM health_cards c WHERE c.ended_at IS NOT NULL AND c.person_id IN (SELECT id FROM insured_persons WHERE {theirs})";
             var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -268,6 +285,16 @@ public sealed class VerifyAuthCode(
                         Reason = reader.IsDBNull(9) ? null : reader.GetString(9),
                     });
                 }
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var personId = sql.Read<HealthCard, Guid>(reader, 0, nameof(HealthCard.PersonId));
+                    if (!oldCards.TryGetValue(personId, out var cards))
+                    {
+                        oldCards[personId] = cards = [];
+                    }
+                    cards.Add(reader.GetString(1));
+                }
             }
         }
         foreach (var row in locked)
@@ -277,11 +304,43 @@ public sealed class VerifyAuthCode(
         }
     }
 
-    private async Task<bool> IsOldCardAsync(Guid personId, string given, CancellationToken cancellationToken)
+    /// <summary>
+    /// A counted failure (right KVNR and card, wrong code) updates the person's code row; every other failure —
+    /// unknown KVNR, wrong or old card, no code, pending, locked — updates its row with what it holds, or an id that
+    /// matches no row, in a statement of the same kind, sent with the same last writes. So every failure path does the
+    /// same database work: the same reads (<see cref="ReadAndLockAsync"/>), one row update, one audit entry, one source
+    /// failure — and the answer's latency does not tell whether a KVNR or a card number was right (docs/guessing.md).
+    /// The rows touched are locked by this transaction already (or do not exist): no new lock is taken.
+    /// </summary>
+    internal async Task TouchAsync(WriteBatch? writes, CancellationToken cancellationToken)
     {
-        var old = await db.HealthCards.AsNoTracking().Where(c => c.PersonId == personId && c.EndedAt != null)
-            .Select(c => c.CardNumber).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return old.Exists(c => CardMatches(c, given));
+        if (_touches.Count == 0)
+        {
+            return;
+        }
+        if (db.IsSqlite)
+        {
+            foreach (var id in _touches)
+            {
+                var sql = await PlainSql.CreateAsync(db, "UPDATE auth_codes SET failures = failures WHERE person_id = @id", cancellationToken).ConfigureAwait(false);
+                await using (sql.ConfigureAwait(false))
+                {
+                    sql.With<AuthCode>("@id", nameof(AuthCode.PersonId), id);
+                    await sql.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        else
+        {
+            await using var own = writes is null ? WriteBatch.For(db) : null;
+            var command = (writes ?? own!).Add("UPDATE auth_codes SET failures = failures WHERE person_id = ANY(@touch)", null, "touch auth_codes");
+            WriteBatch.AddParameter(command, "@touch", _touches.ToArray());
+            if (own is not null)
+            {
+                await own.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        _touches.Clear();
     }
 
     private async Task<VerifyOutcome> CountFailureAsync(AuthCode row, AuditContext context, CancellationToken cancellationToken)

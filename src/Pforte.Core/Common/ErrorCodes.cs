@@ -146,4 +146,8 @@ public static class ErrorCodes
     public const string AuthMethodNotOffered = "PF-AUTH-019";
     public const string LetterExportFolderBusy = "PF-LET-007";
     public const string LetterExportFolderLockDenied = "PF-LET-008";
+    public const string InputForbiddenCharacter = "PF-INPUT-001";
+    public const string InputIpAddress = "PF-INPUT-002";
+    public const string InputCallerId = "PF-INPUT-003";
+    public const string InputArgument = "PF-INPUT-004";
 }
