@@ -58,6 +58,9 @@ public enum VerifyStatus
     Verified = 1,
     Failed = 2,
     Throttled = 3,
+
+    /// <summary>Refused before anything was counted: the request breaks the input rules (<see cref="VerifyOutcome.Error"/>).</summary>
+    Invalid = 4,
 }
 
 public sealed record VerifyOutcome(VerifyStatus Status, PersonAuthentication? Authentication, VerifyFailure? Failure, TimeSpan? RetryAfter, Guid? PersonId)
@@ -67,12 +70,17 @@ public sealed record VerifyOutcome(VerifyStatus Status, PersonAuthentication? Au
     public static VerifyOutcome Failed(VerifyFailure failure, Guid? personId) => new(VerifyStatus.Failed, null, failure, null, personId);
 
     public static VerifyOutcome Throttled(TimeSpan retryAfter) => new(VerifyStatus.Throttled, null, null, retryAfter, null);
+
+    public static VerifyOutcome Invalid(Error error) => new(VerifyStatus.Invalid, null, null, null, null) { Error = error };
+
+    /// <summary>Why an <see cref="VerifyStatus.Invalid"/> request was refused (a 400 naming the field).</summary>
+    public Error? Error { get; init; }
 }
 
 /// <summary>An attempt as it reaches the batch: whose client sent it, and the audit context of its request.</summary>
 public sealed record VerifyAttempt(Guid KasseId, Guid ClientId, VerifyRequest Request, AuditContext Context)
 {
-    public IReadOnlyList<string> Sources { get; } = SourceThrottle.KeysFor(Request.CallerId, Request.Ip, ClientId);
+    public IReadOnlyList<string> Sources { get; } = SourceThrottle.KeysFor(KasseId, Request.CallerId, Request.Ip, ClientId);
 }
 
 /// <summary>
@@ -113,11 +121,27 @@ public sealed class VerifyAuthCode(
     {
         ArgumentNullException.ThrowIfNull(attempts);
         var outcomes = new VerifyOutcome[attempts.Count];
-        var blocks = await throttle.BlocksAsync(attempts.SelectMany(a => a.Sources), cancellationToken).ConfigureAwait(false);
+        var valid = new VerifyAttempt?[attempts.Count];
+        for (var i = 0; i < attempts.Count; i++)
+        {
+            if (MachineSource.Normalize(attempts[i]).TryGetValue(out var attempt, out var error))
+            {
+                valid[i] = attempt;
+            }
+            else
+            {
+                outcomes[i] = VerifyOutcome.Invalid(error);
+            }
+        }
+        var blocks = await throttle.BlocksAsync(valid.OfType<VerifyAttempt>().SelectMany(a => a.Sources), cancellationToken).ConfigureAwait(false);
         var admitted = new List<int>(attempts.Count);
         for (var i = 0; i < attempts.Count; i++)
         {
-            if (throttle.BlockedFor(attempts[i].Sources, blocks) is { } wait)
+            if (valid[i] is not { } attempt)
+            {
+                continue;
+            }
+            if (throttle.BlockedFor(attempt.Sources, blocks) is { } wait)
             {
                 outcomes[i] = VerifyOutcome.Throttled(wait);
             }
@@ -128,7 +152,7 @@ public sealed class VerifyAuthCode(
         }
         if (admitted.Count > 0)
         {
-            var batch = admitted.ConvertAll(i => attempts[i]);
+            var batch = admitted.ConvertAll(i => valid[i]!);
             // The batch is all or nothing (a failed batch is re-run in a fresh scope): no savepoint around SaveChanges.
             db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -138,7 +162,7 @@ public sealed class VerifyAuthCode(
             await using var writes = WriteBatch.For(db);
             await TouchAsync(writes, cancellationToken).ConfigureAwait(false);
             await throttle.RecordFailuresAsync(
-                [.. batch.Where((_, j) => applied[j].Status == VerifyStatus.Failed).Select(a => new FailedAttemptSource(a.KasseId, a.Sources, a.Request.Kvnr.Value, a.Context))],
+                [.. batch.Where((_, j) => applied[j].Status == VerifyStatus.Failed).Select(a => new FailedAttemptSource(a.KasseId, a.ClientId, a.Sources, a.Request.Kvnr.Value, a.Context))],
                 writes, cancellationToken).ConfigureAwait(false);
             await db.FlushAddedAsync<AuditEntry>(writes, cancellationToken).ConfigureAwait(false);
             await db.FlushAddedAsync<PersonAuthentication>(writes, cancellationToken).ConfigureAwait(false);
@@ -157,7 +181,7 @@ public sealed class VerifyAuthCode(
         }
         foreach (var outcome in outcomes)
         {
-            metrics.Attempt(outcome.Status switch { VerifyStatus.Verified => "verified", VerifyStatus.Failed => "failed", _ => "throttled" });
+            metrics.Attempt(outcome.Status switch { VerifyStatus.Verified => "verified", VerifyStatus.Failed => "failed", VerifyStatus.Invalid => "invalid", _ => "throttled" });
         }
         return outcomes;
     }
@@ -411,18 +435,23 @@ public sealed class AuthCodeMetrics
 {
     public const string MeterName = Common.PforteMetrics.MeterName;
     private readonly Counter<long> _attempts;
+    private readonly Counter<long> _clientAlarms;
 
     public AuthCodeMetrics(IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(MeterName);
         _attempts = meter.CreateCounter<long>("pforte.machine_auth.attempts", description: "Machine authentication attempts by outcome (verified, failed, throttled).");
+        _clientAlarms = meter.CreateCounter<long>("pforte.machine_auth.client_alarms",
+            description: "Alarms for an API client whose failed attempts reached many distinct accounts across changing sources (ClientSprayAlarm).");
         meter.CreateObservableGauge("pforte.machine_auth.failures_per_minute", () => FailuresPerMinute,
             description: "Failed machine authentication attempts in the last minute, across all server processes.");
     }
 
     /// <summary>Last value seen by <see cref="FailureRateMonitor"/>.</summary>
     public int FailuresPerMinute { get; set; }
+
+    public void ClientAlarm() => _clientAlarms.Add(1);
 
     public void Attempt(string outcome) => _attempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }

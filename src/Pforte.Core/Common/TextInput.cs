@@ -58,6 +58,28 @@ public static class TextInput
         || c is >= '\u2066' and <= '\u2069';
 
     /// <summary>
+    /// A refused value as an error sentence may quote it: forbidden characters shown as "?", at most 32 characters.
+    /// </summary>
+    public static string Echo(string? value)
+    {
+        if (value is null)
+        {
+            return "";
+        }
+        var shown = new StringBuilder(Math.Min(value.Length, 33));
+        for (var i = 0; i < value.Length && shown.Length < 32; i++)
+        {
+            var c = value[i];
+            shown.Append(char.IsSurrogate(c) || IsForbidden(c) ? '?' : c);
+        }
+        if (value.Length > 32)
+        {
+            shown.Append('…');
+        }
+        return shown.ToString();
+    }
+
+    /// <summary>
     /// An optional field: null or blank → null; otherwise trimmed, checked and NFC-normalised.
     /// </summary>
     public static Result<string?> Optional(string field, string? value, int maxLength)

@@ -34,6 +34,7 @@ public static class MachineAuthApi
                 VerifyStatus.Verified => Results.Ok(new VerifyResponse(true, outcome.Authentication!.Id, outcome.Authentication.Level, outcome.Authentication.ValidUntil)),
                 VerifyStatus.Failed => Failed(),
                 VerifyStatus.Throttled => Throttled(http, outcome.RetryAfter!.Value),
+                VerifyStatus.Invalid => ProblemResults.Result(StatusCodes.Status400BadRequest, outcome.Error!),
                 _ => throw new InvalidOperationException(),
             };
         })
@@ -55,6 +56,7 @@ public static class MachineAuthApi
                 ChangeStatus.Changed => Results.Ok(new ChangeResponse(true)),
                 ChangeStatus.Failed => Failed(),
                 ChangeStatus.Throttled => Throttled(http, outcome.Verification.RetryAfter!.Value),
+                ChangeStatus.Invalid => ProblemResults.Result(StatusCodes.Status400BadRequest, outcome.Verification.Error!),
                 ChangeStatus.Weak => ProblemResults.Result(StatusCodes.Status422UnprocessableEntity,
                     new Error(ErrorCodes.WeakCode, WeakCodeTexts.Describe(outcome.WeakRule!)),
                     new Dictionary<string, object?> { ["rule"] = outcome.WeakRule }),

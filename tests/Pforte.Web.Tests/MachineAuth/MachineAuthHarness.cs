@@ -53,12 +53,12 @@ public sealed class MachineAuthHarness : IAsyncDisposable
 
     public sealed record Person(Guid Id, string Kvnr, string Card, DateOnly BirthDate);
 
-    public async Task<Person> AddPersonAsync(InsuranceKind kind = InsuranceKind.Member, DateOnly? birth = null)
+    public async Task<Person> AddPersonAsync(InsuranceKind kind = InsuranceKind.Member, DateOnly? birth = null, Guid? kasseId = null)
     {
         var n = Interlocked.Increment(ref _next);
         var person = new InsuredPerson
         {
-            Id = Guid.CreateVersion7(), KasseId = Kasse.Id, Kvnr = TestData.Kvnr(n), FamilyName = "Groß", GivenName = "Jürgen",
+            Id = Guid.CreateVersion7(), KasseId = kasseId ?? Kasse.Id, Kvnr = TestData.Kvnr(n), FamilyName = "Groß", GivenName = "Jürgen",
             BirthDate = birth ?? new DateOnly(1971, 4, 12), InsuranceKind = kind, MainMemberKvnr = kind == InsuranceKind.Family ? TestData.Kvnr(1) : null,
             InsuranceStart = new DateOnly(2001, 1, 1), Street = "Schloßallee", HouseNumber = "3", PostalCode = "35037", City = "Marburg", Country = "DE",
             CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
