@@ -31,13 +31,13 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
     public async Task<Result<PersonAuthentication>> InPersonAsync(Guid kasseId, Guid clientId, InPersonInput input, AuditContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (Staff(input.StaffId) is { } staffError)
+        if (!Performer.CheckStaffId(input.StaffId, required: true).TryGetValue(out var staffId, out var staffError))
         {
             return staffError;
         }
         if (input.DocumentType is null || !DocumentTypes.All.ContainsKey(input.DocumentType))
         {
-            return new Error(ErrorCodes.DocumentTypeUnknown, input.DocumentType ?? "", string.Join(", ", DocumentTypes.All.Keys));
+            return new Error(ErrorCodes.DocumentTypeUnknown, TextInput.Echo(input.DocumentType), string.Join(", ", DocumentTypes.All.Keys));
         }
         if (input.DocumentNumberLast4 is not { Length: 4 } last4 || !last4.All(char.IsAsciiLetterOrDigit))
         {
@@ -49,7 +49,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
             return error;
         }
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var details = $"\"document\":\"{input.DocumentType}\",\"number_last4\":\"{last4.ToUpperInvariant()}\",\"staff\":\"{PhoneQuestionRounds.Json(input.StaffId!)}\"{Rep(input.RepresentativeId)}";
+        var details = $"\"document\":\"{input.DocumentType}\",\"number_last4\":\"{last4.ToUpperInvariant()}\",\"staff\":\"{PhoneQuestionRounds.Json(staffId!)}\"{Rep(input.RepresentativeId)}";
         if (!input.PhotoMatches)
         {
             await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.InPersonRefused, AuditOutcome.Failure, person.Id, person.Kvnr,
@@ -58,7 +58,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new Error(ErrorCodes.PhotoMismatch);
         }
-        var authentication = New(kasseId, person.Id, AuthenticationMethods.InPersonDocument, TrustLevels.Hoch, Channels.InPerson, clientId, input.StaffId!, input.RepresentativeId, _options.InPersonValidity);
+        var authentication = New(kasseId, person.Id, AuthenticationMethods.InPersonDocument, TrustLevels.Hoch, Channels.InPerson, clientId, staffId!, input.RepresentativeId, _options.InPersonValidity);
         await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.InPersonAuthenticated, AuditOutcome.Success, person.Id, person.Kvnr,
             Details: $"{{\"authentication\":\"{authentication.Id}\",\"level\":\"hoch\",{details}}}"), cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -84,7 +84,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
     public async Task<Result<PersonAuthentication>> WrittenAsync(Guid kasseId, Guid clientId, WrittenInput input, AuditContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (Staff(input.StaffId) is { } staffError)
+        if (!Performer.CheckStaffId(input.StaffId, required: true).TryGetValue(out var staffId, out var staffError))
         {
             return staffError;
         }
@@ -100,7 +100,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         var level = WrittenLevel(input);
         var matched = string.Join(',', new[] { ("signature", input.Signature), ("name", input.Name), ("address-or-birth-date", input.AddressOrBirthDate), ("kvnr", input.KvnrMatches) }
             .Where(x => x.Item2).Select(x => x.Item1));
-        var details = $"\"channel\":\"{input.Channel}\",\"matched\":\"{matched}\",\"staff\":\"{PhoneQuestionRounds.Json(input.StaffId!)}\"{Rep(input.RepresentativeId)}";
+        var details = $"\"channel\":\"{input.Channel}\",\"matched\":\"{matched}\",\"staff\":\"{PhoneQuestionRounds.Json(staffId!)}\"{Rep(input.RepresentativeId)}";
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         if (TrustLevelOrder.Rank(level) <= 0)
         {
@@ -111,7 +111,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
             return new Error(ErrorCodes.WrittenTooFewDetails);
         }
         var method = input.Channel == Channels.Letter ? AuthenticationMethods.LetterDetails : AuthenticationMethods.ContactFormDetails;
-        var authentication = New(kasseId, person.Id, method, level, input.Channel, clientId, input.StaffId!, input.RepresentativeId, _options.AuthenticationValidity);
+        var authentication = New(kasseId, person.Id, method, level, input.Channel, clientId, staffId!, input.RepresentativeId, _options.AuthenticationValidity);
         await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.WrittenAuthenticated, AuditOutcome.Success, person.Id, person.Kvnr,
             Details: $"{{\"authentication\":\"{authentication.Id}\",\"level\":\"{level}\",{details}}}"), cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -201,9 +201,6 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
             ? deceased
             : person;
     }
-
-    private static Error? Staff(string? staffId) =>
-        string.IsNullOrWhiteSpace(staffId) || staffId.Length > 64 || staffId.Any(char.IsControl) ? new Error(ErrorCodes.StaffIdMissing) : null;
 
     private static string Rep(Guid? representativeId) => representativeId is { } r ? $",\"representative\":\"{r}\"" : "";
 }
