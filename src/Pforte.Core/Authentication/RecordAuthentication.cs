@@ -35,6 +35,10 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         {
             return staffError;
         }
+        if ((TextInput.Check("documentType", input.DocumentType, TextInput.ShortText) ?? TextInput.Check("documentNumberLast4", input.DocumentNumberLast4, TextInput.ShortText)) is { } badText)
+        {
+            return badText;
+        }
         if (input.DocumentType is null || !DocumentTypes.All.ContainsKey(input.DocumentType))
         {
             return new Error(ErrorCodes.DocumentTypeUnknown, TextInput.Echo(input.DocumentType), string.Join(", ", DocumentTypes.All.Keys));
@@ -88,6 +92,10 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         {
             return staffError;
         }
+        if (TextInput.Check("channel", input.Channel, TextInput.ShortText) is { } badChannel)
+        {
+            return badChannel;
+        }
         if (input.Channel is not (Channels.Letter or Channels.ContactForm))
         {
             return new Error(ErrorCodes.WrittenChannel);
@@ -129,6 +137,13 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
     {
         ArgumentNullException.ThrowIfNull(input);
         var options = portalOptions.Value;
+        foreach (var factor in input.Factors ?? [])
+        {
+            if (TextInput.Check("factors", factor, TextInput.ShortText) is { } badFactor)
+            {
+                return badFactor;
+            }
+        }
         if (!PortalLoginFactors.Level(input.Factors, options.Levels).TryGetValue(out var level, out var factorError))
         {
             return factorError;

@@ -57,6 +57,11 @@ public sealed class OutboundGuard(PforteDbContext db, DisclosurePolicy policy, A
         }
         message = message with { Purpose = purpose };
         var result = Check(message);
+        if (result.Error is { Code: ErrorCodes.DisclosureChannelUnknown } unknown)
+        {
+            // Not a channel at all: bad input, not a refusal to record (and no value for the record's channel column).
+            return unknown;
+        }
         var own = db.Database.CurrentTransaction is null;
         await using var transaction = own ? await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false) : null;
         await audit.AppendAsync(kasseId, context with { Channel = message.Channel }, new AuditEvent(

@@ -73,7 +73,8 @@ public static class DisclosureApi
                 RequestAuditContext.ForClient(http), ct).ConfigureAwait(false);
             return result.TryGetValue(out var permit, out var error)
                 ? Results.Ok(new { released = true, channel = permit.Channel })
-                : ProblemResults.Result(error.Code == ErrorCodes.DisclosureChannelUnknown ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity, error);
+                : ProblemResults.Result(error.Code is ErrorCodes.DisclosureChannelUnknown or ErrorCodes.InputForbiddenCharacter or ErrorCodes.FieldTooLong or ErrorCodes.FieldRequired
+                    ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity, error);
         })
         .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
         .WithTags("Auskunft und Kanäle")
