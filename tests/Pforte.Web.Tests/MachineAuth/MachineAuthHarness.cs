@@ -108,6 +108,18 @@ public sealed class MachineAuthHarness : IAsyncDisposable
         return (person, codes[person.Kvnr]);
     }
 
+    /// <summary>Several persons with active codes (issued and handed over together); the codes per KVNR.</summary>
+    public async Task<(List<Person> Persons, Dictionary<string, string> Codes)> PersonsWithCodesAsync(int count)
+    {
+        var persons = new List<Person>(count);
+        for (var i = 0; i < count; i++)
+        {
+            persons.Add(await AddPersonAsync());
+        }
+        await IssueDueAsync();
+        return (persons, await HandOverAsync());
+    }
+
     public static object Body(Person person, string code, string channel = "portal", string? card = null, string? callerId = null, string? ip = null) => new
     {
         kvnr = person.Kvnr,

@@ -20,20 +20,12 @@ public sealed class SourceThrottlingTests
     private static async Task<string?> CodeOf(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.TryGetProperty("code", out var c) ? c.GetString() : null;
 
-    private static string Wrong(string code) => code == "7405" ? "8052" : "7405";
-
     [Theory]
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task Spellings_of_one_address_or_number_share_one_budget(string provider)
     {
         await using var h = await MachineAuthHarness.CreateAsync(provider, new Dictionary<string, string?> { ["Pforte:Throttling:MaxAccountsPerSource"] = "3" });
-        var persons = new List<MachineAuthHarness.Person>();
-        for (var i = 0; i < 8; i++)
-        {
-            persons.Add(await h.AddPersonAsync());
-        }
-        await h.IssueDueAsync();
-        await h.HandOverAsync();
+        var (persons, _) = await h.PersonsWithCodesAsync(8);
 
         // IPv4, the same as IPv4-mapped IPv6, in upper-case hex: three accounts from one address.
         foreach (var (p, ip) in persons.Take(3).Zip(new[] { "203.0.113.7", "::ffff:203.0.113.7", "::FFFF:CB00:7107" }))
@@ -60,9 +52,7 @@ public sealed class SourceThrottlingTests
     public async Task Addresses_of_one_IPv6_64_block_share_one_budget(string provider)
     {
         await using var h = await MachineAuthHarness.CreateAsync(provider, new Dictionary<string, string?> { ["Pforte:Throttling:MaxAccountsPerSource"] = "2" });
-        var persons = new[] { await h.AddPersonAsync(), await h.AddPersonAsync(), await h.AddPersonAsync() };
-        await h.IssueDueAsync();
-        await h.HandOverAsync();
+        var (persons, _) = await h.PersonsWithCodesAsync(3);
         Assert.Equal(HttpStatusCode.Unauthorized, (await h.VerifyAsync(MachineAuthHarness.Body(persons[0], "7405", ip: "2001:db8:1:2::1"))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await h.VerifyAsync(MachineAuthHarness.Body(persons[1], "7405", ip: "2001:0db8:0001:0002:ffff:0:0:9"))).StatusCode);
         Assert.Equal((HttpStatusCode)429, (await h.VerifyAsync(MachineAuthHarness.Body(persons[2], "7405", ip: "2001:db8:1:2:abcd::77"))).StatusCode);
@@ -135,14 +125,10 @@ public sealed class SourceThrottlingTests
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref alarms, value));
         listener.Start();
 
-        var persons = new List<MachineAuthHarness.Person>();
-        for (var i = 0; i < 8; i++)
-        {
-            persons.Add(await h.AddPersonAsync());
-        }
-        var (legit, code) = await h.PersonWithCodeAsync();
-        await h.IssueDueAsync();
-        await h.HandOverAsync();
+        var (persons, codes) = await h.PersonsWithCodesAsync(9);
+        var legit = persons[8];
+        var code = codes[legit.Kvnr];
+        persons.RemoveAt(8);
 
         // A fresh calling number for every guess: no source ever reaches its limit.
         for (var i = 0; i < persons.Count; i++)

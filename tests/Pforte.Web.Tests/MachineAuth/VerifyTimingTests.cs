@@ -44,14 +44,8 @@ public sealed class VerifyTimingTests(ITestOutputHelper output)
             ["Pforte:Throttling:MaxAccountsPerSource"] = "1000000",
             ["Pforte:Throttling:MaxFailuresPerSource"] = "1000000",
         });
-        var persons = new List<MachineAuthHarness.Person>();
         const int perPerson = 8;
-        for (var i = 0; i < (WarmUpRounds + Rounds) / perPerson + 1; i++)
-        {
-            persons.Add(await h.AddPersonAsync());
-        }
-        await h.IssueDueAsync();
-        var codes = await h.HandOverAsync();
+        var (persons, codes) = await h.PersonsWithCodesAsync((WarmUpRounds + Rounds) / perPerson + 1);
         var clientId = Guid.CreateVersion7();
         var context = new AuditContext(ActorKind.Client, "client:timing", "portal");
 
