@@ -65,11 +65,7 @@ public static class DisclosureApi
                 }
                 kvnr = parsed.Value;
             }
-            if (string.IsNullOrWhiteSpace(body.Purpose) || body.Purpose.Length > 100)
-            {
-                return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.FieldRequired, "purpose"));
-            }
-            var result = await guard.ReleaseAsync(http.User.GetKasseId(), new OutboundMessage(body.Channel ?? "", body.ContainsPersonalData, personId, kvnr, body.Purpose),
+            var result = await guard.ReleaseAsync(http.User.GetKasseId(), new OutboundMessage(body.Channel ?? "", body.ContainsPersonalData, personId, kvnr, body.Purpose ?? ""),
                 RequestAuditContext.ForClient(http), ct).ConfigureAwait(false);
             return result.TryGetValue(out var permit, out var error)
                 ? Results.Ok(new { released = true, channel = permit.Channel })
