@@ -23,11 +23,14 @@ public sealed class TimingCollection;
 public sealed class VerifyTimingTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// The old code's extra old-card query: a lower bound of 0.26–0.34 ms on PostgreSQL in process (median 0.40 ms).
-    /// What is left after the fix (reading a row, tracking it) stays below 0.2 ms on a busy 2-core machine
-    /// (docs/guessing.md, "Timing").
+    /// The old code's extra old-card query: a lower bound of 0.26–0.34 ms on PostgreSQL in process (median 0.40 ms,
+    /// 16–19 % of an attempt). What is left after the fix (a known person's row is read, locked and tracked) is
+    /// 0.08–0.13 ms, under 5 % (docs/guessing.md, "Timing"). The bound is the larger of 0.2 ms and 8 % of the median
+    /// attempt, so that a machine slowed down by its neighbours — which stretches every difference — does not fail it.
     /// </summary>
     private const double ThresholdMs = 0.2;
+
+    private const double ThresholdShare = 0.08;
 
     private const int WarmUpRounds = 60;
     private const int Rounds = 300;
@@ -90,15 +93,16 @@ public sealed class VerifyTimingTests(ITestOutputHelper output)
             }
         }
 
+        var threshold = Math.Max(ThresholdMs, ThresholdShare * Median(samples["unknown"]));
         var failures = new List<string>();
         foreach (var cls in new[] { "wrong-card", "wrong-code" })
         {
             var (median, lower, upper) = MedianDifference(samples[cls], samples["unknown"], random);
             output.WriteLine($"{provider}: {cls} − unknown: median {median:F3} ms, 95 % interval [{lower:F3}, {upper:F3}] ms "
                 + $"(medians {Median(samples[cls]):F3} / {Median(samples["unknown"]):F3} ms)");
-            if (lower > ThresholdMs)
+            if (lower > threshold)
             {
-                failures.Add($"{cls} is slower than an unknown KVNR by at least {lower:F3} ms (95 %)");
+                failures.Add($"{cls} is slower than an unknown KVNR by at least {lower:F3} ms (95 %; allowed {threshold:F3} ms)");
             }
         }
         Assert.Empty(failures);
