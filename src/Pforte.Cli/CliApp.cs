@@ -24,6 +24,13 @@ public static class CliApp
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stderr);
+        if (CheckArguments(args) is { } bad)
+        {
+            await stderr.WriteLineAsync($"{bad.Code}: {bad.Message}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
         var context = new CliContext(stdout, stderr, overrides);
         var root = new RootCommand("Pforte – sichere Kommunikation mit Versicherten: Betriebswerkzeug.");
         foreach (var command in new[]
@@ -43,6 +50,35 @@ public static class CliApp
         }
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Longest argument taken (a path may be 4,096 bytes on Linux); longer ones are refused.</summary>
+    public const int MaxArgumentLength = 4096;
+
+    /// <summary>
+    /// The input policy (ADR 0013) for every argument of every command, before any command runs: no control
+    /// characters (NUL, ESC, line breaks …), no lone surrogates or bidi controls, at most <see cref="MaxArgumentLength"/>
+    /// characters. The refusal names the option the value belongs to, or the argument's position.
+    /// </summary>
+    public static Error? CheckArguments(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var name = arg.StartsWith("--", StringComparison.Ordinal) ? arg.Split('=')[0]
+                : i > 0 && args[i - 1].StartsWith("--", StringComparison.Ordinal) ? args[i - 1].Split('=')[0]
+                : $"#{i + 1}";
+            if (TextInput.FirstForbidden(arg) is { } position)
+            {
+                return new Error(ErrorCodes.InputArgument, TextInput.Echo(name), position + 1);
+            }
+            if (arg.Length > MaxArgumentLength)
+            {
+                return new Error(ErrorCodes.FieldTooLong, TextInput.Echo(name), MaxArgumentLength);
+            }
+        }
+        return null;
     }
 }
 
@@ -99,6 +135,9 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, IReadOnlyDi
     {
         ArgumentNullException.ThrowIfNull(error);
         await Err.WriteLineAsync($"{error.Code}: {error.Message}").ConfigureAwait(false);
-        return CliApp.ExitCodes.Refused;
+        // Input the policy refuses (ADR 0013) is bad input, like a malformed argument: exit code 2.
+        return error.Code is ErrorCodes.InputForbiddenCharacter or ErrorCodes.FieldTooLong or ErrorCodes.InputArgument
+            ? CliApp.ExitCodes.BadInput
+            : CliApp.ExitCodes.Refused;
     }
 }

@@ -533,7 +533,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-004, PF-API-007, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-004, PF-API-007, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-INPUT-001, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -682,7 +682,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-001, PF-REP-001, PF-REP-002, PF-REP-003, PF-REP-004, PF-REP-005, PF-REP-006, PF-REP-007, PF-REP-008, PF-REP-009.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-INPUT-001, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-001, PF-REC-011, PF-REP-001, PF-REP-002, PF-REP-003, PF-REP-004, PF-REP-005, PF-REP-006, PF-REP-007, PF-REP-008, PF-REP-009.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -978,7 +978,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-MA-002, PF-MA-003, PF-MA-004, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-INPUT-001, PF-INPUT-002, PF-INPUT-003, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-MA-002, PF-MA-003, PF-MA-004, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1142,7 +1142,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-MA-002, PF-MA-003, PF-MA-004, PF-MA-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-INPUT-001, PF-INPUT-002, PF-INPUT-003, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-MA-002, PF-MA-003, PF-MA-004, PF-MA-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1453,7 +1453,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-MA-007, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-INPUT-001, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-MA-007, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1912,7 +1912,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-DIS-021, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-001, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-DIS-021, PF-INPUT-001, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-001, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2076,7 +2076,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-DIS-013, PF-DIS-021, PF-DIS-022, PF-DIS-023, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-DIS-013, PF-DIS-021, PF-DIS-022, PF-DIS-023, PF-INPUT-001, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2347,7 +2347,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-011, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-011, PF-INPUT-001, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2526,7 +2526,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-005, PF-AUTH-011, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-005, PF-AUTH-011, PF-INPUT-001, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2700,7 +2700,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-006, PF-AUTH-007, PF-AUTH-011, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-006, PF-AUTH-007, PF-AUTH-011, PF-INPUT-001, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2864,7 +2864,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-009, PF-AUTH-011, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-009, PF-AUTH-011, PF-INPUT-001, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -3028,7 +3028,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-013, PF-AUTH-014, PF-AUTH-015, PF-AUTH-016, PF-AUTH-017, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-AUTH-013, PF-AUTH-014, PF-AUTH-015, PF-AUTH-016, PF-AUTH-017, PF-INPUT-001, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)

@@ -30,6 +30,7 @@ public enum AuditAction
     CodeRekeyed = 2011,
     SourceThrottled = 2012,
     FailureRateAlarm = 2013,
+    ClientSprayAlarm = 2014,
 
     // 3xxx letters
     LetterQueued = 3001,

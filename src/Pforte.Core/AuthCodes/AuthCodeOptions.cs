@@ -49,6 +49,13 @@ public sealed class ThrottleOptions
 
     /// <summary>System-wide failures per minute above which an alarm is written to the audit record.</summary>
     public int AlarmFailuresPerMinute { get; set; } = 200;
+
+    /// <summary>
+    /// Distinct accounts one API client's failed attempts may reach within the window, across every source it names,
+    /// before an alarm is written (<see cref="Audit.AuditAction.ClientSprayAlarm"/>). Nothing is blocked: the client
+    /// carries legitimate callers too (docs/guessing.md).
+    /// </summary>
+    public int AlarmAccountsPerClient { get; set; } = 100;
 }
 
 internal sealed class AuthCodeOptionsValidator : IValidateOptions<AuthCodeOptions>
@@ -103,6 +110,10 @@ internal sealed class ThrottleOptionsValidator : IValidateOptions<ThrottleOption
         if (o.BlockFor < TimeSpan.FromSeconds(1))
         {
             errors.Add("Pforte:Throttling:BlockFor muss mindestens 1 Sekunde betragen.");
+        }
+        if (o.AlarmAccountsPerClient < 1)
+        {
+            errors.Add("Pforte:Throttling:AlarmAccountsPerClient muss mindestens 1 sein.");
         }
         if (o.AlarmFailuresPerMinute < 1)
         {

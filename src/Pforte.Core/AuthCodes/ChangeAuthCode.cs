@@ -11,6 +11,9 @@ public enum ChangeStatus
     Failed = 2,
     Throttled = 3,
     Weak = 4,
+
+    /// <summary>Refused before anything was counted (<see cref="VerifyOutcome.Error"/> of <see cref="ChangeOutcome.Verification"/>).</summary>
+    Invalid = 5,
 }
 
 public sealed record ChangeOutcome(ChangeStatus Status, VerifyOutcome Verification, string? WeakRule);
@@ -27,7 +30,16 @@ public sealed class ChangeAuthCode(PforteDbContext db, VerifyAuthCode verify, So
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(newCode);
-        var attempt = new VerifyAttempt(kasseId, clientId, request, context);
+        if (!MachineSource.Normalize(new VerifyAttempt(kasseId, clientId, request, context)).TryGetValue(out var attempt, out var invalid))
+        {
+            return new ChangeOutcome(ChangeStatus.Invalid, VerifyOutcome.Invalid(invalid), null);
+        }
+        if (newCode is not { Length: 4 } || !newCode.All(char.IsAsciiDigit))
+        {
+            return new ChangeOutcome(ChangeStatus.Invalid, VerifyOutcome.Invalid(new Common.Error(Common.ErrorCodes.MachineAuthNewCodeFormat)), null);
+        }
+        request = attempt.Request;
+        context = attempt.Context;
         if (await throttle.BlockedForAsync(attempt.Sources, cancellationToken).ConfigureAwait(false) is { } wait)
         {
             metrics.Attempt("throttled");
@@ -39,7 +51,8 @@ public sealed class ChangeAuthCode(PforteDbContext db, VerifyAuthCode verify, So
         ChangeOutcome outcome;
         if (verification.Status != VerifyStatus.Verified)
         {
-            await throttle.RecordFailuresAsync([new FailedAttemptSource(kasseId, attempt.Sources, request.Kvnr.Value, context)], cancellationToken).ConfigureAwait(false);
+            await verify.TouchAsync(null, cancellationToken).ConfigureAwait(false);
+            await throttle.RecordFailuresAsync([new FailedAttemptSource(kasseId, clientId, attempt.Sources, request.Kvnr.Value, context)], cancellationToken).ConfigureAwait(false);
             outcome = new ChangeOutcome(ChangeStatus.Failed, verification, null);
         }
         else

@@ -20,13 +20,9 @@ public sealed class ReissueAuthCode(PforteDbContext db, CodeIssuer issuer, Audit
         {
             return error;
         }
-        if (string.IsNullOrWhiteSpace(reason))
+        if (!TextInput.Required("reason", reason, MaxReasonLength, new Error(ErrorCodes.ReissueReasonMissing)).TryGetValue(out var cleanReason, out error))
         {
-            return new Error(ErrorCodes.ReissueReasonMissing);
-        }
-        if (reason.Length > MaxReasonLength)
-        {
-            return new Error(ErrorCodes.FieldTooLong, "reason", MaxReasonLength);
+            return error;
         }
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var person = await db.InsuredPersons.AsNoTracking().SingleOrDefaultAsync(p => p.KasseId == kasseId && p.Kvnr == parsed.Value, cancellationToken).ConfigureAwait(false);
@@ -41,7 +37,7 @@ public sealed class ReissueAuthCode(PforteDbContext db, CodeIssuer issuer, Audit
         }
         var letter = await issuer.IssueAsync(person, LetterKinds.CodeReissued, AuthCodeReasons.StaffReissue, context, cancellationToken: cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.CodeReissuedByStaff, AuditOutcome.Success, person.Id, person.Kvnr,
-            ReasonCode: AuthCodeReasons.StaffReissue, Details: System.Text.Json.JsonSerializer.Serialize(new { letter = letter.Id, reason = reason.Trim() })), cancellationToken).ConfigureAwait(false);
+            ReasonCode: AuthCodeReasons.StaffReissue, Details: System.Text.Json.JsonSerializer.Serialize(new { letter = letter.Id, reason = cleanReason })), cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return letter;

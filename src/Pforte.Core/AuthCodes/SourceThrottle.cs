@@ -11,27 +11,51 @@ namespace Pforte.Core.AuthCodes;
 /// accounts, in the database so that every server process sees the same count. A source above the threshold is
 /// throttled (429) for a while. The API client itself is used as the source only when the request names no caller
 /// or IP: an IVR's own key carries every caller's traffic, and throttling it would lock everybody out.
+/// <para>
+/// The sources are asserted by the client. One that rotates them (a fresh caller id per request) escapes every
+/// per-source limit; each failure is therefore also counted under its API client (a watch key, never a block), and
+/// a client whose failures reach <see cref="ThrottleOptions.AlarmAccountsPerClient"/> distinct accounts within the
+/// window raises an alarm — an audit entry and a metric — once per window, without throttling the client.
+/// </para>
 /// </summary>
-public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions> options, AuditLog audit, TimeProvider clock)
+public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions> options, AuditLog audit, AuthCodeMetrics metrics, TimeProvider clock)
 {
     private readonly ThrottleOptions _options = options.Value;
 
-    public static IReadOnlyList<string> KeysFor(string? callerId, string? ip, Guid clientId)
+    /// <summary>
+    /// The throttling keys of an attempt, most specific first, from its source in canonical form
+    /// (<see cref="MachineSource"/>). Every key belongs to one Kasse: a source that fails at one Kasse is throttled
+    /// there only, and never blocks the same caller or IP at another Kasse. An IPv6 address counts by its /64 prefix —
+    /// the block one subscriber gets, in which an attacker can pick a fresh address for every request.
+    /// </summary>
+    public static IReadOnlyList<string> KeysFor(Guid kasseId, string? callerId, string? ip, Guid clientId)
     {
+        var kasse = kasseId.ToString("N");
         var keys = new List<string>(2);
-        if (!string.IsNullOrWhiteSpace(callerId))
+        if (!string.IsNullOrEmpty(callerId))
         {
-            keys.Add("caller:" + callerId.Trim());
+            keys.Add($"{kasse}/caller:{callerId}");
         }
-        if (!string.IsNullOrWhiteSpace(ip))
+        if (!string.IsNullOrEmpty(ip))
         {
-            keys.Add("ip:" + ip.Trim());
+            keys.Add($"{kasse}/ip:{IpKey(ip)}");
         }
         if (keys.Count == 0)
         {
-            keys.Add("client:" + clientId.ToString("N"));
+            keys.Add($"{kasse}/client:{clientId:N}");
         }
         return keys;
+    }
+
+    private static string IpKey(string ip)
+    {
+        if (!ip.Contains(':', StringComparison.Ordinal) || !System.Net.IPAddress.TryParse(ip, out var address))
+        {
+            return ip;
+        }
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
     }
 
     /// <summary>How long the most restricted of these sources is still throttled, or null.</summary>
@@ -109,11 +133,12 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
         foreach (var failure in failures)
         {
             db.SourceFailures.Add(new SourceFailure { SourceKey = failure.Keys[0], SubjectKvnr = failure.Kvnr, At = now });
+            db.SourceFailures.Add(new SourceFailure { SourceKey = WatchKey(failure), SubjectKvnr = failure.Kvnr, At = now });
         }
         await db.FlushAddedAsync<SourceFailure>(writes, cancellationToken).ConfigureAwait(false);
 
         var since = now - _options.Window;
-        var keys = failures.Select(f => f.Keys[0]).Distinct(StringComparer.Ordinal).ToList();
+        var keys = failures.Select(f => f.Keys[0]).Concat(failures.Select(WatchKey)).Distinct(StringComparer.Ordinal).ToList();
         var windows = writes is null
             ? await db.SourceFailures.AsNoTracking()
                 .Where(f => keys.Contains(f.SourceKey) && f.At > since)
@@ -121,7 +146,11 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
                 .Select(g => new Window(g.Key, g.Count(), g.Select(f => f.SubjectKvnr).Distinct().Count()))
                 .ToListAsync(cancellationToken).ConfigureAwait(false)
             : await WindowsWithUnsentAsync(keys, since, failures, cancellationToken).ConfigureAwait(false);
-        foreach (var window in windows.Where(w => w.Accounts >= _options.MaxAccountsPerSource || w.Failures >= _options.MaxFailuresPerSource))
+        foreach (var window in windows.Where(w => IsWatch(w.Key) && w.Accounts >= _options.AlarmAccountsPerClient))
+        {
+            await AlarmAsync(window, failures.First(f => string.Equals(WatchKey(f), window.Key, StringComparison.Ordinal)), now, cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var window in windows.Where(w => !IsWatch(w.Key) && (w.Accounts >= _options.MaxAccountsPerSource || w.Failures >= _options.MaxFailuresPerSource)))
         {
             var until = now + _options.BlockFor;
             var block = await db.SourceBlocks.AsTracking().SingleOrDefaultAsync(b => b.SourceKey == window.Key, cancellationToken).ConfigureAwait(false);
@@ -141,6 +170,39 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
 
     private sealed record Window(string Key, int Failures, int Accounts);
 
+    private const string Watch = "/watch-client:";
+
+    /// <summary>The key under which a failure also counts for its API client: never looked up as a block.</summary>
+    private static string WatchKey(FailedAttemptSource failure) => $"{failure.KasseId:N}{Watch}{failure.ClientId:N}";
+
+    private static bool IsWatch(string key) => key.Contains(Watch, StringComparison.Ordinal);
+
+    /// <summary>
+    /// One alarm per client and window: a marker in <c>source_blocks</c> under a key no attempt ever carries (so it
+    /// blocks nothing) remembers that the alarm was raised.
+    /// </summary>
+    private async Task AlarmAsync(Window window, FailedAttemptSource first, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var marker = window.Key.Replace(Watch, "/alarm-client:", StringComparison.Ordinal);
+        var until = now + _options.Window;
+        var existing = await db.SourceBlocks.AsTracking().SingleOrDefaultAsync(b => b.SourceKey == marker, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && existing.Until > now)
+        {
+            return;
+        }
+        if (existing is null)
+        {
+            db.SourceBlocks.Add(new SourceBlock { SourceKey = marker, Until = until });
+        }
+        else
+        {
+            existing.Until = until;
+        }
+        await audit.AppendAsync(first.KasseId, first.Context, new AuditEvent(AuditAction.ClientSprayAlarm, AuditOutcome.Info,
+            ReasonCode: "client-spray", Details: $"{{\"client\":\"{first.ClientId}\",\"failures\":{window.Failures},\"accounts\":{window.Accounts},\"until\":\"{until:O}\"}}"), cancellationToken).ConfigureAwait(false);
+        metrics.ClientAlarm();
+    }
+
     /// <summary>The windows of these sources: the stored failures plus this batch's, which are not sent yet.</summary>
     private async Task<List<Window>> WindowsWithUnsentAsync(List<string> keys, DateTimeOffset since, IReadOnlyList<FailedAttemptSource> failures, CancellationToken cancellationToken)
     {
@@ -152,8 +214,8 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
         {
             sql.With<SourceFailure>("@since", nameof(SourceFailure.At), since);
             sql.WithArray("@keys", keys.ToArray())
-                .WithArray("@unsentKeys", failures.Select(f => f.Keys[0]).ToArray())
-                .WithArray("@unsentKvnrs", failures.Select(f => f.Kvnr).ToArray());
+                .WithArray("@unsentKeys", failures.Select(f => f.Keys[0]).Concat(failures.Select(WatchKey)).ToArray())
+                .WithArray("@unsentKvnrs", failures.Select(f => f.Kvnr).Concat(failures.Select(f => f.Kvnr)).ToArray());
             var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -170,7 +232,7 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
     public Task<int> FailuresInLastMinuteAsync(CancellationToken cancellationToken = default)
     {
         var since = clock.GetUtcNow() - TimeSpan.FromMinutes(1);
-        return db.SourceFailures.AsNoTracking().CountAsync(f => f.At > since, cancellationToken);
+        return db.SourceFailures.AsNoTracking().CountAsync(f => f.At > since && !f.SourceKey.Contains(Watch), cancellationToken);
     }
 
     /// <summary>Forgets failures that left every window, and expired blocks (run by the maintenance job).</summary>
@@ -186,4 +248,4 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
 }
 
 /// <summary>A failed attempt's sources (most specific first), the KVNR tried, and who to record the throttling for.</summary>
-public sealed record FailedAttemptSource(Guid KasseId, IReadOnlyList<string> Keys, string Kvnr, AuditContext Context);
+public sealed record FailedAttemptSource(Guid KasseId, Guid ClientId, IReadOnlyList<string> Keys, string Kvnr, AuditContext Context);

@@ -58,6 +58,9 @@ public enum VerifyStatus
     Verified = 1,
     Failed = 2,
     Throttled = 3,
+
+    /// <summary>Refused before anything was counted: the request breaks the input rules (<see cref="VerifyOutcome.Error"/>).</summary>
+    Invalid = 4,
 }
 
 public sealed record VerifyOutcome(VerifyStatus Status, PersonAuthentication? Authentication, VerifyFailure? Failure, TimeSpan? RetryAfter, Guid? PersonId)
@@ -67,12 +70,17 @@ public sealed record VerifyOutcome(VerifyStatus Status, PersonAuthentication? Au
     public static VerifyOutcome Failed(VerifyFailure failure, Guid? personId) => new(VerifyStatus.Failed, null, failure, null, personId);
 
     public static VerifyOutcome Throttled(TimeSpan retryAfter) => new(VerifyStatus.Throttled, null, null, retryAfter, null);
+
+    public static VerifyOutcome Invalid(Error error) => new(VerifyStatus.Invalid, null, null, null, null) { Error = error };
+
+    /// <summary>Why an <see cref="VerifyStatus.Invalid"/> request was refused (a 400 naming the field).</summary>
+    public Error? Error { get; init; }
 }
 
 /// <summary>An attempt as it reaches the batch: whose client sent it, and the audit context of its request.</summary>
 public sealed record VerifyAttempt(Guid KasseId, Guid ClientId, VerifyRequest Request, AuditContext Context)
 {
-    public IReadOnlyList<string> Sources { get; } = SourceThrottle.KeysFor(Request.CallerId, Request.Ip, ClientId);
+    public IReadOnlyList<string> Sources { get; } = SourceThrottle.KeysFor(KasseId, Request.CallerId, Request.Ip, ClientId);
 }
 
 /// <summary>
@@ -101,6 +109,9 @@ public sealed class VerifyAuthCode(
 {
     private readonly AuthCodeOptions _options = options.Value;
 
+    /// <summary>Code rows (or ids that match none) that failed attempts of the last <see cref="ApplyAsync"/> did not change.</summary>
+    private readonly List<Guid> _touches = [];
+
     /// <summary>One attempt in a transaction of its own (the queue batches them; this is a batch of one).</summary>
     public async Task<VerifyOutcome> ExecuteAsync(Guid kasseId, Guid clientId, VerifyRequest request, AuditContext context, CancellationToken cancellationToken = default) =>
         (await ExecuteAsync([new VerifyAttempt(kasseId, clientId, request, context)], cancellationToken).ConfigureAwait(false))[0];
@@ -110,11 +121,27 @@ public sealed class VerifyAuthCode(
     {
         ArgumentNullException.ThrowIfNull(attempts);
         var outcomes = new VerifyOutcome[attempts.Count];
-        var blocks = await throttle.BlocksAsync(attempts.SelectMany(a => a.Sources), cancellationToken).ConfigureAwait(false);
+        var valid = new VerifyAttempt?[attempts.Count];
+        for (var i = 0; i < attempts.Count; i++)
+        {
+            if (MachineSource.Normalize(attempts[i]).TryGetValue(out var attempt, out var error))
+            {
+                valid[i] = attempt;
+            }
+            else
+            {
+                outcomes[i] = VerifyOutcome.Invalid(error);
+            }
+        }
+        var blocks = await throttle.BlocksAsync(valid.OfType<VerifyAttempt>().SelectMany(a => a.Sources), cancellationToken).ConfigureAwait(false);
         var admitted = new List<int>(attempts.Count);
         for (var i = 0; i < attempts.Count; i++)
         {
-            if (throttle.BlockedFor(attempts[i].Sources, blocks) is { } wait)
+            if (valid[i] is not { } attempt)
+            {
+                continue;
+            }
+            if (throttle.BlockedFor(attempt.Sources, blocks) is { } wait)
             {
                 outcomes[i] = VerifyOutcome.Throttled(wait);
             }
@@ -125,7 +152,7 @@ public sealed class VerifyAuthCode(
         }
         if (admitted.Count > 0)
         {
-            var batch = admitted.ConvertAll(i => attempts[i]);
+            var batch = admitted.ConvertAll(i => valid[i]!);
             // The batch is all or nothing (a failed batch is re-run in a fresh scope): no savepoint around SaveChanges.
             db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -133,8 +160,9 @@ public sealed class VerifyAuthCode(
             // PostgreSQL: the last writes — failures, audit entries, authentications, counters, chain heads — in one
             // round trip (SQLite writes them at once; it has no round trips to save).
             await using var writes = WriteBatch.For(db);
+            await TouchAsync(writes, cancellationToken).ConfigureAwait(false);
             await throttle.RecordFailuresAsync(
-                [.. batch.Where((_, j) => applied[j].Status == VerifyStatus.Failed).Select(a => new FailedAttemptSource(a.KasseId, a.Sources, a.Request.Kvnr.Value, a.Context))],
+                [.. batch.Where((_, j) => applied[j].Status == VerifyStatus.Failed).Select(a => new FailedAttemptSource(a.KasseId, a.ClientId, a.Sources, a.Request.Kvnr.Value, a.Context))],
                 writes, cancellationToken).ConfigureAwait(false);
             await db.FlushAddedAsync<AuditEntry>(writes, cancellationToken).ConfigureAwait(false);
             await db.FlushAddedAsync<PersonAuthentication>(writes, cancellationToken).ConfigureAwait(false);
@@ -153,7 +181,7 @@ public sealed class VerifyAuthCode(
         }
         foreach (var outcome in outcomes)
         {
-            metrics.Attempt(outcome.Status switch { VerifyStatus.Verified => "verified", VerifyStatus.Failed => "failed", _ => "throttled" });
+            metrics.Attempt(outcome.Status switch { VerifyStatus.Verified => "verified", VerifyStatus.Failed => "failed", VerifyStatus.Invalid => "invalid", _ => "throttled" });
         }
         return outcomes;
     }
@@ -167,11 +195,13 @@ public sealed class VerifyAuthCode(
     /// </summary>
     internal async Task<IReadOnlyList<VerifyOutcome>> ApplyAsync(IReadOnlyList<VerifyAttempt> attempts, CancellationToken cancellationToken)
     {
+        _touches.Clear();
         var persons = new Dictionary<(Guid Kasse, string Kvnr), (Guid Id, string? Card)>();
         var codes = new Dictionary<Guid, AuthCode>();
+        var oldCards = new Dictionary<Guid, List<string>>();
         foreach (var kasse in attempts.GroupBy(a => a.KasseId).OrderBy(g => g.Key))
         {
-            await ReadAndLockAsync(kasse.Key, [.. kasse.Select(a => (object?)a.Request.Kvnr.Value).Distinct()], persons, codes, cancellationToken).ConfigureAwait(false);
+            await ReadAndLockAsync(kasse.Key, [.. kasse.Select(a => (object?)a.Request.Kvnr.Value).Distinct()], persons, codes, oldCards, cancellationToken).ConfigureAwait(false);
         }
         foreach (var kasse in attempts.GroupBy(a => a.KasseId))
         {
@@ -190,6 +220,10 @@ public sealed class VerifyAuthCode(
             var row = person is { } known ? codes.GetValueOrDefault(known.Id) : null;
             var active = row is { State: AuthCodeState.Active } ? row : null;
             var matches = hasher.Matches(person?.Id ?? Guid.Empty, request.Code, active?.CodeHash, active?.KeyVersion ?? 0);
+            // Read with the batch for every attempt (none for an unknown KVNR) and compared on every path: the old
+            // card costs no query of its own, so a known KVNR with a wrong card takes as long as an unknown one.
+            var old = person is { } p2 && oldCards.TryGetValue(p2.Id, out var list) ? list : [];
+            var isOldCard = old.Exists(c => CardMatches(c, request.CardNumber));
 
             VerifyOutcome outcome;
             if (person is not { } found)
@@ -198,7 +232,7 @@ public sealed class VerifyAuthCode(
             }
             else if (found.Card is null || !CardMatches(found.Card, request.CardNumber))
             {
-                outcome = VerifyOutcome.Failed(await IsOldCardAsync(found.Id, request.CardNumber, cancellationToken).ConfigureAwait(false) ? VerifyFailure.OldCard : VerifyFailure.WrongCard, found.Id);
+                outcome = VerifyOutcome.Failed(isOldCard ? VerifyFailure.OldCard : VerifyFailure.WrongCard, found.Id);
             }
             else
             {
@@ -213,6 +247,11 @@ public sealed class VerifyAuthCode(
                 };
             }
 
+            if (outcome.Status == VerifyStatus.Failed && outcome.Failure is not (VerifyFailure.WrongCode or VerifyFailure.WrongCodeNowLocked))
+            {
+                // The failure writes nothing to the code row, but it must cost what a counted one costs (below).
+                _touches.Add(row?.PersonId ?? Guid.CreateVersion7());
+            }
             await audit.AppendAsync(attempt.KasseId, attempt.Context, new AuditEvent(
                 outcome.Status == VerifyStatus.Verified ? AuditAction.CodeVerified : AuditAction.CodeVerificationFailed,
                 outcome.Status == VerifyStatus.Verified ? AuditOutcome.Success : AuditOutcome.Failure,
@@ -225,14 +264,15 @@ public sealed class VerifyAuthCode(
     }
 
     /// <summary>
-    /// The persons behind the KVNRs of a batch with their current card, and their code rows, tracked and locked for
-    /// the transaction — two statements sent together (on PostgreSQL one round trip). PostgreSQL takes the row locks
+    /// The persons behind the KVNRs of a batch with their current card, their code rows, tracked and locked for the
+    /// transaction, and their former cards — three statements sent together (on PostgreSQL one round trip), whatever
+    /// the attempts' outcomes will be. PostgreSQL takes the row locks
     /// in key order (Kasse by Kasse, the caller goes through them in order), the same order in every batch of every
     /// process, so two batches never wait for each other in a circle; a lock or change committed meanwhile by someone
     /// else is seen here, after its commit.
     /// </summary>
     private async Task ReadAndLockAsync(Guid kasseId, IReadOnlyList<object?> kvnrs, Dictionary<(Guid Kasse, string Kvnr), (Guid Id, string? Card)> persons,
-        Dictionary<Guid, AuthCode> codes, CancellationToken cancellationToken)
+        Dictionary<Guid, AuthCode> codes, Dictionary<Guid, List<string>> oldCards, CancellationToken cancellationToken)
     {
         var locked = new List<AuthCode>();
         var sql = await PlainSql.CreateAsync(db, "", cancellationToken).ConfigureAwait(false);
@@ -243,7 +283,8 @@ public sealed class VerifyAuthCode(
             sql.Command.CommandText = "SELECT p.id, p.kvnr, (SELECT c.card_number FROM health_cards c WHERE c.person_id = p.id AND c.ended_at IS NULL LIMIT 1) "
                 + $"FROM insured_persons p WHERE {theirs}; "
                 + "SELECT person_id, kasse_id, state, code_hash, key_version, failures, state_since, pending_letter_id, locked_at, reason "
-                + $"FROM auth_codes WHERE person_id IN (SELECT id FROM insured_persons WHERE {theirs}) ORDER BY person_id" + (db.IsSqlite ? "" : " FOR UPDATE");
+                + $"FROM auth_codes WHERE person_id IN (SELECT id FROM insured_persons WHERE {theirs}) ORDER BY person_id" + (db.IsSqlite ? "" : " FOR UPDATE") + "; "
+                + $"SELECT c.person_id, c.card_number FROM health_cards c WHERE c.ended_at IS NOT NULL AND c.person_id IN (SELECT id FROM insured_persons WHERE {theirs})";
             var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -268,6 +309,16 @@ public sealed class VerifyAuthCode(
                         Reason = reader.IsDBNull(9) ? null : reader.GetString(9),
                     });
                 }
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var personId = sql.Read<HealthCard, Guid>(reader, 0, nameof(HealthCard.PersonId));
+                    if (!oldCards.TryGetValue(personId, out var cards))
+                    {
+                        oldCards[personId] = cards = [];
+                    }
+                    cards.Add(reader.GetString(1));
+                }
             }
         }
         foreach (var row in locked)
@@ -277,11 +328,43 @@ public sealed class VerifyAuthCode(
         }
     }
 
-    private async Task<bool> IsOldCardAsync(Guid personId, string given, CancellationToken cancellationToken)
+    /// <summary>
+    /// A counted failure (right KVNR and card, wrong code) updates the person's code row; every other failure —
+    /// unknown KVNR, wrong or old card, no code, pending, locked — updates its row with what it holds, or an id that
+    /// matches no row, in a statement of the same kind, sent with the same last writes. So every failure path does the
+    /// same database work: the same reads (<see cref="ReadAndLockAsync"/>), one row update, one audit entry, one source
+    /// failure — and the answer's latency does not tell whether a KVNR or a card number was right (docs/guessing.md).
+    /// The rows touched are locked by this transaction already (or do not exist): no new lock is taken.
+    /// </summary>
+    internal async Task TouchAsync(WriteBatch? writes, CancellationToken cancellationToken)
     {
-        var old = await db.HealthCards.AsNoTracking().Where(c => c.PersonId == personId && c.EndedAt != null)
-            .Select(c => c.CardNumber).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return old.Exists(c => CardMatches(c, given));
+        if (_touches.Count == 0)
+        {
+            return;
+        }
+        if (db.IsSqlite)
+        {
+            foreach (var id in _touches)
+            {
+                var sql = await PlainSql.CreateAsync(db, "UPDATE auth_codes SET failures = failures WHERE person_id = @id", cancellationToken).ConfigureAwait(false);
+                await using (sql.ConfigureAwait(false))
+                {
+                    sql.With<AuthCode>("@id", nameof(AuthCode.PersonId), id);
+                    await sql.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        else
+        {
+            await using var own = writes is null ? WriteBatch.For(db) : null;
+            var command = (writes ?? own!).Add("UPDATE auth_codes SET failures = failures WHERE person_id = ANY(@touch)", null, "touch auth_codes");
+            WriteBatch.AddParameter(command, "@touch", _touches.ToArray());
+            if (own is not null)
+            {
+                await own.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        _touches.Clear();
     }
 
     private async Task<VerifyOutcome> CountFailureAsync(AuthCode row, AuditContext context, CancellationToken cancellationToken)
@@ -352,18 +435,23 @@ public sealed class AuthCodeMetrics
 {
     public const string MeterName = Common.PforteMetrics.MeterName;
     private readonly Counter<long> _attempts;
+    private readonly Counter<long> _clientAlarms;
 
     public AuthCodeMetrics(IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(MeterName);
         _attempts = meter.CreateCounter<long>("pforte.machine_auth.attempts", description: "Machine authentication attempts by outcome (verified, failed, throttled).");
+        _clientAlarms = meter.CreateCounter<long>("pforte.machine_auth.client_alarms",
+            description: "Alarms for an API client whose failed attempts reached many distinct accounts across changing sources (ClientSprayAlarm).");
         meter.CreateObservableGauge("pforte.machine_auth.failures_per_minute", () => FailuresPerMinute,
             description: "Failed machine authentication attempts in the last minute, across all server processes.");
     }
 
     /// <summary>Last value seen by <see cref="FailureRateMonitor"/>.</summary>
     public int FailuresPerMinute { get; set; }
+
+    public void ClientAlarm() => _clientAlarms.Add(1);
 
     public void Attempt(string outcome) => _attempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }

@@ -16,7 +16,24 @@ public sealed record QuestionRound(Guid RoundId, IReadOnlyList<DrawnQuestion> Qu
 public sealed record AnswerOutcome(PersonAuthentication? Authentication, Error? Error, int TriesLeftToday);
 
 /// <summary>Who performs an authentication: the calling client and, for staff, the agent.</summary>
-public sealed record Performer(Guid ClientId, string? StaffId);
+public sealed record Performer(Guid ClientId, string? StaffId)
+{
+    public const string StaffIdField = "staffId";
+
+    /// <summary>The staff member's id under the input policy (at most 64 characters, NFC); missing → PF-AUTH-011 when required.</summary>
+    public static Result<string?> CheckStaffId(string? staffId, bool required)
+    {
+        if (!required)
+        {
+            return TextInput.Optional(StaffIdField, staffId, TextInput.ShortText);
+        }
+        if (!TextInput.Required(StaffIdField, staffId, TextInput.ShortText, new Error(ErrorCodes.StaffIdMissing)).TryGetValue(out var id, out var error))
+        {
+            return error;
+        }
+        return id;
+    }
+}
 
 /// <summary>
 /// Phone questions (knowledge-based authentication). Drawing returns only question texts; answering compares inside
@@ -28,6 +45,9 @@ public sealed class PhoneQuestionRounds(PforteDbContext db, AuditLog audit, IOpt
 {
     private readonly PhoneQuestionOptions _options = options.Value;
 
+    /// <summary>The longest answer looked at (a street with house number, a date).</summary>
+    public const int MaxAnswerLength = 200;
+
     public async Task<Result<QuestionRound>> DrawAsync(Guid kasseId, string kvnr, Performer performer, AuditContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(performer);
@@ -35,10 +55,11 @@ public sealed class PhoneQuestionRounds(PforteDbContext db, AuditLog audit, IOpt
         {
             return error;
         }
-        if (performer.StaffId is { Length: > 64 })
+        if (!Performer.CheckStaffId(performer.StaffId, required: false).TryGetValue(out var staffId, out error))
         {
-            return new Error(ErrorCodes.StaffIdMissing);
+            return error;
         }
+        performer = performer with { StaffId = staffId };
         if (policy.Offers(Disclosure.Channels.Phone, AuthenticationMethods.PhoneQuestions) is { } notOffered)
         {
             return notOffered;
@@ -117,6 +138,19 @@ public sealed class PhoneQuestionRounds(PforteDbContext db, AuditLog audit, IOpt
     {
         ArgumentNullException.ThrowIfNull(answers);
         ArgumentNullException.ThrowIfNull(performer);
+        if (!Performer.CheckStaffId(performer.StaffId, required: false).TryGetValue(out var staffId, out var invalid))
+        {
+            return new AnswerOutcome(null, invalid, 0);
+        }
+        performer = performer with { StaffId = staffId };
+        foreach (var (id, answer) in answers)
+        {
+            // Nothing counted: characters no answer can hold are an input error, not a guess.
+            if ((TextInput.Check("answers", id, TextInput.ShortText) ?? TextInput.Check($"answers.{id}", answer, MaxAnswerLength)) is { } bad)
+            {
+                return new AnswerOutcome(null, bad, 0);
+            }
+        }
         var now = clock.GetUtcNow();
         var session = await db.PhoneQuestionSessions.AsNoTracking()
             .SingleOrDefaultAsync(s => s.Id == roundId && s.KasseId == kasseId, cancellationToken).ConfigureAwait(false);

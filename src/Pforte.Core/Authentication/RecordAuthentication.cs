@@ -31,13 +31,17 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
     public async Task<Result<PersonAuthentication>> InPersonAsync(Guid kasseId, Guid clientId, InPersonInput input, AuditContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (Staff(input.StaffId) is { } staffError)
+        if (!Performer.CheckStaffId(input.StaffId, required: true).TryGetValue(out var staffId, out var staffError))
         {
             return staffError;
         }
+        if ((TextInput.Check("documentType", input.DocumentType, TextInput.ShortText) ?? TextInput.Check("documentNumberLast4", input.DocumentNumberLast4, TextInput.ShortText)) is { } badText)
+        {
+            return badText;
+        }
         if (input.DocumentType is null || !DocumentTypes.All.ContainsKey(input.DocumentType))
         {
-            return new Error(ErrorCodes.DocumentTypeUnknown, input.DocumentType ?? "", string.Join(", ", DocumentTypes.All.Keys));
+            return new Error(ErrorCodes.DocumentTypeUnknown, TextInput.Echo(input.DocumentType), string.Join(", ", DocumentTypes.All.Keys));
         }
         if (input.DocumentNumberLast4 is not { Length: 4 } last4 || !last4.All(char.IsAsciiLetterOrDigit))
         {
@@ -49,7 +53,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
             return error;
         }
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var details = $"\"document\":\"{input.DocumentType}\",\"number_last4\":\"{last4.ToUpperInvariant()}\",\"staff\":\"{PhoneQuestionRounds.Json(input.StaffId!)}\"{Rep(input.RepresentativeId)}";
+        var details = $"\"document\":\"{input.DocumentType}\",\"number_last4\":\"{last4.ToUpperInvariant()}\",\"staff\":\"{PhoneQuestionRounds.Json(staffId!)}\"{Rep(input.RepresentativeId)}";
         if (!input.PhotoMatches)
         {
             await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.InPersonRefused, AuditOutcome.Failure, person.Id, person.Kvnr,
@@ -58,7 +62,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new Error(ErrorCodes.PhotoMismatch);
         }
-        var authentication = New(kasseId, person.Id, AuthenticationMethods.InPersonDocument, TrustLevels.Hoch, Channels.InPerson, clientId, input.StaffId!, input.RepresentativeId, _options.InPersonValidity);
+        var authentication = New(kasseId, person.Id, AuthenticationMethods.InPersonDocument, TrustLevels.Hoch, Channels.InPerson, clientId, staffId!, input.RepresentativeId, _options.InPersonValidity);
         await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.InPersonAuthenticated, AuditOutcome.Success, person.Id, person.Kvnr,
             Details: $"{{\"authentication\":\"{authentication.Id}\",\"level\":\"hoch\",{details}}}"), cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -84,9 +88,13 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
     public async Task<Result<PersonAuthentication>> WrittenAsync(Guid kasseId, Guid clientId, WrittenInput input, AuditContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (Staff(input.StaffId) is { } staffError)
+        if (!Performer.CheckStaffId(input.StaffId, required: true).TryGetValue(out var staffId, out var staffError))
         {
             return staffError;
+        }
+        if (TextInput.Check("channel", input.Channel, TextInput.ShortText) is { } badChannel)
+        {
+            return badChannel;
         }
         if (input.Channel is not (Channels.Letter or Channels.ContactForm))
         {
@@ -100,7 +108,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         var level = WrittenLevel(input);
         var matched = string.Join(',', new[] { ("signature", input.Signature), ("name", input.Name), ("address-or-birth-date", input.AddressOrBirthDate), ("kvnr", input.KvnrMatches) }
             .Where(x => x.Item2).Select(x => x.Item1));
-        var details = $"\"channel\":\"{input.Channel}\",\"matched\":\"{matched}\",\"staff\":\"{PhoneQuestionRounds.Json(input.StaffId!)}\"{Rep(input.RepresentativeId)}";
+        var details = $"\"channel\":\"{input.Channel}\",\"matched\":\"{matched}\",\"staff\":\"{PhoneQuestionRounds.Json(staffId!)}\"{Rep(input.RepresentativeId)}";
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         if (TrustLevelOrder.Rank(level) <= 0)
         {
@@ -111,7 +119,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
             return new Error(ErrorCodes.WrittenTooFewDetails);
         }
         var method = input.Channel == Channels.Letter ? AuthenticationMethods.LetterDetails : AuthenticationMethods.ContactFormDetails;
-        var authentication = New(kasseId, person.Id, method, level, input.Channel, clientId, input.StaffId!, input.RepresentativeId, _options.AuthenticationValidity);
+        var authentication = New(kasseId, person.Id, method, level, input.Channel, clientId, staffId!, input.RepresentativeId, _options.AuthenticationValidity);
         await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.WrittenAuthenticated, AuditOutcome.Success, person.Id, person.Kvnr,
             Details: $"{{\"authentication\":\"{authentication.Id}\",\"level\":\"{level}\",{details}}}"), cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -129,6 +137,13 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
     {
         ArgumentNullException.ThrowIfNull(input);
         var options = portalOptions.Value;
+        foreach (var factor in input.Factors ?? [])
+        {
+            if (TextInput.Check("factors", factor, TextInput.ShortText) is { } badFactor)
+            {
+                return badFactor;
+            }
+        }
         if (!PortalLoginFactors.Level(input.Factors, options.Levels).TryGetValue(out var level, out var factorError))
         {
             return factorError;
@@ -201,9 +216,6 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
             ? deceased
             : person;
     }
-
-    private static Error? Staff(string? staffId) =>
-        string.IsNullOrWhiteSpace(staffId) || staffId.Length > 64 || staffId.Any(char.IsControl) ? new Error(ErrorCodes.StaffIdMissing) : null;
 
     private static string Rep(Guid? representativeId) => representativeId is { } r ? $",\"representative\":\"{r}\"" : "";
 }

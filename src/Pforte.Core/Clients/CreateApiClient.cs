@@ -28,7 +28,7 @@ public sealed partial class CreateApiClient(PforteDbContext db, AuditLog audit, 
         {
             if (!ApiScopes.IsKnown(scope))
             {
-                return new Error(ErrorCodes.ClientScopeUnknown, scope, string.Join(", ", ApiScopes.All));
+                return new Error(ErrorCodes.ClientScopeUnknown, TextInput.Echo(scope), string.Join(", ", ApiScopes.All));
             }
         }
 

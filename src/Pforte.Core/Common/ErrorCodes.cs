@@ -162,4 +162,8 @@ public static class ErrorCodes
     public const string ApiDuplicateField = "PF-API-015";
     public const string ApiPathInvalid = "PF-API-016";
     public const string ApiBodyMissing = "PF-API-017";
+    public const string InputForbiddenCharacter = "PF-INPUT-001";
+    public const string InputIpAddress = "PF-INPUT-002";
+    public const string InputCallerId = "PF-INPUT-003";
+    public const string InputArgument = "PF-INPUT-004";
 }

@@ -17,6 +17,13 @@ public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy
     public async Task<Result<Decision>> ExecuteAsync(Guid kasseId, DecideRequest request, AuditContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        foreach (var (field, value) in new[] { ("channel", request.Channel), ("requestKind", request.RequestKind), ("direction", request.Direction) })
+        {
+            if (TextInput.Check(field, value, TextInput.ShortText) is { } bad)
+            {
+                return bad;
+            }
+        }
         if (!Channels.IsKnown(request.Channel))
         {
             return new Error(ErrorCodes.DisclosureChannelUnknown, request.Channel ?? "", string.Join(", ", Channels.All));

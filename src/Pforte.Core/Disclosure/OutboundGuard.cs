@@ -19,6 +19,8 @@ public sealed record OutboundPermit(string Channel, string Purpose);
 /// </summary>
 public sealed class OutboundGuard(PforteDbContext db, DisclosurePolicy policy, AuditLog audit)
 {
+    public const int MaxPurposeLength = 100;
+
     public Result<OutboundPermit> Check(OutboundMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -44,7 +46,22 @@ public sealed class OutboundGuard(PforteDbContext db, DisclosurePolicy policy, A
     public async Task<Result<OutboundPermit>> ReleaseAsync(Guid kasseId, OutboundMessage message, AuditContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        // Input that breaks the input policy is refused before anything is recorded (ADR 0013).
+        if ((TextInput.Check("channel", message.Channel, TextInput.ShortText) is { } badChannel))
+        {
+            return badChannel;
+        }
+        if (!TextInput.Required("purpose", message.Purpose, MaxPurposeLength).TryGetValue(out var purpose, out var badPurpose))
+        {
+            return badPurpose;
+        }
+        message = message with { Purpose = purpose };
         var result = Check(message);
+        if (result.Error is { Code: ErrorCodes.DisclosureChannelUnknown } unknown)
+        {
+            // Not a channel at all: bad input, not a refusal to record (and no value for the record's channel column).
+            return unknown;
+        }
         var own = db.Database.CurrentTransaction is null;
         await using var transaction = own ? await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false) : null;
         await audit.AppendAsync(kasseId, context with { Channel = message.Channel }, new AuditEvent(

@@ -17,6 +17,21 @@ public sealed class CreateKasse(PforteDbContext db, AuditLog audit, TimeProvider
         {
             return error;
         }
+        // The input policy (ADR 0013): the sender's name and address appear on every letter.
+        var fields = new (string Field, string? Value, int Max)[]
+        {
+            ("name", input.Name, 200), ("street", input.SenderStreet, 100), ("houseNumber", input.SenderHouseNumber, 20),
+            ("postalCode", input.SenderPostalCode, 10), ("city", input.SenderCity, 100),
+        };
+        var clean = new string[fields.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (!TextInput.Required(fields[i].Field, fields[i].Value, fields[i].Max).TryGetValue(out var value, out error))
+            {
+                return error;
+            }
+            clean[i] = value;
+        }
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         if (await db.Kassen.AnyAsync(k => k.Ik == ik.Value, cancellationToken).ConfigureAwait(false))
         {
@@ -26,11 +41,11 @@ public sealed class CreateKasse(PforteDbContext db, AuditLog audit, TimeProvider
         {
             Id = Guid.CreateVersion7(),
             Ik = ik.Value,
-            Name = input.Name.Trim(),
-            SenderStreet = input.SenderStreet.Trim(),
-            SenderHouseNumber = input.SenderHouseNumber.Trim(),
-            SenderPostalCode = input.SenderPostalCode.Trim(),
-            SenderCity = input.SenderCity.Trim(),
+            Name = clean[0],
+            SenderStreet = clean[1],
+            SenderHouseNumber = clean[2],
+            SenderPostalCode = clean[3],
+            SenderCity = clean[4],
             IsDemo = input.IsDemo,
             CreatedAt = clock.GetUtcNow(),
         };

@@ -32,6 +32,9 @@ public sealed class RecordRepresentative(PforteDbContext db, AuditLog audit, Tim
         ["gesetzlicher-vertreter"] = RepresentativeKind.GesetzlicherVertreter,
     };
 
+    /// <summary>The proof reference's column length.</summary>
+    public const int ProofReferenceLength = 200;
+
     public static string NameOf(RepresentativeKind kind) => KindNames.First(k => k.Value == kind).Key;
 
     public async Task<Result<Representative>> ExecuteAsync(Guid kasseId, string representedKvnr, RepresentativeInput input, AuditContext context, CancellationToken cancellationToken = default)
@@ -43,7 +46,25 @@ public sealed class RecordRepresentative(PforteDbContext db, AuditLog audit, Tim
         }
         if (input.Kind is null || !KindNames.TryGetValue(input.Kind, out var kind))
         {
-            return new Error(ErrorCodes.RepresentativeKindUnknown, input.Kind ?? "", string.Join(", ", KindNames.Keys));
+            return new Error(ErrorCodes.RepresentativeKindUnknown, TextInput.Echo(input.Kind), string.Join(", ", KindNames.Keys));
+        }
+        // The input policy first, for every text field, so that a refusal names the field (ADR 0013).
+        foreach (var item in input.Scope ?? [])
+        {
+            if (TextInput.Check("scope", item, TextInput.ShortText) is { } badScope)
+            {
+                return badScope;
+            }
+        }
+        var familyInput = TextInput.Optional("familyName", input.FamilyName, InsuredLimits.Name);
+        var givenInput = TextInput.Optional("givenName", input.GivenName, InsuredLimits.Name);
+        var proofInput = TextInput.Optional("proofReference", input.ProofReference, ProofReferenceLength);
+        foreach (var checkedField in new[] { familyInput, givenInput, proofInput })
+        {
+            if (checkedField.Error is { } badText)
+            {
+                return badText;
+            }
         }
         var scope = input.Scope?.Select(s => s.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList() ?? [];
         if (scope.Count == 0)
@@ -66,7 +87,7 @@ public sealed class RecordRepresentative(PforteDbContext db, AuditLog audit, Tim
         {
             return new Error(ErrorCodes.RepresentativeValidity);
         }
-        if (string.IsNullOrWhiteSpace(input.ProofReference))
+        if (proofInput.Value is not { } proofReference)
         {
             return new Error(ErrorCodes.RepresentativeProofMissing);
         }
@@ -108,14 +129,14 @@ public sealed class RecordRepresentative(PforteDbContext db, AuditLog audit, Tim
             givenName = person.GivenName;
             birthDate = person.BirthDate;
         }
-        else if (string.IsNullOrWhiteSpace(input.FamilyName) || string.IsNullOrWhiteSpace(input.GivenName))
+        else if (familyInput.Value is not { } family || givenInput.Value is not { } given)
         {
             return new Error(ErrorCodes.RepresentativeIdentityMissing);
         }
         else
         {
-            familyName = input.FamilyName.Trim();
-            givenName = input.GivenName.Trim();
+            familyName = family;
+            givenName = given;
         }
 
         var representative = new Representative
@@ -131,7 +152,7 @@ public sealed class RecordRepresentative(PforteDbContext db, AuditLog audit, Tim
             Scope = string.Join(',', scope),
             ValidFrom = input.ValidFrom.Value,
             ValidTo = input.ValidTo,
-            ProofReference = input.ProofReference.Trim(),
+            ProofReference = proofReference,
             Einwilligungsvorbehalt = input.Einwilligungsvorbehalt,
             CreatedAt = clock.GetUtcNow(),
         };

@@ -72,15 +72,12 @@ public static class DisclosureApi
                 }
                 kvnr = parsed.Value;
             }
-            if (string.IsNullOrWhiteSpace(body.Purpose))
-            {
-                return ProblemResults.Result(StatusCodes.Status400BadRequest, new Error(ErrorCodes.FieldRequired, "purpose"));
-            }
             var result = await guard.ReleaseAsync(http.User.GetKasseId(), new OutboundMessage(body.Channel, body.ContainsPersonalData, personId, kvnr, body.Purpose),
                 RequestAuditContext.ForClient(http), ct).ConfigureAwait(false);
             return result.TryGetValue(out var permit, out var error)
                 ? Results.Ok(new OutboundReleasedView(true, permit.Channel))
-                : ProblemResults.Result(error.Code == ErrorCodes.DisclosureChannelUnknown ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity, error);
+                : ProblemResults.Result(error.Code is ErrorCodes.DisclosureChannelUnknown or ErrorCodes.InputForbiddenCharacter or ErrorCodes.FieldTooLong or ErrorCodes.FieldRequired
+                    ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity, error);
         })
         .RequireAuthorization(ScopePolicy.StaffOrMachineAuth)
         .WithTags("Auskunft und Kanäle")

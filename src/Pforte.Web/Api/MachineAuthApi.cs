@@ -35,6 +35,7 @@ public static class MachineAuthApi
                 VerifyStatus.Verified => Results.Ok(new VerifyResponse(true, outcome.Authentication!.Id, outcome.Authentication.Level, outcome.Authentication.ValidUntil)),
                 VerifyStatus.Failed => Failed(),
                 VerifyStatus.Throttled => Throttled(http, outcome.RetryAfter!.Value),
+                VerifyStatus.Invalid => ProblemResults.Result(StatusCodes.Status400BadRequest, outcome.Error!),
                 _ => throw new InvalidOperationException(),
             };
         })
@@ -62,6 +63,7 @@ public static class MachineAuthApi
                 ChangeStatus.Changed => Results.Ok(new ChangeResponse(true)),
                 ChangeStatus.Failed => Failed(),
                 ChangeStatus.Throttled => Throttled(http, outcome.Verification.RetryAfter!.Value),
+                ChangeStatus.Invalid => ProblemResults.Result(StatusCodes.Status400BadRequest, outcome.Verification.Error!),
                 ChangeStatus.Weak => ProblemResults.Result(StatusCodes.Status422UnprocessableEntity,
                     new Error(ErrorCodes.WeakCode, new LocalizedText(WeakCodeTexts.Describe(outcome.WeakRule!), WeakCodeTexts.Describe(outcome.WeakRule!, ErrorTexts.English))),
                     new Dictionary<string, object?> { ["rule"] = outcome.WeakRule }),
@@ -108,7 +110,7 @@ public static class MachineAuthApi
     }
 
     private static readonly string[] VerifyInputCodes =
-        [ErrorCodes.MachineAuthChannel, ErrorCodes.MachineAuthCardFormat, ErrorCodes.MachineAuthCodeFormat, ErrorCodes.FieldTooLong];
+        [ErrorCodes.MachineAuthChannel, ErrorCodes.MachineAuthCardFormat, ErrorCodes.MachineAuthCodeFormat, ErrorCodes.FieldTooLong, ErrorCodes.InputIpAddress, ErrorCodes.InputCallerId];
 
     private static IResult PersonProblem(Error error) => ProblemResults.Result(
         error.Code == ErrorCodes.ApiPersonNotFound ? StatusCodes.Status404NotFound

@@ -38,6 +38,9 @@ public static class ApiDocs
         ErrorCodes.ApiFieldType, ErrorCodes.ApiDuplicateField, ErrorCodes.ApiBodyMissing,
     ];
 
+    /// <summary>The input policy for text (ADR 0013): forbidden characters and over-long values, named by field.</summary>
+    public static readonly IReadOnlyList<string> TextPolicyCodes = [ErrorCodes.InputForbiddenCharacter, ErrorCodes.FieldTooLong];
+
     /// <summary>The 401 of an insured person who was not verified (ADR 0011), told apart from a bad key by its challenge.</summary>
     public static readonly IReadOnlyList<string> PersonNotVerifiedCodes =
         [ErrorCodes.MachineAuthFailed, ErrorCodes.PhoneQuestionsWrong, ErrorCodes.PhoneQuestionsWrongNoTriesLeft, ErrorCodes.PhotoMismatch];

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Pforte.Core.Common;
@@ -101,10 +100,8 @@ public static partial class ApiReference
                 if (operation.RequestBody is not null)
                 {
                     Add(StatusCodes.Status400BadRequest, ApiDocs.BindingCodes);
-                    if (context.Description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body && BodyLimits.HasLimits(p.Type)))
-                    {
-                        Add(StatusCodes.Status400BadRequest, [ErrorCodes.FieldTooLong]);
-                    }
+                    // Every text field of a body follows the one input policy (ADR 0013), checked in the use case.
+                    Add(StatusCodes.Status400BadRequest, ApiDocs.TextPolicyCodes);
                     Add(StatusCodes.Status415UnsupportedMediaType, [ErrorCodes.ApiUnsupportedMediaType]);
                     if (operation.RequestBody is OpenApiRequestBody body)
                     {

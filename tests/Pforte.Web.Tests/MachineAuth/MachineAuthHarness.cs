@@ -53,12 +53,12 @@ public sealed class MachineAuthHarness : IAsyncDisposable
 
     public sealed record Person(Guid Id, string Kvnr, string Card, DateOnly BirthDate);
 
-    public async Task<Person> AddPersonAsync(InsuranceKind kind = InsuranceKind.Member, DateOnly? birth = null)
+    public async Task<Person> AddPersonAsync(InsuranceKind kind = InsuranceKind.Member, DateOnly? birth = null, Guid? kasseId = null)
     {
         var n = Interlocked.Increment(ref _next);
         var person = new InsuredPerson
         {
-            Id = Guid.CreateVersion7(), KasseId = Kasse.Id, Kvnr = TestData.Kvnr(n), FamilyName = "Groß", GivenName = "Jürgen",
+            Id = Guid.CreateVersion7(), KasseId = kasseId ?? Kasse.Id, Kvnr = TestData.Kvnr(n), FamilyName = "Groß", GivenName = "Jürgen",
             BirthDate = birth ?? new DateOnly(1971, 4, 12), InsuranceKind = kind, MainMemberKvnr = kind == InsuranceKind.Family ? TestData.Kvnr(1) : null,
             InsuranceStart = new DateOnly(2001, 1, 1), Street = "Schloßallee", HouseNumber = "3", PostalCode = "35037", City = "Marburg", Country = "DE",
             CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
@@ -106,6 +106,18 @@ public sealed class MachineAuthHarness : IAsyncDisposable
         await IssueDueAsync();
         var codes = await HandOverAsync();
         return (person, codes[person.Kvnr]);
+    }
+
+    /// <summary>Several persons with active codes (issued and handed over together); the codes per KVNR.</summary>
+    public async Task<(List<Person> Persons, Dictionary<string, string> Codes)> PersonsWithCodesAsync(int count)
+    {
+        var persons = new List<Person>(count);
+        for (var i = 0; i < count; i++)
+        {
+            persons.Add(await AddPersonAsync());
+        }
+        await IssueDueAsync();
+        return (persons, await HandOverAsync());
     }
 
     public static object Body(Person person, string code, string channel = "portal", string? card = null, string? callerId = null, string? ip = null) => new

@@ -239,7 +239,7 @@ public sealed class VerifyTests
         Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Unauthorized, (HttpStatusCode)429 }));
         Assert.True(await h.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.Action == AuditAction.SourceThrottled)));
         Assert.Equal((HttpStatusCode)429, (await h.VerifyAsync(MachineAuthHarness.Body(persons[0], "7405", "phone", callerId: "+491709999999"))).StatusCode);
-        var failures = await h.WithDbAsync(db => db.SourceFailures.CountAsync(f => f.SourceKey == "caller:+491709999999"));
+        var failures = await h.WithDbAsync(db => db.SourceFailures.CountAsync(f => f.SourceKey == SourceThrottle.KeysFor(h.Kasse.Id, "+491709999999", null, Guid.Empty)[0]));
         Assert.Equal(answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized), failures);
     }
 

@@ -154,16 +154,11 @@ public sealed class InsuredValidator(TimeProvider clock)
 
     private static bool NoControl(string column, string? value, List<FieldError> errors)
     {
-        if (value is not null)
+        // The one input policy's characters (TextInput: control characters, lone surrogates, bidi controls).
+        if (value is not null && TextInput.FirstForbidden(value) is not null)
         {
-            foreach (var c in value)
-            {
-                if (char.IsControl(c))
-                {
-                    errors.Add(new FieldError(column, new Error(ErrorCodes.FieldControlCharacters, column)));
-                    return false;
-                }
-            }
+            errors.Add(new FieldError(column, new Error(ErrorCodes.FieldControlCharacters, column)));
+            return false;
         }
         return true;
     }
@@ -179,13 +174,12 @@ public sealed class InsuredValidator(TimeProvider clock)
         {
             return null;
         }
-        var trimmed = value!.Trim();
-        if (trimmed.Length > maxLength)
+        if (!TextInput.Required(column, value, maxLength).TryGetValue(out var clean, out var error))
         {
-            errors.Add(new FieldError(column, new Error(ErrorCodes.FieldTooLong, column, maxLength)));
+            errors.Add(new FieldError(column, error));
             return null;
         }
-        return trimmed;
+        return clean; // trimmed and NFC: "Müller" is one name however it was typed
     }
 
     private static DateOnly? Date(string column, string? value, bool required, List<FieldError> errors)
