@@ -24,7 +24,7 @@ internal static class KeysCommands
             var key = services.GetRequiredService<IKeyStore>().Rotate(p);
             await cli.Out.WriteLineAsync($"Neuer Schlüssel {parse.GetValue(purpose)} Version {key.Version} angelegt.").ConfigureAwait(false);
             return CliApp.ExitCodes.Ok;
-        }, ct));
+        }, ct, DatabaseNeed.None));
 
         var list = new Command("list", "Zeigt die Schlüsselversionen und wie viele Code-Prüfwerte jede noch nutzt (nie Schlüsselmaterial).");
         list.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>

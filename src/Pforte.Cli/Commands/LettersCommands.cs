@@ -37,7 +37,7 @@ internal static class LettersCommands
             }
             await cli.Out.WriteLineAsync($"Musterbrief {kind}: {path}").ConfigureAwait(false);
             return CliApp.ExitCodes.Ok;
-        }, ct));
+        }, ct, DatabaseNeed.None));
 
         var outDir = new Option<string>("--out") { Description = "Verzeichnis für die Druckstapel (z. B. der Übergabeordner der Druckerei).", Required = true };
         var kindOption = new Option<string?>("--kind") { Description = "Nur diese Briefart." };

@@ -59,17 +59,23 @@ public static class DatabaseSetup
         return csb.ConnectionString;
     }
 
-    /// <summary>Creates the folder of an SQLite file (./data/ on a fresh clone).</summary>
+    /// <summary>
+    /// Creates a missing SQLite file and its folder readable by the owner only (0600, 0700), like the key ring: the
+    /// database holds personal data. SQLite gives the -wal and -shm files the mode of the database file.
+    /// </summary>
     public static string PrepareSqlite(string connectionString)
     {
         var csb = new SqliteConnectionStringBuilder(connectionString);
-        if (csb.DataSource is { Length: > 0 } path && path != ":memory:" && csb.Mode != SqliteOpenMode.Memory)
+        if (csb.DataSource is { Length: > 0 } path && path != ":memory:" && csb.Mode == SqliteOpenMode.ReadWriteCreate
+            && !path.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            var file = Path.GetFullPath(path);
+            var directory = Path.GetDirectoryName(file);
             if (!string.IsNullOrEmpty(directory))
             {
-                Directory.CreateDirectory(directory);
+                DataDirectory.CreateOwnerOnly(directory);
             }
+            DataDirectory.CreateOwnerOnlyFile(file);
         }
         return csb.ToString();
     }
