@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Pforte.Core.Common;
 using Pforte.Core.Persistence;
 
 namespace Pforte.Cli.Commands;
@@ -22,7 +23,7 @@ internal static class DbCommands
             await DatabaseSetup.MigrateAsync(db, token).ConfigureAwait(false);
             await cli.Out.WriteLineAsync(pending.Count == 0
                 ? "Datenbank ist aktuell; keine Migration nötig."
-                : $"{pending.Count} Migration(en) angewendet: {string.Join(", ", pending)}").ConfigureAwait(false);
+                : $"{GermanText.Count(pending.Count, "Migration", "Migrationen")} angewendet: {string.Join(", ", pending)}").ConfigureAwait(false);
             return CliApp.ExitCodes.Ok;
         }, ct, DatabaseNeed.None));
 
