@@ -81,11 +81,10 @@ internal static class LettersCommands
                 await cli.Out.WriteLineAsync($"Stapel {b.BatchId} (Kasse {b.KasseIk}): {LetterCounts.InFiles(b.Letters, b.Files)}, {GermanText.Count(b.Pages, "Seite", "Seiten")} → {b.Folder}").ConfigureAwait(false);
             }
             await cli.Out.WriteLineAsync(r.Batches.Count == 0 ? "Keine fälligen Briefe." : "Übergeben: " + LetterCounts.Summary(r) + ".").ConfigureAwait(false);
-            if (r.SkippedWithoutCode > 0)
+            if (r.CancelledWithoutCode > 0)
             {
-                await cli.Out.WriteLineAsync(r.SkippedWithoutCode == 1
-                    ? "1 Code-Brief nicht gedruckt: sein Code wurde inzwischen gelöscht."
-                    : $"{GermanText.Number(r.SkippedWithoutCode)} Code-Briefe nicht gedruckt: ihr Code wurde inzwischen gelöscht.").ConfigureAwait(false);
+                // Only once, for letters an earlier version left queued without their code; newer ones are cancelled when superseded.
+                await cli.Out.WriteLineAsync($"{GermanText.Count(r.CancelledWithoutCode, "Code-Brief", "Code-Briefe")} ohne Code storniert (Code vor dem Druck ersetzt oder gelöscht; im Prüfprotokoll vermerkt).").ConfigureAwait(false);
             }
             if (r.HeldUndeliverable > 0)
             {

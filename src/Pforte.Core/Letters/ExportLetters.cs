@@ -23,11 +23,15 @@ public sealed record ExportProgress(int LettersWritten, int LettersTotal, int Fi
 public sealed record ExportedBatch(Guid BatchId, string Folder, int Letters, int Files, int Pages, string KasseIk);
 
 /// <param name="Batches">The complete batch folders of this run, in order; empty when nothing was due.</param>
-/// <param name="SkippedWithoutCode">Code letters whose code was deleted before print: not printed, never will be.</param>
+/// <param name="CancelledWithoutCode">
+/// Code letters left behind without their code by an earlier version (which cleared the code of a superseded letter but
+/// kept the letter queued): cancelled by this run, audited, and never reported again. Letters superseded now are
+/// cancelled at once (<see cref="LetterCancellation"/>).
+/// </param>
 /// <param name="HeldUndeliverable">Letters to an address from which mail came back: held until the address changes.</param>
 /// <param name="RecoveredBatches">Batches of an earlier run that had committed but not yet been moved into place.</param>
 /// <param name="DiscardedPartials">Files of an earlier run that crashed before its commit (their letters are in this batch again).</param>
-public sealed record ExportLettersResult(IReadOnlyList<ExportedBatch> Batches, int SkippedWithoutCode, int HeldUndeliverable,
+public sealed record ExportLettersResult(IReadOnlyList<ExportedBatch> Batches, int CancelledWithoutCode, int HeldUndeliverable,
     int RecoveredBatches, int DiscardedPartials, TimeSpan Elapsed)
 {
     public int Letters => Batches.Sum(b => b.Letters);
@@ -55,7 +59,7 @@ public sealed record ManifestRow(Guid LetterId, Guid BatchId, string Kind, strin
 /// million letters keeps memory flat (only the ids of the due letters, 16 bytes each, are held for the whole run) and
 /// a crash repeats at most one batch. The print files of a batch are rendered on all cores.
 /// </remarks>
-public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, ILetterRenderer renderer, TimeProvider clock)
+public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, ILetterRenderer renderer, AuditLog audit, TimeProvider clock)
 {
     public const int LettersPerFile = 1000;
     public const int DefaultBatchSize = 20_000;
@@ -152,7 +156,7 @@ public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, I
             due = due.Where(l => l.Kind == kind);
         }
         var codeKinds = LetterKinds.All.Where(LetterKinds.CarriesCode).ToList();
-        var skipped = await due.CountAsync(l => codeKinds.Contains(l.Kind) && l.SealedCode == null, cancellationToken).ConfigureAwait(false);
+        var skipped = await CancelLeftoversAsync(due.Where(l => codeKinds.Contains(l.Kind) && l.SealedCode == null), context, cancellationToken).ConfigureAwait(false);
         var printable = due.Where(l => !codeKinds.Contains(l.Kind) || l.SealedCode != null);
         var undeliverable = printable.Where(l => db.Letters.Any(r => r.PersonId == l.PersonId && r.ReturnedAt != null
             && r.Street == l.Street && r.HouseNumber == l.HouseNumber && r.PostalCode == l.PostalCode && r.City == l.City && r.Country == l.Country));
@@ -180,6 +184,28 @@ public sealed class ExportLetters(PforteDbContext db, LetterHandOver handOver, I
             }
         }
         return new ExportLettersResult(batches, skipped, held, recovered, discarded, watch.Elapsed);
+    }
+
+    /// <summary>Cancels (audited) code letters an earlier version left queued without their code; see <see cref="ExportLettersResult.CancelledWithoutCode"/>.</summary>
+    private async Task<int> CancelLeftoversAsync(IQueryable<OutboxLetter> leftovers, AuditContext context, CancellationToken cancellationToken)
+    {
+        var ids = await leftovers.Select(l => l.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+        var cancelled = 0;
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var id in ids)
+        {
+            if (await LetterCancellation.CancelUnprintedAsync(db, audit, id, LetterCancellation.Superseded, context, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                cancelled++;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return cancelled;
     }
 
     /// <summary>Counts letters over the batches of a run; files are finished on several threads.</summary>
