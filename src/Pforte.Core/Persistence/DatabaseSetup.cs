@@ -1,5 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Pforte.Core.Common;
 
 namespace Pforte.Core.Persistence;
@@ -16,7 +19,15 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.Sqlite:
                 builder.UseSqlite(PrepareSqlite(connectionString), o => o.MigrationsAssembly(SqliteMigrationsAssembly))
-                    .AddInterceptors(new SqlitePragmas());
+                    .AddInterceptors(new SqlitePragmas())
+                    // SQLite cannot change a column or key in place: EF rebuilds the table (Disclosure: a foreign key on
+                    // authentications; AuditChains: the key of audit_chain_heads) and switches foreign keys off and on
+                    // around it with "PRAGMA foreign_keys", which SQLite ignores inside a transaction — so EF runs those
+                    // two statements outside it and warns that a crash could leave the migration half applied. Here it
+                    // cannot: the PRAGMA is a setting of the connection, not of the file, and everything that changes
+                    // the file still runs in the migration's transaction. MigrationWarningTests checks that nothing else
+                    // in Pforte's SQLite migrations runs outside the transaction, so this hides only that case.
+                    .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));
                 break;
             case DatabaseProvider.Postgres:
                 builder.UseNpgsql(PreparePostgres(connectionString), o => o.MigrationsAssembly(PostgresMigrationsAssembly));
@@ -98,6 +109,11 @@ public static class DatabaseSetup
         }
         else
         {
+            // On a new PostgreSQL database EF first reads the history table that is not there yet and logs the failed
+            // SELECT as an error before it creates the table (dotnet/efcore#37328). Creating it first — the statement
+            // EF runs anyway, "CREATE TABLE IF NOT EXISTS", so a no-op on a migrated database — keeps an operator's
+            // first migration free of a false "fail:" line.
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken).ConfigureAwait(false);
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -110,6 +110,9 @@ public sealed class SharedDataDirectoryTests : IDisposable
                 var first = await Task.WhenAny(started.Task, host.WaitForExitAsync(TestContext.Current.CancellationToken), Task.Delay(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken));
                 Assert.True(first == started.Task, "host did not start: " + string.Join('\n', lines));
                 Assert.Contains(lines, l => l.Contains("Demo-API-Schlüssel", StringComparison.Ordinal));
+                // The first start migrates a new database: no EF warning (issue 11: "cannot be executed in a transaction") and no error.
+                Assert.DoesNotContain(lines, l => l.StartsWith("warn: Microsoft.EntityFrameworkCore", StringComparison.Ordinal)
+                    || l.StartsWith("warn: Pforte", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal));
             }
             finally
             {
