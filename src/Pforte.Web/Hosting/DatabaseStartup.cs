@@ -30,7 +30,16 @@ public static partial class DatabaseStartup
         var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
         if (!db.IsSqlite)
         {
-            return await DatabaseSchema.EnsureCurrentAsync(db).ConfigureAwait(false);
+            var notReady = await DatabaseSchema.EnsureCurrentAsync(db).ConfigureAwait(false);
+            if (notReady?.Code == ErrorCodes.DbUnreachable)
+            {
+                // A database server that is down (or not up yet) is not a wrong database: the host starts, /health/ready
+                // answers 503 until it is reachable, and requests fail meanwhile. Only a reachable database that is not
+                // Pforte's current schema stops the start.
+                LogDatabaseUnreachable(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup).FullName!), notReady.Code, notReady.Message);
+                return null;
+            }
+            return notReady;
         }
         if (!(await DatabaseSchema.InspectAsync(db).ConfigureAwait(false)).TryGetValue(out _, out var refused))
         {
@@ -65,6 +74,9 @@ public static partial class DatabaseStartup
 
     [LoggerMessage(EventId = 9006, Level = LogLevel.Information, Message = "Demo-API-Schlüssel für {ClientName} ({Scopes}): {DemoKey}")]
     private static partial void LogDemoKey(ILogger logger, string clientName, string scopes, string demoKey);
+
+    [LoggerMessage(EventId = 9008, Level = LogLevel.Warning, Message = "Start ohne erreichbare Datenbank (/health/ready meldet 503, bis sie erreichbar ist): {Code}: {Reason}")]
+    private static partial void LogDatabaseUnreachable(ILogger logger, string code, string reason);
 
     [LoggerMessage(EventId = 9007, Level = LogLevel.Warning, Message = "Demodaten nicht angelegt: {Code}: {Reason}")]
     private static partial void LogDemoSeedRefused(ILogger logger, string code, string reason);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Pforte.Core.Insured;
 using Pforte.Core.Letters;
 using Pforte.Testing;
@@ -103,6 +104,28 @@ public sealed class PerKasseExportTests
         var unknown = await f.CliAsync("letters", "export", "--out", f.OutDir, "--kasse", "101234567");
         Assert.Equal(1, unknown.ExitCode);
         Assert.StartsWith("PF-", unknown.Err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task The_scheduled_hand_over_writes_a_batch_per_kasse(string provider)
+    {
+        await using var f = await LetterExportFixture.CreateAsync(provider);
+        var other = await OtherKasseAsync(f);
+        await f.AddPersonAsync();
+        await f.AddPersonAsync(kasse: other);
+        await f.IssueDueAsync();
+        var settings = new Dictionary<string, string?>(f.Db.Configuration) { ["Pforte:Letters:HotFolder"] = f.OutDir, ["Pforte:Letters:ExportEvery"] = "00:01:00" };
+        await using var services = new CliContext(TextWriter.Null, TextWriter.Null, settings).BuildServices();
+        await using var scope = services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<ScheduledLetterExport>().RunIfDueAsync(Ct);
+        Assert.NotNull(result);
+        Assert.Equal(new[] { f.Kasse.Ik, other.Ik }.Order(), result.Batches.Select(b => b.KasseIk).Order());
+        foreach (var batch in result.Batches)
+        {
+            Assert.StartsWith($"batch-{batch.KasseIk}-", Path.GetFileName(batch.Folder), StringComparison.Ordinal);
+            Assert.All(Manifest(batch.Folder), r => Assert.Equal(batch.KasseIk, r.KasseIk));
+        }
     }
 
     [Fact]
