@@ -42,7 +42,7 @@ internal static class LettersCommands
         var outDir = new Option<string>("--out") { Description = "Verzeichnis für die Druckstapel (z. B. der Übergabeordner der Druckerei).", Required = true };
         var kindOption = new Option<string?>("--kind") { Description = "Nur diese Briefart." };
         var max = new Option<int?>("--max") { Description = "Höchstens so viele Briefe in diesem Lauf." };
-        var batchSize = new Option<int?>("--batch-size") { Description = $"Höchstens so viele Briefe je Stapelordner (Standard {ExportLetters.DefaultBatchSize:N0}); mehr fällige Briefe ergeben mehrere Stapel." };
+        var batchSize = new Option<int?>("--batch-size") { Description = $"Höchstens so viele Briefe je Stapelordner (Standard {GermanText.Number(ExportLetters.DefaultBatchSize)}); mehr fällige Briefe ergeben mehrere Stapel." };
         var kasseOption = new Option<string?>("--kasse") { Description = "Nur die Briefe der Kasse mit diesem Institutionskennzeichen (sonst jede Kasse, in eigenen Stapeln)." };
         var export = new Command("export", "Übergibt fällige Briefe an die Druckerei: je Kasse eigene Stapelordner mit PDF-Dateien und manifest.csv; danach sind die Codes gelöscht und gültig.") { outDir, kindOption, max, batchSize, kasseOption };
         export.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
