@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Pforte.Cli.Commands;
 using Pforte.Core;
 using Pforte.Core.Common;
+using Pforte.Core.Persistence;
 using Pforte.Letters.Pdf;
 
 namespace Pforte.Cli;
@@ -82,6 +83,15 @@ public static class CliApp
     }
 }
 
+/// <summary>What a command needs of the database before it runs.</summary>
+public enum DatabaseNeed
+{
+    /// <summary>Pforte's schema, fully migrated (almost every command).</summary>
+    Current = 1,
+    /// <summary>The command checks for itself (<c>db migrate</c>) or does not read the database (<c>letters sample</c>, <c>keys rotate</c>).</summary>
+    None = 2,
+}
+
 /// <summary>What every command needs: output streams and a way to get a fresh service scope on the configured database.</summary>
 public sealed class CliContext(TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string?>? overrides)
 {
@@ -113,14 +123,23 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, IReadOnlyDi
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
-    /// <summary>Runs a command body in a service scope; a refusal prints its code and German sentence and returns 1.</summary>
-    public async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a command body in a service scope; a refusal prints its code and German sentence and returns 1. Unless
+    /// <paramref name="database"/> says otherwise, the database must be Pforte's and migrated first (an unmigrated,
+    /// outdated or foreign one is a <c>PF-DB-…</c> sentence, not a stack trace).
+    /// </summary>
+    public async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken, DatabaseNeed database = DatabaseNeed.Current)
     {
         ArgumentNullException.ThrowIfNull(body);
         try
         {
             await using var provider = BuildServices();
             await using var scope = provider.CreateAsyncScope();
+            if (database == DatabaseNeed.Current
+                && await DatabaseSchema.EnsureCurrentAsync(scope.ServiceProvider.GetRequiredService<PforteDbContext>(), cancellationToken).ConfigureAwait(false) is { } notReady)
+            {
+                return await FailAsync(notReady).ConfigureAwait(false);
+            }
             return await body(scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException ex)
@@ -128,6 +147,13 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, IReadOnlyDi
             // Bad configuration: the validator's message carries the error code and sentence.
             await Err.WriteLineAsync(string.Join(Environment.NewLine, ex.Failures)).ConfigureAwait(false);
             return CliApp.ExitCodes.Refused;
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            // The database went away or refused mid-command (a lost connection, a file locked or removed).
+            await using var provider = BuildServices();
+            await using var scope = provider.CreateAsyncScope();
+            return await FailAsync(new Error(ErrorCodes.DbUnreachable, DatabaseSchema.Describe(scope.ServiceProvider.GetRequiredService<PforteDbContext>()), ex.Message)).ConfigureAwait(false);
         }
     }
 

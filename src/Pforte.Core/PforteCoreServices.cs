@@ -22,7 +22,8 @@ public static class PforteCoreServices
     /// </summary>
     public static IServiceCollection AddPforteCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Configure(o => o.DataDirectory = configuration[DataDirectory.Key]).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddDbContextPool<PforteDbContext>((sp, b) =>
         {
@@ -59,7 +60,17 @@ public static class PforteCoreServices
         services.AddOptions<ThrottleOptions>().Bind(configuration.GetSection(ThrottleOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ThrottleOptions>, ThrottleOptionsValidator>();
         services.AddOptions<KeyOptions>().Bind(configuration.GetSection(KeyOptions.Section));
-        services.AddSingleton<IKeyStore>(sp => new FileKeyRing(sp.GetRequiredService<IOptions<KeyOptions>>().Value.Path, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IKeyStore>(sp =>
+        {
+            // Like the database: a relative path is taken from the data directory, never from the working directory.
+            var path = DataDirectory.PathFor(sp.GetRequiredService<IOptions<KeyOptions>>().Value.Path, configuration[DataDirectory.Key]);
+            if (!path.TryGetValue(out var file, out var error))
+            {
+                throw new OptionsValidationException(KeyOptions.Section, typeof(KeyOptions), [$"{error.Code}: {error.Message}"]);
+            }
+            DataDirectory.CreateOwnerOnly(Path.GetDirectoryName(file)!);
+            return new FileKeyRing(file, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddMetrics();
         services.AddSingleton<AuthCodeMetrics>();
         services.AddSingleton<CodeHasher>();

@@ -18,7 +18,12 @@ builder.Services.AddHostedService<ApiClientChangeListener>();
 
 var app = builder.Build();
 
-await app.PrepareDatabaseAsync();
+if (await app.PrepareDatabaseAsync() is { } refused)
+{
+    // A database the host must not work on: its code and sentence, no stack trace (README, docs/errors.md).
+    await Console.Error.WriteLineAsync($"{refused.Code}: {refused.Message}");
+    return 1;
+}
 
 app.UsePforteSecurityHeaders();
 app.UsePforteCorrelationId();
@@ -32,6 +37,7 @@ app.MapPforteApiReference();
 app.MapPforteApi();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, public for WebApplicationFactory in the tests.</summary>
 public partial class Program;

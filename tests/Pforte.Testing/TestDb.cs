@@ -18,7 +18,8 @@ public sealed class TestDb : IAsyncDisposable
 
     private static readonly SemaphoreSlim TemplateLock = new(1, 1);
     private static bool _templateReady;
-    private const string TemplateName = "pforte_test_template";
+    /// <summary>One template per test process: several test runs share the throwaway server, and each rebuilds its template.</summary>
+    private static readonly string TemplateName = "pforte_test_template_" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private TestDb(DatabaseProvider provider, string connectionString, string? sqliteFile, string? pgName)
     {

@@ -22,16 +22,16 @@ internal static class AuditCommands
             var broken = false;
             foreach (var report in reports)
             {
-                var checkedText = report.EntriesChecked.ToString("N0", ErrorTexts.German);
+                var checkedText = GermanText.Count(report.EntriesChecked, "Eintrag", "Einträge");
                 if (report.FirstBreak is { } at)
                 {
                     broken = true;
                     await cli.Err.WriteLineAsync(
-                        $"Kasse {report.Ik}: Kette {at.Chain.ToString(CultureInfo.InvariantCulture)} gebrochen bei Eintrag {at.Seq.ToString(CultureInfo.InvariantCulture)} ({checkedText} Einträge davor in Ordnung) – {at.Error.Code}: {at.Error.Message}").ConfigureAwait(false);
+                        $"Kasse {report.Ik}: Kette {at.Chain.ToString(CultureInfo.InvariantCulture)} gebrochen bei Eintrag {at.Seq.ToString(CultureInfo.InvariantCulture)} ({checkedText} davor in Ordnung) – {at.Error.Code}: {at.Error.Message}").ConfigureAwait(false);
                 }
                 else
                 {
-                    await cli.Out.WriteLineAsync($"Kasse {report.Ik}: OK, {checkedText} Einträge geprüft").ConfigureAwait(false);
+                    await cli.Out.WriteLineAsync($"Kasse {report.Ik}: OK, {checkedText} geprüft").ConfigureAwait(false);
                 }
             }
             return broken ? CliApp.ExitCodes.Refused : CliApp.ExitCodes.Ok;
@@ -57,7 +57,7 @@ internal static class AuditCommands
             {
                 await cli.Out.WriteLineAsync(report.Count == 0
                     ? $"Kasse {report.Ik}: keine Einträge vor dem {day.ToString("dd.MM.yyyy", ErrorTexts.German)}."
-                    : $"Kasse {report.Ik}: {report.Count.ToString("N0", ErrorTexts.German)} Einträge gelöscht (Nr. {report.FromSeq.ToString(CultureInfo.InvariantCulture)} bis {report.ToSeq.ToString(CultureInfo.InvariantCulture)}).").ConfigureAwait(false);
+                    : $"Kasse {report.Ik}: {GermanText.Count(report.Count, "Eintrag", "Einträge")} gelöscht (Nr. {report.FromSeq.ToString(CultureInfo.InvariantCulture)} bis {report.ToSeq.ToString(CultureInfo.InvariantCulture)}).").ConfigureAwait(false);
             }
             return CliApp.ExitCodes.Ok;
         }, ct));

@@ -40,13 +40,13 @@ internal static class CodesCommands
                 if (p.Checked - lastReport >= 50_000)
                 {
                     lastReport = p.Checked;
-                    cli.Err.WriteLine(string.Create(ErrorTexts.German, $"… {p.Checked:N0} Personen geprüft, {p.Issued:N0} Codes ausgegeben, {p.Deleted:N0} gelöscht"));
+                    cli.Err.WriteLine($"… {GermanText.Count(p.Checked, "Person", "Personen")} geprüft, {GermanText.Count(p.Issued, "Code", "Codes")} ausgegeben, {GermanText.Number(p.Deleted)} gelöscht");
                 }
             });
             var result = await services.GetRequiredService<IssueDueCodes>()
                 .ExecuteAsync(day, AuditContext.Cli("codes issue-due"), progress, kasseId, token).ConfigureAwait(false);
-            await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German,
-                $"Stichtag {result.AsOf:dd.MM.yyyy}: {result.Checked:N0} Personen geprüft, {result.Issued:N0} Codes ausgegeben (Briefe in der Warteschlange), {result.Deleted:N0} Codes gelöscht, {result.Skipped:N0} übersprungen (Brief unzustellbar) in {result.Elapsed.TotalSeconds:F1} s.")).ConfigureAwait(false);
+            await cli.Out.WriteLineAsync(
+                $"Stichtag {result.AsOf.ToString("dd.MM.yyyy", GermanText.Culture)}: {GermanText.Count(result.Checked, "Person", "Personen")} geprüft, {GermanText.Count(result.Issued, "Code", "Codes")} ausgegeben (Briefe in der Warteschlange), {GermanText.Count(result.Deleted, "Code", "Codes")} gelöscht, {GermanText.Number(result.Skipped)} übersprungen (Brief unzustellbar) in {GermanText.Duration(result.Elapsed)}.").ConfigureAwait(false);
             return CliApp.ExitCodes.Ok;
         }, ct));
 

@@ -20,11 +20,10 @@ internal static class DemoCommands
             {
                 return await cli.FailAsync(error).ConfigureAwait(false);
             }
-            var de = ErrorTexts.German;
             await cli.Out.WriteLineAsync(seeded.KasseCreated
                 ? $"Demo-Kasse {seeded.Kasse.Ik} „{seeded.Kasse.Name}“ angelegt."
                 : $"Demo-Kasse {seeded.Kasse.Ik} „{seeded.Kasse.Name}“ vorhanden.").ConfigureAwait(false);
-            await cli.Out.WriteLineAsync($"{seeded.PersonsAdded.ToString("N0", de)} Versicherte hinzugefügt, {seeded.PersonsTotal.ToString("N0", de)} insgesamt.").ConfigureAwait(false);
+            await cli.Out.WriteLineAsync($"{GermanText.Count(seeded.PersonsAdded, "versicherte Person", "versicherte Personen")} hinzugefügt, {GermanText.Number(seeded.PersonsTotal)} insgesamt.").ConfigureAwait(false);
             foreach (var client in seeded.Clients)
             {
                 await cli.Out.WriteLineAsync(client.Key is null

@@ -35,8 +35,8 @@ internal static class ImportCommands
                 OnRowError = e => cli.Out.WriteLine(e.Column.Length == 0
                     ? string.Create(German, $"Zeile {e.Line}: {e.Error.Code}: {e.Error.Message}")
                     : string.Create(German, $"Zeile {e.Line}, Spalte {e.Column}: {e.Error.Code}: {e.Error.Message}")),
-                OnProgress = (phase, rows) => cli.Err.WriteLine(string.Create(German,
-                    $"{(phase == "validate" ? "Geprüft" : "Geschrieben")}: {rows:N0} Zeilen …")),
+                OnProgress = (phase, rows) => cli.Err.WriteLine(
+                    $"{(phase == "validate" ? "Geprüft" : "Geschrieben")}: {GermanText.Count(rows, "Zeile", "Zeilen")} …"),
             };
             var result = await services.GetRequiredService<ImportInsured>()
                 .ExecuteAsync(path, target.Id, options, AuditContext.Cli("import insured"), token).ConfigureAwait(false);
@@ -47,11 +47,11 @@ internal static class ImportCommands
                 return error.Code == ErrorCodes.ImportWriteRefused ? exit : CliApp.ExitCodes.BadInput;
             }
             await cli.Out.WriteLineAsync(string.Create(German,
-                $"Zeilen: {s.Rows:N0}, neu: {s.Created:N0}, geändert: {s.Updated:N0}, unverändert: {s.Unchanged:N0}, Karten erfasst: {s.CardsRecorded:N0}, fehlerhaft: {s.Invalid:N0}, Dauer: {s.Elapsed.TotalSeconds:N1} s")).ConfigureAwait(false);
+                $"Zeilen: {s.Rows:N0}, neu: {s.Created:N0}, geändert: {s.Updated:N0}, unverändert: {s.Unchanged:N0}, Karten erfasst: {s.CardsRecorded:N0}, fehlerhaft: {s.Invalid:N0}, Dauer: {GermanText.Duration(s.Elapsed)}")).ConfigureAwait(false);
             if (!s.Written)
             {
-                await cli.Out.WriteLineAsync(string.Create(German,
-                    $"Nichts geschrieben: {s.Invalid:N0} fehlerhafte Zeile(n). Datei korrigieren oder mit --skip-invalid nur die gültigen Zeilen übernehmen.")).ConfigureAwait(false);
+                await cli.Out.WriteLineAsync(
+                    $"Nichts geschrieben: {GermanText.Count(s.Invalid, "fehlerhafte Zeile", "fehlerhafte Zeilen")}. Datei korrigieren oder mit --skip-invalid nur die gültigen Zeilen übernehmen.").ConfigureAwait(false);
                 return CliApp.ExitCodes.BadInput;
             }
             return s.Invalid > 0 ? CliApp.ExitCodes.BadInput : CliApp.ExitCodes.Ok;

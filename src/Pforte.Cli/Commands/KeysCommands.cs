@@ -24,7 +24,7 @@ internal static class KeysCommands
             var key = services.GetRequiredService<IKeyStore>().Rotate(p);
             await cli.Out.WriteLineAsync($"Neuer Schlüssel {parse.GetValue(purpose)} Version {key.Version} angelegt.").ConfigureAwait(false);
             return CliApp.ExitCodes.Ok;
-        }, ct));
+        }, ct, DatabaseNeed.None));
 
         var list = new Command("list", "Zeigt die Schlüsselversionen und wie viele Code-Prüfwerte jede noch nutzt (nie Schlüsselmaterial).");
         list.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
@@ -35,7 +35,7 @@ internal static class KeysCommands
                 .Select(g => new { Version = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Version, x => x.Count, token).ConfigureAwait(false);
             foreach (var k in keys.All(KeyPurpose.CodeHash))
             {
-                await cli.Out.WriteLineAsync($"code-hash   v{k.Version}  angelegt {k.CreatedAt.ToString("dd.MM.yyyy HH:mm", ErrorTexts.German)}  Prüfwerte: {usage.GetValueOrDefault(k.Version)}").ConfigureAwait(false);
+                await cli.Out.WriteLineAsync($"code-hash   v{k.Version}  angelegt {k.CreatedAt.ToString("dd.MM.yyyy HH:mm", ErrorTexts.German)}  Prüfwerte: {GermanText.Number(usage.GetValueOrDefault(k.Version))}").ConfigureAwait(false);
             }
             foreach (var k in keys.All(KeyPurpose.LetterSeal))
             {

@@ -37,13 +37,14 @@ internal static class LettersCommands
             }
             await cli.Out.WriteLineAsync($"Musterbrief {kind}: {path}").ConfigureAwait(false);
             return CliApp.ExitCodes.Ok;
-        }, ct));
+        }, ct, DatabaseNeed.None));
 
         var outDir = new Option<string>("--out") { Description = "Verzeichnis für die Druckstapel (z. B. der Übergabeordner der Druckerei).", Required = true };
         var kindOption = new Option<string?>("--kind") { Description = "Nur diese Briefart." };
         var max = new Option<int?>("--max") { Description = "Höchstens so viele Briefe in diesem Lauf." };
-        var batchSize = new Option<int?>("--batch-size") { Description = $"Höchstens so viele Briefe je Stapelordner (Standard {ExportLetters.DefaultBatchSize:N0}); mehr fällige Briefe ergeben mehrere Stapel." };
-        var export = new Command("export", "Übergibt fällige Briefe an die Druckerei: Stapelordner mit PDF-Dateien und manifest.csv; danach sind die Codes gelöscht und gültig.") { outDir, kindOption, max, batchSize };
+        var batchSize = new Option<int?>("--batch-size") { Description = $"Höchstens so viele Briefe je Stapelordner (Standard {GermanText.Number(ExportLetters.DefaultBatchSize)}); mehr fällige Briefe ergeben mehrere Stapel." };
+        var kasseOption = new Option<string?>("--kasse") { Description = "Nur die Briefe der Kasse mit diesem Institutionskennzeichen (sonst jede Kasse, in eigenen Stapeln)." };
+        var export = new Command("export", "Übergibt fällige Briefe an die Druckerei: je Kasse eigene Stapelordner mit PDF-Dateien und manifest.csv; danach sind die Codes gelöscht und gültig.") { outDir, kindOption, max, batchSize, kasseOption };
         export.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
         {
             var exporter = services.GetRequiredService<ExportLetters>();
@@ -62,10 +63,10 @@ internal static class LettersCommands
                 if (p.LettersWritten - lastReport >= 10_000 || p.LettersWritten == p.LettersTotal)
                 {
                     lastReport = p.LettersWritten;
-                    cli.Err.WriteLine(string.Create(ErrorTexts.German, $"… {p.LettersWritten:N0} von {p.LettersTotal:N0} Briefen geschrieben ({p.Files:N0} Dateien)"));
+                    cli.Err.WriteLine($"… {GermanText.Number(p.LettersWritten)} von {GermanText.Count(p.LettersTotal, "Brief", "Briefen")} geschrieben ({GermanText.Count(p.Files, "Datei", "Dateien")})");
                 }
             });
-            var result = await exporter.ExecuteAsync(new ExportLettersRequest(parse.GetValue(outDir)!, parse.GetValue(kindOption), parse.GetValue(max), parse.GetValue(batchSize) ?? ExportLetters.DefaultBatchSize),
+            var result = await exporter.ExecuteAsync(new ExportLettersRequest(parse.GetValue(outDir)!, parse.GetValue(kindOption), parse.GetValue(max), parse.GetValue(batchSize) ?? ExportLetters.DefaultBatchSize, parse.GetValue(kasseOption)),
                 AuditContext.Cli("letters export"), progress, token).ConfigureAwait(false);
             if (!result.TryGetValue(out var r, out var error))
             {
@@ -77,18 +78,17 @@ internal static class LettersCommands
             }
             foreach (var b in r.Batches)
             {
-                await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German, $"Stapel {b.BatchId}: {b.Letters:N0} Briefe in {b.Files:N0} Dateien, {b.Pages:N0} Seiten → {b.Folder}")).ConfigureAwait(false);
+                await cli.Out.WriteLineAsync($"Stapel {b.BatchId} (Kasse {b.KasseIk}): {LetterCounts.InFiles(b.Letters, b.Files)}, {GermanText.Count(b.Pages, "Seite", "Seiten")} → {b.Folder}").ConfigureAwait(false);
             }
-            await cli.Out.WriteLineAsync(r.Batches.Count == 0
-                ? "Keine fälligen Briefe."
-                : string.Create(ErrorTexts.German, $"Übergeben: {r.Letters:N0} Briefe in {r.Batches.Count:N0} Stapeln, {r.Files:N0} Dateien, {r.Pages:N0} Seiten, {r.Elapsed.TotalSeconds:F1} s ({r.Letters / Math.Max(r.Elapsed.TotalSeconds, 0.001):N0} Briefe/s).")).ConfigureAwait(false);
-            if (r.SkippedWithoutCode > 0)
+            await cli.Out.WriteLineAsync(r.Batches.Count == 0 ? "Keine fälligen Briefe." : "Übergeben: " + LetterCounts.Summary(r) + ".").ConfigureAwait(false);
+            if (r.CancelledWithoutCode > 0)
             {
-                await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German, $"{r.SkippedWithoutCode:N0} Code-Briefe nicht gedruckt: ihr Code wurde inzwischen gelöscht.")).ConfigureAwait(false);
+                // Only once, for letters an earlier version left queued without their code; newer ones are cancelled when superseded.
+                await cli.Out.WriteLineAsync($"{GermanText.Count(r.CancelledWithoutCode, "Code-Brief", "Code-Briefe")} ohne Code storniert (Code vor dem Druck ersetzt oder gelöscht; im Prüfprotokoll vermerkt).").ConfigureAwait(false);
             }
             if (r.HeldUndeliverable > 0)
             {
-                await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German, $"{r.HeldUndeliverable:N0} Briefe zurückgehalten: die Anschrift ist unzustellbar, bis sie sich ändert.")).ConfigureAwait(false);
+                await cli.Out.WriteLineAsync($"{GermanText.Count(r.HeldUndeliverable, "Brief", "Briefe")} zurückgehalten: die Anschrift ist unzustellbar, bis sie sich ändert.").ConfigureAwait(false);
             }
             return CliApp.ExitCodes.Ok;
         }, ct));
@@ -107,7 +107,7 @@ internal static class LettersCommands
             {
                 return await cli.FailAsync(error).ConfigureAwait(false);
             }
-            await cli.Out.WriteLineAsync(string.Create(ErrorTexts.German, $"Stapel {r.BatchId}: {r.CodeLetters:N0} Code-Briefe, {r.Reissued:N0} Codes gesperrt und neu ausgegeben, {r.Skipped:N0} nicht nötig (Code inzwischen ersetzt, gelöscht oder Person nicht mehr berechtigt), {r.Resent:N0} Briefe ohne Code erneut verschickt.")).ConfigureAwait(false);
+            await cli.Out.WriteLineAsync($"Stapel {r.BatchId}: {GermanText.Count(r.CodeLetters, "Code-Brief", "Code-Briefe")}, {GermanText.Count(r.Reissued, "Code", "Codes")} gesperrt und neu ausgegeben, {GermanText.Number(r.Skipped)} nicht nötig (Code inzwischen ersetzt, gelöscht oder Person nicht mehr berechtigt), {GermanText.Count(r.Resent, "Brief", "Briefe")} ohne Code erneut verschickt.").ConfigureAwait(false);
             return CliApp.ExitCodes.Ok;
         }, ct));
 

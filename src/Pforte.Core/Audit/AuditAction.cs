@@ -37,6 +37,7 @@ public enum AuditAction
     LetterHandedOver = 3002,
     LetterReturned = 3003,
     LetterBatchReissued = 3004,
+    LetterCancelled = 3005,
 
     // 4xxx authentication methods besides the code, disclosure decisions, outbound guard
     DisclosureDecided = 4001,

@@ -50,8 +50,7 @@ public sealed class VerifyAuditChain(PforteDbContext db)
         await using var snapshot = await ReadSnapshot.BeginAsync(db, cancellationToken).ConfigureAwait(false);
         var heads = await db.AuditChainHeads.AsNoTracking().Where(h => h.KasseId == kasse.Id)
             .ToDictionaryAsync(h => h.Chain, cancellationToken).ConfigureAwait(false);
-        var chains = await db.AuditEntries.AsNoTracking().Where(e => e.KasseId == kasse.Id).Select(e => e.Chain).Distinct()
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var chains = await StoredAuditEntries.ChainsAsync(db, kasse.Id, cancellationToken).ConfigureAwait(false);
         long checkedEntries = 0;
         foreach (var chain in heads.Keys.Union(chains).Order())
         {
@@ -59,23 +58,20 @@ public sealed class VerifyAuditChain(PforteDbContext db)
             long after = long.MinValue;
             while (walker.Break is null)
             {
-                var page = await db.AuditEntries.AsNoTracking()
-                    .Where(e => e.KasseId == kasse.Id && e.Chain == chain && e.Seq > after)
-                    .OrderBy(e => e.Seq)
-                    .Take(PageSize)
-                    .ToListAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var entry in page)
+                // Raw values, decoded strictly: a value the code cannot parse is a broken link, not an exception.
+                var page = await StoredAuditEntries.PageAsync(db, kasse.Id, chain, after, PageSize, cancellationToken).ConfigureAwait(false);
+                foreach (var stored in page)
                 {
-                    if (!walker.Step(entry))
+                    if (!walker.Step(stored))
                     {
                         break;
                     }
                 }
-                if (page.Count < PageSize)
+                if (page.Count < PageSize || page[^1].Seq is not { } last)
                 {
                     break;
                 }
-                after = page[^1].Seq;
+                after = last;
             }
             walker.Finish();
             checkedEntries += walker.Checked;
@@ -99,8 +95,16 @@ public sealed class VerifyAuditChain(PforteDbContext db)
 
         public AuditChainBreak? Break { get; private set; }
 
-        public bool Step(AuditEntry entry)
+        public bool Step(StoredAuditEntry stored)
         {
+            if (stored.Entry is not { } entry)
+            {
+                // A column Pforte never writes like this: the entry at this position (or the next expected one, when
+                // its number itself is unreadable) was altered.
+                var at = stored.Seq ?? _expectedSeq;
+                Break = new AuditChainBreak(at, new Error(ErrorCodes.AuditEntryUnreadable, at, stored.UnreadableColumn!));
+                return false;
+            }
             if (entry.Seq < _expectedSeq)
             {
                 // Below the pruned start (or a duplicate position): nothing legitimate can live there.

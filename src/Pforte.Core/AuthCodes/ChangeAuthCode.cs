@@ -81,7 +81,8 @@ public sealed class ChangeAuthCode(PforteDbContext db, VerifyAuthCode verify, So
                 row.StateSince = clock.GetUtcNow();
                 row.PendingLetterId = null;
                 row.Reason = AuthCodeReasons.Changed;
-                var letter = await outbox.QueueAsync(person, LetterKinds.CodeChanged, context, audited: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+                // The confirmation says how the code was changed (phone or portal), so that a change the person did not make stands out.
+                var letter = await outbox.QueueAsync(person, LetterKinds.CodeChangedVia(request.Channel), context, audited: false, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.CodeChanged, AuditOutcome.Success, personId, person.Kvnr,
                     Details: $"{{\"letter\":\"{letter.Id}\",\"key_version\":{hash.KeyVersion}}}"), cancellationToken).ConfigureAwait(false);
                 outcome = new ChangeOutcome(ChangeStatus.Changed, verification, null);

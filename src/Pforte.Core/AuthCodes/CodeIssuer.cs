@@ -42,9 +42,8 @@ public sealed class CodeIssuer(PforteDbContext db, CodeGenerator generator, Code
         }
         if (row.PendingLetterId is { } previousLetter && previousLetter != letter.Id)
         {
-            // The letter still on its way would print a code that no longer exists: take the code out of it.
-            await db.Letters.Where(l => l.Id == previousLetter && l.ExportedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(l => l.SealedCode, (byte[]?)null), cancellationToken).ConfigureAwait(false);
+            // The letter still on its way would print a code that no longer exists: cancel it (audited).
+            await LetterCancellation.CancelUnprintedAsync(db, audit, previousLetter, LetterCancellation.Superseded, context, letter.Id, cancellationToken).ConfigureAwait(false);
         }
         Pending(row, hash, letter.Id, reason, now);
         await audit.AppendAsync(person.KasseId, context, Issued(person, letter, hash, reason), cancellationToken).ConfigureAwait(false);

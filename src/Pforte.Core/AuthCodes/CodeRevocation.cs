@@ -36,9 +36,8 @@ public static class CodeRevocation
         };
         if (row.PendingLetterId is { } letterId)
         {
-            // The letter would print a code that no longer exists: take the code out of it.
-            await db.Letters.Where(l => l.Id == letterId && l.ExportedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(l => l.SealedCode, (byte[]?)null), cancellationToken).ConfigureAwait(false);
+            // The letter would print a code that no longer exists: cancel it (audited).
+            await Letters.LetterCancellation.CancelUnprintedAsync(db, audit, letterId, reason, context, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         row.State = AuthCodeState.None;
         row.CodeHash = null;

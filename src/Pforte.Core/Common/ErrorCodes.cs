@@ -166,4 +166,12 @@ public static class ErrorCodes
     public const string InputIpAddress = "PF-INPUT-002";
     public const string InputCallerId = "PF-INPUT-003";
     public const string InputArgument = "PF-INPUT-004";
+    public const string DbDataDirectoryUnknown = "PF-DB-003";
+    public const string DbNotMigrated = "PF-DB-004";
+    public const string DbOutdated = "PF-DB-005";
+    public const string DbForeign = "PF-DB-006";
+    public const string DbNewer = "PF-DB-007";
+    public const string DbNotADatabase = "PF-DB-008";
+    public const string DbUnreachable = "PF-DB-009";
+    public const string AuditEntryUnreadable = "PF-AUD-006";
 }

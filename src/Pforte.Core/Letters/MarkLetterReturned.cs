@@ -51,8 +51,7 @@ public sealed class MarkLetterReturned(PforteDbContext db, AuditLog audit, TimeP
             {
                 if (code.PendingLetterId is { } pendingLetter)
                 {
-                    await db.Letters.Where(l => l.Id == pendingLetter && l.ExportedAt == null)
-                        .ExecuteUpdateAsync(s => s.SetProperty(l => l.SealedCode, (byte[]?)null), cancellationToken).ConfigureAwait(false);
+                    await LetterCancellation.CancelUnprintedAsync(db, audit, pendingLetter, AuthCodeReasons.LetterReturned, context, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
                 code.State = AuthCodeState.None;
                 code.CodeHash = null;

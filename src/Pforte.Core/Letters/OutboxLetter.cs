@@ -7,10 +7,18 @@ public static class LetterKinds
     public const string CodeReissued = "code-reissued";
     public const string CodeReissuedAfterLock = "code-reissued-after-lock";
     public const string CodeLocked = "code-locked";
+    /// <summary>Confirmation of a code change made online, in the portal (the kind's identifier predates the phone variant).</summary>
     public const string CodeChanged = "code-changed";
+
+    /// <summary>Confirmation of a code change made on the phone (IVR or agent): the letter must say how it was changed.</summary>
+    public const string CodeChangedByPhone = "code-changed-phone";
     public const string AddressChanged = "address-changed";
 
-    public static readonly IReadOnlyList<string> All = [CodeFirst, CodeReissued, CodeReissuedAfterLock, CodeLocked, CodeChanged, AddressChanged];
+    public static readonly IReadOnlyList<string> All = [CodeFirst, CodeReissued, CodeReissuedAfterLock, CodeLocked, CodeChanged, CodeChangedByPhone, AddressChanged];
+
+    /// <summary>The confirmation of a code change for the channel it came through (the machine code is used on the phone and in the portal).</summary>
+    public static string CodeChangedVia(string channel) =>
+        string.Equals(channel, Disclosure.Channels.Phone, StringComparison.Ordinal) ? CodeChangedByPhone : CodeChanged;
 
     /// <summary>Kinds that carry a code: security letters, printed in files of their own.</summary>
     public static bool CarriesCode(string kind) => kind is CodeFirst or CodeReissued or CodeReissuedAfterLock;

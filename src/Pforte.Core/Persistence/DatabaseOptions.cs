@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Pforte.Core.Common;
 
 namespace Pforte.Core.Persistence;
@@ -16,13 +17,16 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Pforte:Database";
 
-    /// <summary>The embedded default: a file under ./data/ relative to the working directory.</summary>
-    public const string DefaultSqliteConnectionString = "Data Source=data/pforte.db";
+    /// <summary>The embedded default: <c>pforte.db</c> in the data directory (<see cref="Persistence.DataDirectory"/>), wherever the process starts.</summary>
+    public const string DefaultSqliteConnectionString = "Data Source=pforte.db";
 
     /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
     public string Provider { get; set; } = "sqlite";
 
     public string? ConnectionString { get; set; }
+
+    /// <summary><c>Pforte:DataDirectory</c> (set from outside the section); null for the default.</summary>
+    public string? DataDirectory { get; set; }
 
     public Result<DatabaseProvider> ParsedProvider() => Provider.Trim().ToLowerInvariant() switch
     {
@@ -43,6 +47,26 @@ public sealed class DatabaseOptions
                 ? new Error(ErrorCodes.DbConnectionStringMissing)
                 : (provider, ConnectionString);
         }
-        return (provider, string.IsNullOrWhiteSpace(ConnectionString) ? DefaultSqliteConnectionString : ConnectionString);
+        return SqliteInDataDirectory(string.IsNullOrWhiteSpace(ConnectionString) ? DefaultSqliteConnectionString : ConnectionString, DataDirectory)
+            .TryGetValue(out var sqlite, out var noDirectory)
+            ? (provider, sqlite)
+            : noDirectory;
+    }
+
+    /// <summary>An SQLite connection string whose relative <c>Data Source</c> is taken from the data directory, not the working directory.</summary>
+    public static Result<string> SqliteInDataDirectory(string connectionString, string? dataDirectory)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        if (csb.DataSource is not { Length: > 0 } source || source == ":memory:" || csb.Mode == SqliteOpenMode.Memory
+            || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return connectionString;
+        }
+        if (!Persistence.DataDirectory.PathFor(source, dataDirectory).TryGetValue(out var path, out var error))
+        {
+            return error;
+        }
+        csb.DataSource = path;
+        return csb.ToString();
     }
 }

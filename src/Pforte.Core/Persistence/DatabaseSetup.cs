@@ -1,5 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Pforte.Core.Common;
 
 namespace Pforte.Core.Persistence;
@@ -16,7 +19,15 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.Sqlite:
                 builder.UseSqlite(PrepareSqlite(connectionString), o => o.MigrationsAssembly(SqliteMigrationsAssembly))
-                    .AddInterceptors(new SqlitePragmas());
+                    .AddInterceptors(new SqlitePragmas())
+                    // SQLite cannot change a column or key in place: EF rebuilds the table (Disclosure: a foreign key on
+                    // authentications; AuditChains: the key of audit_chain_heads) and switches foreign keys off and on
+                    // around it with "PRAGMA foreign_keys", which SQLite ignores inside a transaction — so EF runs those
+                    // two statements outside it and warns that a crash could leave the migration half applied. Here it
+                    // cannot: the PRAGMA is a setting of the connection, not of the file, and everything that changes
+                    // the file still runs in the migration's transaction. MigrationWarningTests checks that nothing else
+                    // in Pforte's SQLite migrations runs outside the transaction, so this hides only that case.
+                    .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));
                 break;
             case DatabaseProvider.Postgres:
                 builder.UseNpgsql(PreparePostgres(connectionString), o => o.MigrationsAssembly(PostgresMigrationsAssembly));
@@ -59,17 +70,23 @@ public static class DatabaseSetup
         return csb.ConnectionString;
     }
 
-    /// <summary>Creates the folder of an SQLite file (./data/ on a fresh clone).</summary>
+    /// <summary>
+    /// Creates a missing SQLite file and its folder readable by the owner only (0600, 0700), like the key ring: the
+    /// database holds personal data. SQLite gives the -wal and -shm files the mode of the database file.
+    /// </summary>
     public static string PrepareSqlite(string connectionString)
     {
         var csb = new SqliteConnectionStringBuilder(connectionString);
-        if (csb.DataSource is { Length: > 0 } path && path != ":memory:" && csb.Mode != SqliteOpenMode.Memory)
+        if (csb.DataSource is { Length: > 0 } path && path != ":memory:" && csb.Mode == SqliteOpenMode.ReadWriteCreate
+            && !path.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            var file = Path.GetFullPath(path);
+            var directory = Path.GetDirectoryName(file);
             if (!string.IsNullOrEmpty(directory))
             {
-                Directory.CreateDirectory(directory);
+                DataDirectory.CreateOwnerOnly(directory);
             }
+            DataDirectory.CreateOwnerOnlyFile(file);
         }
         return csb.ToString();
     }
@@ -92,6 +109,11 @@ public static class DatabaseSetup
         }
         else
         {
+            // On a new PostgreSQL database EF first reads the history table that is not there yet and logs the failed
+            // SELECT as an error before it creates the table (dotnet/efcore#37328). Creating it first — the statement
+            // EF runs anyway, "CREATE TABLE IF NOT EXISTS", so a no-op on a migrated database — keeps an operator's
+            // first migration free of a false "fail:" line.
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken).ConfigureAwait(false);
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -40,7 +40,13 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
                 {
                     if (await exportScope.ServiceProvider.GetRequiredService<Pforte.Core.Letters.ScheduledLetterExport>().RunIfDueAsync(stoppingToken).ConfigureAwait(false) is { Letters: > 0 } exported)
                     {
-                        logger.LogInformation("Druckübergabe in den Übergabeordner: {Letters} Briefe, {Files} Dateien, Stapel {Batches}.", exported.Letters, exported.Files, string.Join(", ", exported.Batches.Select(b => b.BatchId)));
+                        // Counts as German text (de-DE, singular/plural), the same words as the CLI's; one line per Kasse's batch.
+                        logger.LogInformation("Druckübergabe in den Übergabeordner: {Summary}.", Pforte.Core.Letters.LetterCounts.Summary(exported));
+                        foreach (var batch in exported.Batches)
+                        {
+                            logger.LogInformation("Stapel {BatchId} der Kasse {Ik}: {Letters} → {Folder}", batch.BatchId, batch.KasseIk,
+                                Pforte.Core.Letters.LetterCounts.InFiles(batch.Letters, batch.Files), batch.Folder);
+                        }
                     }
                 }
             }
@@ -75,12 +81,14 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
         {
             return; // another process has it (or had it) today
         }
-        var dayText = today.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.GetCultureInfo("de-DE"));
+        var dayText = today.ToString("dd.MM.yyyy", GermanText.Culture);
         logger.LogInformation("Täglicher Codelauf für {Day} beginnt.", dayText);
         var result = await scope.ServiceProvider.GetRequiredService<IssueDueCodes>()
             .ExecuteAsync(today, AuditContext.System(DailyIssueJob), cancellationToken: cancellationToken).ConfigureAwait(false);
         await lease.FinishAsync(DailyIssueJob, today, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Täglicher Codelauf für {Day}: {Checked} geprüft, {Issued} Codes ausgegeben, {Deleted} gelöscht in {Seconds} s.",
-            dayText, result.Checked, result.Issued, result.Deleted, Math.Round(result.Elapsed.TotalSeconds, 1));
+        // Numbers as de-DE text: a structured value would be formatted with the host's culture and read differently from the CLI.
+        logger.LogInformation("Täglicher Codelauf für {Day}: {Checked} geprüft, {Issued} ausgegeben, {Deleted} gelöscht in {Duration}.",
+            dayText, GermanText.Count(result.Checked, "Person", "Personen"), GermanText.Count(result.Issued, "Code", "Codes"),
+            GermanText.Count(result.Deleted, "Code", "Codes"), GermanText.Duration(result.Elapsed));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pforte.Core.Audit;
+using Pforte.Core.Common;
 using Pforte.Core.Demo;
 using Pforte.Core.Persistence;
 
@@ -18,20 +19,36 @@ public static partial class DatabaseStartup
     /// if it is still empty (no Kasse at all), it gets demo data so that the product can be tried at once.
     /// PostgreSQL is migrated by operations (<c>pforte db migrate</c>) before a release, never by several web nodes at
     /// once, and is never seeded automatically: a production database must not receive demo data by accident.
+    /// A database the host cannot work on — another application's, a newer Pforte's, a file that is no database, an
+    /// unmigrated or outdated PostgreSQL schema — stops the start with its <c>PF-DB-…</c> error (returned, for
+    /// Program.cs to print), and nothing is written to it.
     /// </summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    public static async Task<Error?> PrepareDatabaseAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
         if (!db.IsSqlite)
         {
-            return;
+            var notReady = await DatabaseSchema.EnsureCurrentAsync(db).ConfigureAwait(false);
+            if (notReady?.Code == ErrorCodes.DbUnreachable)
+            {
+                // A database server that is down (or not up yet) is not a wrong database: the host starts, /health/ready
+                // answers 503 until it is reachable, and requests fail meanwhile. Only a reachable database that is not
+                // Pforte's current schema stops the start.
+                LogDatabaseUnreachable(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup).FullName!), notReady.Code, notReady.Message);
+                return null;
+            }
+            return notReady;
+        }
+        if (!(await DatabaseSchema.InspectAsync(db).ConfigureAwait(false)).TryGetValue(out _, out var refused))
+        {
+            return refused;
         }
         await DatabaseSetup.MigrateAsync(db).ConfigureAwait(false);
         if (!app.Configuration.GetValue(SeedEmptyDatabaseKey, true) || await db.Kassen.AnyAsync().ConfigureAwait(false))
         {
-            return;
+            return null;
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup).FullName!);
@@ -40,7 +57,7 @@ public static partial class DatabaseStartup
         if (!result.TryGetValue(out var seeded, out var error))
         {
             LogDemoSeedRefused(logger, error.Code, error.Message);
-            return;
+            return null;
         }
         LogDemoSeeded(logger, seeded.PersonsAdded, seeded.Kasse.Name, seeded.Kasse.Ik);
         foreach (var client in seeded.Clients.Where(c => c.Key is not null))
@@ -48,6 +65,7 @@ public static partial class DatabaseStartup
             // Printed on purpose (issue 2, point 7): demo keys belong to synthetic data only, never to real clients.
             LogDemoKey(logger, client.Name, client.Scopes, client.Key!);
         }
+        return null;
     }
 
     [LoggerMessage(EventId = 9005, Level = LogLevel.Information,
@@ -56,6 +74,9 @@ public static partial class DatabaseStartup
 
     [LoggerMessage(EventId = 9006, Level = LogLevel.Information, Message = "Demo-API-Schlüssel für {ClientName} ({Scopes}): {DemoKey}")]
     private static partial void LogDemoKey(ILogger logger, string clientName, string scopes, string demoKey);
+
+    [LoggerMessage(EventId = 9008, Level = LogLevel.Warning, Message = "Start ohne erreichbare Datenbank (/health/ready meldet 503, bis sie erreichbar ist): {Code}: {Reason}")]
+    private static partial void LogDatabaseUnreachable(ILogger logger, string code, string reason);
 
     [LoggerMessage(EventId = 9007, Level = LogLevel.Warning, Message = "Demodaten nicht angelegt: {Code}: {Reason}")]
     private static partial void LogDemoSeedRefused(ILogger logger, string code, string reason);

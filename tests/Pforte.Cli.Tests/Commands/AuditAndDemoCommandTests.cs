@@ -62,7 +62,7 @@ public sealed class AuditAndDemoCommandTests
         var seeded = await RunAsync(testDb, "demo", "seed", "--count", "25");
         Assert.Equal(0, seeded.Exit);
         Assert.Contains("Demo-Kasse 109999994 „Pforte Demo-BKK“ angelegt.", seeded.Out, StringComparison.Ordinal);
-        Assert.Contains("25 Versicherte hinzugefügt, 25 insgesamt.", seeded.Out, StringComparison.Ordinal);
+        Assert.Contains("25 versicherte Personen hinzugefügt, 25 insgesamt.", seeded.Out, StringComparison.Ordinal);
         Assert.Matches("Demo-Client ivr-demo \\(machine-auth\\): pf_[0-9a-f]{12}_", seeded.Out);
 
         await using var realDb = await TestDb.CreateAsync("sqlite");

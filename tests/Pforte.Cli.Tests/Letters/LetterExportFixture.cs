@@ -46,12 +46,12 @@ public sealed class LetterExportFixture : IAsyncDisposable
         return new LetterExportFixture(db, services, kasse, outDir);
     }
 
-    public async Task<InsuredPerson> AddPersonAsync(string street = "Schloßallee", string given = "Jürgen", string family = "Groß")
+    public async Task<InsuredPerson> AddPersonAsync(string street = "Schloßallee", string given = "Jürgen", string family = "Groß", Kasse? kasse = null)
     {
         var n = Interlocked.Increment(ref _next);
         var person = new InsuredPerson
         {
-            Id = Guid.CreateVersion7(), KasseId = Kasse.Id, Kvnr = TestData.Kvnr(n), FamilyName = family, GivenName = given,
+            Id = Guid.CreateVersion7(), KasseId = (kasse ?? Kasse).Id, Kvnr = TestData.Kvnr(n), FamilyName = family, GivenName = given,
             BirthDate = new DateOnly(1971, 4, 12), InsuranceKind = InsuranceKind.Member, InsuranceStart = new DateOnly(2001, 1, 1),
             Street = street, HouseNumber = "3", PostalCode = "35037", City = "Marburg", Country = "DE",
             CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,

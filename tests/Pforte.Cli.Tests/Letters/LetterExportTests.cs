@@ -238,7 +238,7 @@ public sealed class LetterExportTests
         await f.QueueAsync(returnedPerson, LetterKinds.CodeChanged);
         await f.IssueDueAsync();
         var held = await f.CliAsync("letters", "export", "--out", f.OutDir);
-        Assert.Contains("1 Briefe zurückgehalten", held.Out, StringComparison.Ordinal);
+        Assert.Contains("1 Brief zurückgehalten", held.Out, StringComparison.Ordinal);
         Assert.Contains("Keine fälligen Briefe", held.Out, StringComparison.Ordinal);
 
         // A lost batch: the code of the other person is replaced by a new one in a new letter.
@@ -247,8 +247,8 @@ public sealed class LetterExportTests
         Assert.Contains("PF-LET-003", unknown.Err, StringComparison.Ordinal);
         var reissue = await f.CliAsync("letters", "reissue-batch", letter.BatchId!.Value.ToString());
         Assert.True(reissue.ExitCode == 0, reissue.Err);
-        Assert.Contains("2 Code-Briefe, 1 Codes gesperrt und neu ausgegeben, 1 nicht nötig", reissue.Out, StringComparison.Ordinal);
-        Assert.Contains("1 Briefe ohne Code erneut verschickt", reissue.Out, StringComparison.Ordinal);
+        Assert.Contains("2 Code-Briefe, 1 Code gesperrt und neu ausgegeben, 1 nicht nötig", reissue.Out, StringComparison.Ordinal);
+        Assert.Contains("1 Brief ohne Code erneut verschickt", reissue.Out, StringComparison.Ordinal);
         // The notice goes out again, as a copy to the address the lost one went to.
         var copy = await f.WithDbAsync(db => db.Letters.SingleAsync(l => l.PersonId == lostPerson.Id && l.Kind == LetterKinds.CodeChanged && l.ExportedAt == null));
         Assert.NotEqual(notice, copy.Id);

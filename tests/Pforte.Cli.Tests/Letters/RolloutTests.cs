@@ -168,7 +168,7 @@ public sealed class RolloutTests
         await f.AddPersonAsync();
         await IssueDueAsync(f, pageSize: 5000);
         var capped = await f.CliAsync("letters", "export", "--out", f.OutDir, "--max", "1");
-        Assert.Contains("Übergeben: 1 Briefe in 1 Stapeln", capped.Out, StringComparison.Ordinal);
+        Assert.Contains("Übergeben: 1 Brief in 1 Stapel, 1 Datei, ", capped.Out, StringComparison.Ordinal);
     }
 
     [Theory]

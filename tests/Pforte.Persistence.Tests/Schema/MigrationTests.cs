@@ -51,11 +51,22 @@ public sealed class MigrationTests
     }
 
     [Fact]
-    public void Sqlite_is_the_default_with_a_file_under_data()
+    public void Sqlite_is_the_default_with_a_file_in_the_data_directory_not_the_working_directory()
     {
         var result = new DatabaseOptions().Resolve();
         Assert.Equal(DatabaseProvider.Sqlite, result.Value.Provider);
-        Assert.Contains("data/pforte.db", result.Value.ConnectionString, StringComparison.Ordinal);
+        var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        Assert.Equal($"Data Source={Path.Combine(local, "pforte", "pforte.db")}", result.Value.ConnectionString);
+    }
+
+    [Fact]
+    public void A_relative_sqlite_file_is_taken_from_the_configured_data_directory()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "pforte-elsewhere");
+        var result = new DatabaseOptions { ConnectionString = "Data Source=sub/x.db;Pooling=False", DataDirectory = dir }.Resolve();
+        Assert.Equal($"Data Source={Path.Combine(dir, "sub", "x.db")};Pooling=False", result.Value.ConnectionString);
+        var absolute = new DatabaseOptions { ConnectionString = "Data Source=/srv/pforte/p.db", DataDirectory = dir }.Resolve();
+        Assert.Equal("Data Source=/srv/pforte/p.db", absolute.Value.ConnectionString);
     }
 }
 
