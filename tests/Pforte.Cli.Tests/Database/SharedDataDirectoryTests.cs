@@ -37,7 +37,9 @@ public sealed class SharedDataDirectoryTests : IDisposable
 
     private ProcessStartInfo Start(string project, string assembly, string workingDirectory, params string[] args)
     {
-        var dll = Path.Combine(RepositoryRoot(), "src", project, "bin", "Debug", "net10.0", assembly + ".dll");
+        // Built with the test project (project reference) in the same configuration: …/bin/<Configuration>/net10.0/.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var dll = Path.Combine(RepositoryRoot(), "src", project, "bin", configuration, "net10.0", assembly + ".dll");
         Assert.True(File.Exists(dll), $"{dll} is built by the test project's build (project reference)");
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
