@@ -105,7 +105,7 @@ public static class DisclosureDecision
         var channelName = Channels.GermanName(channel.Id);
         var outbound = input.Direction == Direction.Outbound;
 
-        Decision Refuse(string achieved, Error reason) => new(false, required, achieved, reason, Alternatives(policy, kind, input.Direction, channel.Id), null);
+        Decision Refuse(string achieved, Error reason) => new(false, required, achieved, reason, Cached(policy, kind, input.Direction, channel.Id).Ids, null);
 
         // 1. The channel: what it can never carry, whoever asks and whatever level.
         if (!outbound && !channel.Inbound)
@@ -307,16 +307,24 @@ public static class DisclosureDecision
         [Channels.Portal, Channels.Letter, Channels.InPerson, Channels.Phone, Channels.ContactForm, Channels.Email, Channels.Chat, Channels.Fax];
 
     /// <summary>The alternatives with what each takes, for the explanation ("Onlineportal mit Postfach – Authentifizierungscode …; Brief – …").</summary>
-    private static Localized Names(DisclosurePolicy policy, RequestKindRule kind, Direction direction, string except)
-    {
-        var parts = Alternatives(policy, kind, direction, except).Select(id => (Name: Channels.GermanName(id), Needs: Requirement(policy, kind, direction, id)!))
-            .Select(p => p.Needs.German.Length == 0 ? new Localized(p.Name, p.Name) : new Localized($"{p.Name} – {p.Needs.German}", $"{p.Name} – {p.Needs.English}"))
-            .ToList();
-        return parts.Count == 0 ? new("keine", "none") : Localized.Join("; ", "; ", parts);
-    }
+    private static Localized Names(DisclosurePolicy policy, RequestKindRule kind, Direction direction, string except) =>
+        Cached(policy, kind, direction, except).Names;
 
-    /// <summary>How the level is reached on this channel, as a sentence for PF-DIS-009 and 010.</summary>
-    private static Localized Here(DisclosurePolicy policy, string channel, string level)
+    private static (IReadOnlyList<string> Ids, Localized Names) Cached(DisclosurePolicy policy, RequestKindRule kind, Direction direction, string except) =>
+        policy.AlternativesCache.GetOrAdd((kind.Id, direction, except), key =>
+        {
+            var ids = Alternatives(policy, kind, key.Direction, key.Except);
+            var parts = ids.Select(id => (Name: Channels.GermanName(id), Needs: Requirement(policy, kind, key.Direction, id)!))
+                .Select(p => p.Needs.German.Length == 0 ? new Localized(p.Name, p.Name) : new Localized($"{p.Name} – {p.Needs.German}", $"{p.Name} – {p.Needs.English}"))
+                .ToList();
+            return (ids, parts.Count == 0 ? new("keine", "none") : Localized.Join("; ", "; ", parts));
+        });
+
+    /// <summary>How the level is reached on this channel, as a sentence for PF-DIS-009 and 010 (once per channel and level).</summary>
+    private static Localized Here(DisclosurePolicy policy, string channel, string level) =>
+        policy.HereCache.GetOrAdd((channel, level), key => HereUncached(policy, key.Channel, key.Level));
+
+    private static Localized HereUncached(DisclosurePolicy policy, string channel, string level)
     {
         var methods = policy.MethodsReaching(channel, level);
         if (methods.Count == 0)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Pforte.Core.Common;
 using Microsoft.Extensions.Options;
 using Pforte.Core.Authentication;
@@ -64,6 +65,14 @@ public sealed class DisclosurePolicy
     public IReadOnlyList<string> Errors { get; }
 
     public ChannelRule? Channel(string id) => _channels.GetValueOrDefault(id);
+
+    /// <summary>
+    /// Alternatives and the texts naming them depend only on this (immutable) policy and the request: worked out once
+    /// per combination instead of on every refusal (DisclosureDecision).
+    /// </summary>
+    internal ConcurrentDictionary<(string Kind, Direction Direction, string Except), (IReadOnlyList<string> Ids, Localized Names)> AlternativesCache { get; } = new();
+
+    internal ConcurrentDictionary<(string Channel, string Level), Localized> HereCache { get; } = new();
 
     /// <summary>
     /// Refuses an authentication by a method the channel catalogue does not offer on that channel (an operator who
