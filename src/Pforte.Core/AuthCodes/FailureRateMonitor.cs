@@ -16,6 +16,8 @@ public sealed class FailureRateMonitor(PforteDbContext db, SourceThrottle thrott
 {
     public async Task<int> CheckAsync(CancellationToken cancellationToken = default)
     {
+        // Clients that fail on many accounts across changing sources (never a block, only an alarm).
+        await throttle.RaiseClientAlarmsAsync(cancellationToken).ConfigureAwait(false);
         var rate = await throttle.FailuresInLastMinuteAsync(cancellationToken).ConfigureAwait(false);
         metrics.FailuresPerMinute = rate;
         if (rate <= options.Value.AlarmFailuresPerMinute)

@@ -138,7 +138,7 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
         await db.FlushAddedAsync<SourceFailure>(writes, cancellationToken).ConfigureAwait(false);
 
         var since = now - _options.Window;
-        var keys = failures.Select(f => f.Keys[0]).Concat(failures.Select(WatchKey)).Distinct(StringComparer.Ordinal).ToList();
+        var keys = failures.Select(f => f.Keys[0]).Distinct(StringComparer.Ordinal).ToList();
         var windows = writes is null
             ? await db.SourceFailures.AsNoTracking()
                 .Where(f => keys.Contains(f.SourceKey) && f.At > since)
@@ -146,11 +146,7 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
                 .Select(g => new Window(g.Key, g.Count(), g.Select(f => f.SubjectKvnr).Distinct().Count()))
                 .ToListAsync(cancellationToken).ConfigureAwait(false)
             : await WindowsWithUnsentAsync(keys, since, failures, cancellationToken).ConfigureAwait(false);
-        foreach (var window in windows.Where(w => IsWatch(w.Key) && w.Accounts >= _options.AlarmAccountsPerClient))
-        {
-            await AlarmAsync(window, failures.First(f => string.Equals(WatchKey(f), window.Key, StringComparison.Ordinal)), now, cancellationToken).ConfigureAwait(false);
-        }
-        foreach (var window in windows.Where(w => !IsWatch(w.Key) && (w.Accounts >= _options.MaxAccountsPerSource || w.Failures >= _options.MaxFailuresPerSource)))
+        foreach (var window in windows.Where(w => w.Accounts >= _options.MaxAccountsPerSource || w.Failures >= _options.MaxFailuresPerSource))
         {
             var until = now + _options.BlockFor;
             var block = await db.SourceBlocks.AsTracking().SingleOrDefaultAsync(b => b.SourceKey == window.Key, cancellationToken).ConfigureAwait(false);
@@ -175,20 +171,54 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
     /// <summary>The key under which a failure also counts for its API client: never looked up as a block.</summary>
     private static string WatchKey(FailedAttemptSource failure) => $"{failure.KasseId:N}{Watch}{failure.ClientId:N}";
 
-    private static bool IsWatch(string key) => key.Contains(Watch, StringComparison.Ordinal);
+    /// <summary>
+    /// Raises the per-client alarm for every API client whose failures reached <see cref="ThrottleOptions.AlarmAccountsPerClient"/>
+    /// distinct accounts within the window, once per client and window. Run by <see cref="FailureRateMonitor"/> on every
+    /// tick of the background jobs, not with each failed attempt: counting a client's distinct accounts reads all its
+    /// failures in the window, which on the hot path cost a busy IVR client its throughput (one query per batch over
+    /// tens of thousands of rows); an alarm a tick later bounds the same. Returns the number of alarms raised.
+    /// </summary>
+    public async Task<int> RaiseClientAlarmsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var since = now - _options.Window;
+        var threshold = _options.AlarmAccountsPerClient;
+        var windows = await db.SourceFailures.AsNoTracking()
+            .Where(f => f.SourceKey.Contains(Watch) && f.At > since)
+            .GroupBy(f => f.SourceKey)
+            .Where(g => g.Select(f => f.SubjectKvnr).Distinct().Count() >= threshold)
+            .Select(g => new Window(g.Key, g.Count(), g.Select(f => f.SubjectKvnr).Distinct().Count()))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var raised = 0;
+        foreach (var window in windows)
+        {
+            await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+            if (await AlarmAsync(window, now, cancellationToken).ConfigureAwait(false))
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                metrics.ClientAlarm();
+                raised++;
+            }
+        }
+        return raised;
+    }
 
     /// <summary>
     /// One alarm per client and window: a marker in <c>source_blocks</c> under a key no attempt ever carries (so it
     /// blocks nothing) remembers that the alarm was raised.
     /// </summary>
-    private async Task AlarmAsync(Window window, FailedAttemptSource first, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> AlarmAsync(Window window, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var at = window.Key.IndexOf(Watch, StringComparison.Ordinal);
+        var kasseId = Guid.ParseExact(window.Key[..at], "N");
+        var clientId = Guid.ParseExact(window.Key[(at + Watch.Length)..], "N");
         var marker = window.Key.Replace(Watch, "/alarm-client:", StringComparison.Ordinal);
         var until = now + _options.Window;
         var existing = await db.SourceBlocks.AsTracking().SingleOrDefaultAsync(b => b.SourceKey == marker, cancellationToken).ConfigureAwait(false);
         if (existing is not null && existing.Until > now)
         {
-            return;
+            return false;
         }
         if (existing is null)
         {
@@ -198,9 +228,9 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
         {
             existing.Until = until;
         }
-        await audit.AppendAsync(first.KasseId, first.Context, new AuditEvent(AuditAction.ClientSprayAlarm, AuditOutcome.Info,
-            ReasonCode: "client-spray", Details: $"{{\"client\":\"{first.ClientId}\",\"failures\":{window.Failures},\"accounts\":{window.Accounts},\"until\":\"{until:O}\"}}"), cancellationToken).ConfigureAwait(false);
-        metrics.ClientAlarm();
+        await audit.AppendAsync(kasseId, AuditContext.System("client-spray-monitor"), new AuditEvent(AuditAction.ClientSprayAlarm, AuditOutcome.Info,
+            ReasonCode: "client-spray", Details: $"{{\"client\":\"{clientId}\",\"failures\":{window.Failures},\"accounts\":{window.Accounts},\"until\":\"{until:O}\"}}"), cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>The windows of these sources: the stored failures plus this batch's, which are not sent yet.</summary>
@@ -214,8 +244,8 @@ public sealed class SourceThrottle(PforteDbContext db, IOptions<ThrottleOptions>
         {
             sql.With<SourceFailure>("@since", nameof(SourceFailure.At), since);
             sql.WithArray("@keys", keys.ToArray())
-                .WithArray("@unsentKeys", failures.Select(f => f.Keys[0]).Concat(failures.Select(WatchKey)).ToArray())
-                .WithArray("@unsentKvnrs", failures.Select(f => f.Kvnr).Concat(failures.Select(f => f.Kvnr)).ToArray());
+                .WithArray("@unsentKeys", failures.Select(f => f.Keys[0]).ToArray())
+                .WithArray("@unsentKvnrs", failures.Select(f => f.Kvnr).ToArray());
             var reader = await sql.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
@@ -134,6 +135,13 @@ public sealed class SourceThrottlingTests
         for (var i = 0; i < persons.Count; i++)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await h.VerifyAsync(MachineAuthHarness.Body(persons[i], "7405", "phone", callerId: $"+49170555{i:D4}"))).StatusCode);
+        }
+        // The monitor of the background jobs raises it (on every tick, in every node) — once per client and window.
+        Assert.False(await h.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.Action == AuditAction.ClientSprayAlarm)));
+        for (var tick = 0; tick < 2; tick++)
+        {
+            await using var scope = h.Factory.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<FailureRateMonitor>().CheckAsync(TestContext.Current.CancellationToken);
         }
         Assert.Equal(1, await h.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == AuditAction.ClientSprayAlarm)));
         Assert.Equal(1, Interlocked.Read(ref alarms));
