@@ -174,4 +174,7 @@ public static class ErrorCodes
     public const string DbNotADatabase = "PF-DB-008";
     public const string DbUnreachable = "PF-DB-009";
     public const string AuditEntryUnreadable = "PF-AUD-006";
+    public const string KasseBrandColorInvalid = "PF-KASSE-005";
+    public const string KasseBrandColorContrast = "PF-KASSE-006";
+    public const string KasseLogoInvalid = "PF-KASSE-007";
 }
