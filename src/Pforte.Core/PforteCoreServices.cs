@@ -50,6 +50,7 @@ public static class PforteCoreServices
         services.AddSingleton<Insured.Import.InsuredValidator>();
         services.AddScoped<Insured.Import.UpsertInsured>();
         services.AddScoped<Insured.Import.ImportInsured>();
+        AddPortalAccounts(services, configuration);
         return services;
     }
 
@@ -97,6 +98,24 @@ public static class PforteCoreServices
         services.AddScoped<FailureRateMonitor>();
         services.AddOptions<LetterExportOptions>().Bind(configuration.GetSection(LetterExportOptions.Section));
         services.AddScoped<ScheduledLetterExport>();
+    }
+
+    /// <summary>Portal accounts (ADR 0015): Identity's user model and hasher on PforteDbContext, sign-in, sessions.</summary>
+    private static void AddPortalAccounts(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Accounts.PortalAccountOptions>().Bind(configuration.GetSection(Accounts.PortalAccountOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Accounts.PortalAccountOptions>, Accounts.PortalAccountOptionsValidator>();
+        services.AddOptions<Microsoft.AspNetCore.Identity.PasswordHasherOptions>().Configure<IOptions<Accounts.PortalAccountOptions>>((o, accounts) =>
+        {
+            o.CompatibilityMode = Microsoft.AspNetCore.Identity.PasswordHasherCompatibilityMode.IdentityV3;
+            o.IterationCount = accounts.Value.PasswordIterations;
+        });
+        services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Accounts.PortalAccount>, Microsoft.AspNetCore.Identity.PasswordHasher<Accounts.PortalAccount>>();
+        services.AddSingleton<Accounts.SecretSealer>();
+        services.AddScoped<Accounts.PortalClient>();
+        services.AddScoped<Accounts.RegisterPortalAccount>();
+        services.AddScoped<Accounts.SignInPortalAccount>();
+        services.AddScoped<Accounts.PortalSessions>();
     }
 
     private static void AddDisclosure(IServiceCollection services, IConfiguration configuration)

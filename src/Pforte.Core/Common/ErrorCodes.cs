@@ -174,4 +174,23 @@ public static class ErrorCodes
     public const string DbNotADatabase = "PF-DB-008";
     public const string DbUnreachable = "PF-DB-009";
     public const string AuditEntryUnreadable = "PF-AUD-006";
+    public const string AccountUserNameInvalid = "PF-ACC-001";
+    public const string AccountUserNameTaken = "PF-ACC-002";
+    public const string AccountPasswordTooShort = "PF-ACC-003";
+    public const string AccountPasswordTooLong = "PF-ACC-004";
+    public const string AccountPasswordCommon = "PF-ACC-005";
+    public const string AccountPasswordContainsName = "PF-ACC-006";
+    public const string AccountPasswordMismatch = "PF-ACC-007";
+    public const string AccountRegistrationExpired = "PF-ACC-008";
+    public const string AccountTotpFormat = "PF-ACC-009";
+    public const string AccountTotpWrong = "PF-ACC-010";
+    public const string AccountSignInFailed = "PF-ACC-011";
+    public const string AccountSecondFactorFailed = "PF-ACC-012";
+    public const string AccountSignInExpired = "PF-ACC-013";
+    public const string AccountFieldRequired = "PF-ACC-014";
+    public const string AccountRateLimited = "PF-ACC-015";
+    public const string AccountPasskeyFailed = "PF-ACC-016";
+    public const string AccountPasskeyNotSaved = "PF-ACC-017";
+    public const string AccountSessionNotFound = "PF-ACC-018";
+    public const string AccountLastSecondFactor = "PF-ACC-019";
 }
