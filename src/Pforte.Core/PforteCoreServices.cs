@@ -111,6 +111,14 @@ public static class PforteCoreServices
             o.IterationCount = accounts.Value.PasswordIterations;
         });
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Accounts.PortalAccount>, Microsoft.AspNetCore.Identity.PasswordHasher<Accounts.PortalAccount>>();
+        // UserManager over our own store, for Identity's passkey handler (the portal runs the WebAuthn ceremonies).
+        services.AddIdentityCore<Accounts.PortalAccount>(o =>
+        {
+            o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyz0123456789._@-";
+            o.Stores.SchemaVersion = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3;
+        });
+        services.AddScoped<Microsoft.AspNetCore.Identity.IUserStore<Accounts.PortalAccount>, Accounts.PortalAccountStore>();
+        services.AddScoped<Accounts.PortalPasskeys>();
         services.AddSingleton<Accounts.SecretSealer>();
         services.AddScoped<Accounts.PortalClient>();
         services.AddScoped<Accounts.RegisterPortalAccount>();
