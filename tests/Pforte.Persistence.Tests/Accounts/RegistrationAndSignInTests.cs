@@ -229,6 +229,23 @@ public sealed class RegistrationAndSignInTests
         Assert.DoesNotContain(person.Code + "\"", dump, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Demo_accounts_sign_in_with_the_documented_password_and_the_printed_key_which_is_shown_once(string provider)
+    {
+        await using var h = await StartAsync(provider);
+        await AccountTestData.PersonWithCodeAsync(h.Services, h.KasseId, 7);
+        await AccountTestData.PersonWithCodeAsync(h.Services, h.KasseId, 8);
+        var first = await h.RunAsync(sp => sp.GetRequiredService<SeedDemoAccounts>().ExecuteAsync(h.KasseId, AuditContext.System("test")));
+        var again = await h.RunAsync(sp => sp.GetRequiredService<SeedDemoAccounts>().ExecuteAsync(h.KasseId, AuditContext.System("test")));
+
+        Assert.Equal(["demo1", "demo2"], first.Select(a => a.UserName));
+        Assert.All(again, a => Assert.Null(a.AuthenticatorKey));
+        var accountId = await h.RunAsync(async sp => (await sp.GetRequiredService<SignInPortalAccount>().CheckPasswordAsync(h.KasseId, "demo1", SeedDemoAccounts.Password, Context)).Value);
+        var login = await h.RunAsync(sp => sp.GetRequiredService<SignInPortalAccount>().CompleteWithAuthenticatorAsync(accountId, AccountTestData.TotpCode(first[0].AuthenticatorKey!, h.Clock.GetUtcNow()), null, Context));
+        Assert.True(login.IsSuccess, login.Error?.ToString());
+    }
+
     /// <summary>Every text column of the account, session, authentication and audit tables.</summary>
     private static async Task<string> DumpAsync(PforteDbContext db)
     {
