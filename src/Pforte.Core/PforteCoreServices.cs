@@ -120,6 +120,7 @@ public static class PforteCoreServices
         services.AddScoped<Microsoft.AspNetCore.Identity.IUserStore<Accounts.PortalAccount>, Accounts.PortalAccountStore>();
         services.AddScoped<Accounts.PortalPasskeys>();
         services.AddScoped<Accounts.SeedDemoAccounts>();
+        services.AddScoped<Accounts.PortalActivationLetters>();
         services.AddSingleton<Accounts.SecretSealer>();
         services.AddScoped<Accounts.PortalClient>();
         services.AddScoped<Accounts.RegisterPortalAccount>();

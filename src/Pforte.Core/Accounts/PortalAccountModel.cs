@@ -76,6 +76,17 @@ internal static class PortalAccountModel
             });
         });
 
+        modelBuilder.Entity<PortalActivation>(e =>
+        {
+            e.ToTable("portal_activations");
+            e.HasKey(x => x.Id);
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Letters.OutboxLetter>().WithMany().HasForeignKey(x => x.LetterId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.PersonId, x.CreatedAt });
+            e.Property(x => x.CodeHash).HasMaxLength(32);
+        });
+
         modelBuilder.Entity<PortalSession>(e =>
         {
             e.ToTable("portal_sessions");

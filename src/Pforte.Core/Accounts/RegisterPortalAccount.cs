@@ -26,7 +26,7 @@ public sealed record AuthenticatorSetup(string Key, string Uri);
 /// go through the <see cref="VerificationQueue"/> on channel <c>portal</c> under the built-in <see cref="PortalClient"/>,
 /// so a failure counts, the third locks, and the source (IP) is throttled exactly as through the API. A person who
 /// already has an account gets the answer of any failed attempt (PF-MA-001): the page tells nobody whether a KVNR is
-/// registered. Step 2 sets user name and password (<see cref="PasswordPolicy"/>); step 3 confirms a second factor,
+/// registered. Instead of the code, step 1 may redeem an activation letter's code (<see cref="PortalActivationLetters"/>). Step 2 sets user name and password (<see cref="PasswordPolicy"/>); step 3 confirms a second factor,
 /// and only then can the account sign in. The whole registration must finish within
 /// <see cref="PortalAccountOptions.RegistrationValidity"/> of the verified code.
 /// </summary>
@@ -232,8 +232,11 @@ public sealed partial class RegisterPortalAccount(
     internal async Task<Error?> CheckTicketAsync(RegistrationTicket ticket, AuditContext context, CancellationToken cancellationToken)
     {
         var since = clock.GetUtcNow() - _options.RegistrationValidity;
+        // Opened by the code (an authentication of the machine procedure on the portal) or by an activation letter.
         var valid = await db.Authentications.AsNoTracking().AnyAsync(a => a.Id == ticket.AuthenticationId && a.PersonId == ticket.PersonId
-            && a.KasseId == ticket.KasseId && a.Method == AuthenticationMethods.MachineCode && a.Channel == Channels.Portal && a.CreatedAt >= since, cancellationToken).ConfigureAwait(false);
+            && a.KasseId == ticket.KasseId && a.Method == AuthenticationMethods.MachineCode && a.Channel == Channels.Portal && a.CreatedAt >= since, cancellationToken).ConfigureAwait(false)
+            || await db.PortalActivations.AsNoTracking().AnyAsync(a => a.Id == ticket.AuthenticationId && a.PersonId == ticket.PersonId
+            && a.KasseId == ticket.KasseId && a.UsedAt >= since, cancellationToken).ConfigureAwait(false);
         if (!valid)
         {
             return new Error(ErrorCodes.AccountRegistrationExpired);

@@ -193,4 +193,5 @@ public static class ErrorCodes
     public const string AccountPasskeyNotSaved = "PF-ACC-017";
     public const string AccountSessionNotFound = "PF-ACC-018";
     public const string AccountLastSecondFactor = "PF-ACC-019";
+    public const string AccountActivationCodeFormat = "PF-ACC-020";
 }

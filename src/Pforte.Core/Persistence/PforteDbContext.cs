@@ -47,6 +47,8 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
 
     public DbSet<Accounts.PortalSession> PortalSessions => Set<Accounts.PortalSession>();
 
+    public DbSet<Accounts.PortalActivation> PortalActivations => Set<Accounts.PortalActivation>();
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     /// <summary>Starts the transaction of a change (see <see cref="WriteTransaction"/>); use instead of Database.BeginTransactionAsync.</summary>

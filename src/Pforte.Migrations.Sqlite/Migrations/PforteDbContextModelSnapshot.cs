@@ -227,6 +227,62 @@ namespace Pforte.Migrations.Sqlite.Migrations
                     b.ToTable("portal_accounts", (string)null);
                 });
 
+            modelBuilder.Entity("Pforte.Core.Accounts.PortalActivation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failures");
+
+                    b.Property<Guid>("KasseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kasse_id");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_version");
+
+                    b.Property<Guid>("LetterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("letter_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KasseId");
+
+                    b.HasIndex("LetterId");
+
+                    b.HasIndex("PersonId", "CreatedAt");
+
+                    b.ToTable("portal_activations", (string)null);
+                });
+
             modelBuilder.Entity("Pforte.Core.Accounts.PortalSession", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1240,6 +1296,27 @@ namespace Pforte.Migrations.Sqlite.Migrations
                     b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
                         .WithOne()
                         .HasForeignKey("Pforte.Core.Accounts.PortalAccount", "PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Accounts.PortalActivation", b =>
+                {
+                    b.HasOne("Pforte.Core.Insured.Kasse", null)
+                        .WithMany()
+                        .HasForeignKey("KasseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Pforte.Core.Letters.OutboxLetter", null)
+                        .WithMany()
+                        .HasForeignKey("LetterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

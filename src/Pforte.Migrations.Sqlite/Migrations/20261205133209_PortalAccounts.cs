@@ -55,6 +55,44 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "portal_activations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    person_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    letter_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    code_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    key_version = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    used_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    failures = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_activations", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_portal_activations_insured_persons_person_id",
+                        column: x => x.person_id,
+                        principalTable: "insured_persons",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_portal_activations_kassen_kasse_id",
+                        column: x => x.kasse_id,
+                        principalTable: "kassen",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_portal_activations_letters_letter_id",
+                        column: x => x.letter_id,
+                        principalTable: "letters",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "portal_account_claims",
                 columns: table => new
                 {
@@ -195,6 +233,21 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_portal_activations_kasse_id",
+                table: "portal_activations",
+                column: "kasse_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_activations_letter_id",
+                table: "portal_activations",
+                column: "letter_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_activations_person_id_created_at",
+                table: "portal_activations",
+                columns: new[] { "person_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_portal_sessions_account_id_created_at",
                 table: "portal_sessions",
                 columns: new[] { "account_id", "created_at" });
@@ -214,6 +267,9 @@ namespace Pforte.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "portal_account_tokens");
+
+            migrationBuilder.DropTable(
+                name: "portal_activations");
 
             migrationBuilder.DropTable(
                 name: "portal_sessions");
