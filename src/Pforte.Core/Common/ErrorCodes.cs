@@ -194,4 +194,7 @@ public static class ErrorCodes
     public const string AccountSessionNotFound = "PF-ACC-018";
     public const string AccountLastSecondFactor = "PF-ACC-019";
     public const string AccountActivationCodeFormat = "PF-ACC-020";
+    public const string KasseBrandColorInvalid = "PF-KASSE-005";
+    public const string KasseBrandColorContrast = "PF-KASSE-006";
+    public const string KasseLogoInvalid = "PF-KASSE-007";
 }
