@@ -157,6 +157,21 @@ public sealed class SignInPortalAccount(
     }
 
     /// <summary>
+    /// The login that ends a registration: the person has just given the code (or activation code), the password and
+    /// the second factor, so the portal signs them in — recorded like any login with the factors of the account.
+    /// </summary>
+    public Task<Result<PortalLogin>> AfterRegistrationAsync(PortalAccount account, string factor, string? device, AuditContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        if (account.CompletedAt is null)
+        {
+            throw new InvalidOperationException("The account is not complete.");
+        }
+        IReadOnlyList<string> factors = factor == PortalLoginFactors.Passkey ? [PortalLoginFactors.Passkey] : [PortalLoginFactors.Password, PortalLoginFactors.Totp];
+        return LoginAsync(account, factors, device, context, cancellationToken);
+    }
+
+    /// <summary>
     /// Records the completed login (authentication with the level its factors give), resets the failure count and opens a
     /// session. Also the end of a passkey login.
     /// </summary>
