@@ -97,6 +97,11 @@ public static class PforteCoreServices
         services.AddScoped<FailureRateMonitor>();
         services.AddOptions<LetterExportOptions>().Bind(configuration.GetSection(LetterExportOptions.Section));
         services.AddScoped<ScheduledLetterExport>();
+        services.AddScoped<Portal.ManageBranches>();
+        services.AddScoped<Portal.FindBranches>();
+        services.AddScoped<Portal.ReadSecurityHistory>();
+        services.AddScoped<Portal.PortalLetters>();
+        services.AddScoped<Portal.PortalRepresentation>();
     }
 
     private static void AddDisclosure(IServiceCollection services, IConfiguration configuration)

@@ -54,6 +54,15 @@ public enum AuditAction
     PortalLoginRecorded = 4012,
     AuthenticationRefusedDeceased = 4013,
 
+    // 70xx portal: Beratungscenter, representation, letter copies, security history (issue 12)
+    BranchAdded = 7001,
+    BranchChanged = 7002,
+    BranchRemoved = 7003,
+    RepresentationEnded = 7004,
+    RepresentationRefused = 7005,
+    LetterCopyProvided = 7006,
+    RepresentedDataViewed = 7007,
+
     // 9xxx administration
     KasseCreated = 9001,
     ApiClientCreated = 9002,

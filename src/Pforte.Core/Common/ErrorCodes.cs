@@ -174,4 +174,16 @@ public static class ErrorCodes
     public const string DbNotADatabase = "PF-DB-008";
     public const string DbUnreachable = "PF-DB-009";
     public const string AuditEntryUnreadable = "PF-AUD-006";
+    public const string PortalNotFound = "PF-PORT-001";
+    public const string PortalLetterCopyCarriesCode = "PF-PORT-002";
+    public const string PortalHistoryCursorInvalid = "PF-PORT-003";
+    public const string BranchNotFound = "PF-PORT-004";
+    public const string BranchNameTaken = "PF-PORT-005";
+    public const string BranchHoursInvalid = "PF-PORT-006";
+    public const string RepresentationNotValidToday = "PF-PORT-007";
+    public const string RepresentationChildTooOld = "PF-PORT-008";
+    public const string RepresentationAlreadyActing = "PF-PORT-009";
+    public const string RepresentationNotActing = "PF-PORT-010";
+    public const string BranchSearchTooShort = "PF-PORT-011";
+    public const string RepresentationOutOfScope = "PF-PORT-012";
 }
