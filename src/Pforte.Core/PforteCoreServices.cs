@@ -102,6 +102,7 @@ public static class PforteCoreServices
         services.AddScoped<Portal.ReadSecurityHistory>();
         services.AddScoped<Portal.PortalLetters>();
         services.AddScoped<Portal.PortalRepresentation>();
+        services.AddScoped<Portal.ReadOverview>();
     }
 
     private static void AddDisclosure(IServiceCollection services, IConfiguration configuration)
