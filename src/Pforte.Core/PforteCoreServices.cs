@@ -41,6 +41,7 @@ public static class PforteCoreServices
         services.AddScoped<AuditLog>();
         services.AddSingleton<AuditChainTips>();
         services.AddScoped<CreateKasse>();
+        services.AddScoped<KasseBranding>();
         services.AddScoped<RecordRepresentative>();
         services.AddScoped<CreateApiClient>();
         services.AddScoped<AuthenticateApiKey>();

@@ -186,4 +186,7 @@ public static class ErrorCodes
     public const string RepresentationNotActing = "PF-PORT-010";
     public const string BranchSearchTooShort = "PF-PORT-011";
     public const string RepresentationOutOfScope = "PF-PORT-012";
+    public const string KasseBrandColorInvalid = "PF-KASSE-005";
+    public const string KasseBrandColorContrast = "PF-KASSE-006";
+    public const string KasseLogoInvalid = "PF-KASSE-007";
 }
