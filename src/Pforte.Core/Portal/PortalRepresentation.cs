@@ -30,7 +30,7 @@ public sealed record RepresentationStarted(ActingFor Acting, Guid Authentication
 /// session does then is audited with the representation as actor ("X für Y", <see cref="PortalAudit"/>). A
 /// representation id that is not the signed-in person's answers like one that does not exist (PF-PORT-001).
 /// </summary>
-public sealed class PortalRepresentation(PforteDbContext db, RecordAuthentication record, AuditLog audit, TimeProvider clock)
+public sealed class PortalRepresentation(PforteDbContext db, RecordAuthentication record, AuditLog audit, Accounts.PortalClient portalClient, TimeProvider clock)
 {
     /// <summary>What a representative may see in the portal's history and letters: the kind that covers insurance matters.</summary>
     public const string ViewRequestKind = RequestKinds.InsuranceStatus;
@@ -73,6 +73,34 @@ public sealed class PortalRepresentation(PforteDbContext db, RecordAuthenticatio
             return loginError;
         }
         return new RepresentationStarted(Acting(representative, person), authentication.Id, authentication.Level);
+    }
+
+    /// <summary>
+    /// The switch for a portal session: the represented person's authentication gets the factors the session's own
+    /// login was made with (so the same level), under the Kasse's built-in portal client (ADR 0015). A session that
+    /// is not the person's, or no longer live, answers like a representation that does not exist.
+    /// </summary>
+    public async Task<Result<RepresentationStarted>> StartForSessionAsync(
+        Guid kasseId, Guid actorPersonId, Guid? actingNow, string? representativeId, Guid sessionId, string? sourceIp, CancellationToken cancellationToken = default)
+    {
+        var factors = await db.PortalSessions.AsNoTracking()
+            .Where(s => s.Id == sessionId && s.PersonId == actorPersonId && s.KasseId == kasseId && s.RevokedAt == null)
+            .Select(s => s.Factors).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (factors is null)
+        {
+            return new Error(ErrorCodes.PortalNotFound);
+        }
+        var clientId = await portalClient.IdForAsync(kasseId, cancellationToken).ConfigureAwait(false);
+        return await StartAsync(kasseId, actorPersonId, actingNow, representativeId, factors.Split(','), sessionId.ToString(), clientId, sourceIp, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>The session's own login (authentication and level), to put back into the cookie when switching back; null when the session is gone.</summary>
+    public async Task<(Guid AuthenticationId, string Level)?> SessionLoginAsync(Guid accountId, Guid sessionId, CancellationToken cancellationToken = default)
+    {
+        var own = await db.PortalSessions.AsNoTracking().Where(s => s.Id == sessionId && s.AccountId == accountId && s.RevokedAt == null)
+            .Select(s => new { s.AuthenticationId, s.Level }).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return own is null ? null : (own.AuthenticationId, own.Level);
     }
 
     /// <summary>Ends acting for someone; audited on the represented person's record (7004).</summary>
