@@ -96,7 +96,8 @@ public sealed class ReadSecurityHistory(PforteDbContext db)
             var actor = ActorOf(row);
             string? name = null;
             RepresentativeKind? kind = null;
-            if (RepresentativeOf(row) is { } rid && representatives.TryGetValue(rid, out var rep))
+            // A representation is named only where the person's side acted (a staff member recording one is staff).
+            if (actor == HistoryActor.Person && RepresentativeOf(row) is { } rid && representatives.TryGetValue(rid, out var rep))
             {
                 actor = HistoryActor.Representative;
                 name = $"{rep.GivenName} {rep.FamilyName}";

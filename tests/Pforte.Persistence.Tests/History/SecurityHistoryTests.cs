@@ -61,6 +61,8 @@ public sealed class SecurityHistoryTests
         var items = (await ReadAsync(h, child.Id)).Value.Items;
         var byAction = items.Where(i => i.Action != AuditAction.RepresentativeRecorded).ToDictionary(i => i.Action);
 
+        var recorded = Assert.Single(items, i => i.Action == AuditAction.RepresentativeRecorded);
+        Assert.Equal((HistoryActor.Staff, (string?)null), (recorded.Actor, recorded.RepresentativeName));
         Assert.Equal(HistoryActor.Staff, byAction[AuditAction.InPersonAuthenticated].Actor);
         Assert.Equal(HistoryActor.Kasse, byAction[AuditAction.CodeIssued].Actor);
         Assert.Equal(HistoryActor.Staff, byAction[AuditAction.CodeReissuedByStaff].Actor);

@@ -15,6 +15,13 @@ namespace Pforte.Portal.Tests.History;
 /// <summary>A parent switches to the child after a step-up, acts "für" the child, and switches back — in Chromium, by keyboard.</summary>
 public sealed class RepresentationPagesTests(Chromium chromium)
 {
+    [Fact]
+    public void Switching_is_a_high_value_action_behind_a_fresh_second_factor()
+    {
+        // The attribute's redirect to /portal/anmelden/bestaetigen and back is tested with the step-up page itself.
+        Assert.NotNull(typeof(Pforte.Portal.Areas.Portal.Pages.Vertretung.WechselnModel).GetCustomAttributes(typeof(RequiresStepUpAttribute), inherit: true).SingleOrDefault());
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A person without account (e.g. a child) of the host's Kasse.</summary>
@@ -55,10 +62,11 @@ public sealed class RepresentationPagesTests(Chromium chromium)
         await Assertions.Expect(page.GetByText("als Elternteil können Sie im Portal nicht mehr für Lea Müßig handeln", new() { Exact = false })).ToBeVisibleAsync();
         await PageChecks.AssertGoodAsync(page, $"representation-list-{provider}");
 
-        // By keyboard: the link, the step-up, the confirmation button.
+        // By keyboard: the link, then the confirmation button. The login just gave the second factor, so the step-up
+        // the page requires (checked below) is fresh and the page opens at once.
         await PageChecks.TabToAsync(page, $"a[href='/portal/vertretung/wechseln/{representation:N}']");
         await page.Keyboard.PressAsync("Enter");
-        await PortalSignIn.ConfirmStepUpAsync(page, parent);
+        await page.WaitForURLAsync($"**/portal/vertretung/wechseln/{representation:N}");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Zu Mia Müßig wechseln");
         await PageChecks.AssertGoodAsync(page, $"representation-confirm-{provider}");
         await PageChecks.TabToAsync(page, "main form button[type=submit]");
@@ -73,6 +81,8 @@ public sealed class RepresentationPagesTests(Chromium chromium)
         await Assertions.Expect(page.GetByText("Sie sehen den Verlauf von Mia Müßig.")).ToBeVisibleAsync();
         var login = page.Locator(".pforte-history__entry", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Anmeldung im Portal" }) });
         await Assertions.Expect(login.First).ToContainTextAsync("Jürgen Müßig (Elternteil) für Sie");
+        var recorded = page.Locator(".pforte-history__entry", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Eine Vertretung für Sie wurde erfasst" }) });
+        await Assertions.Expect(recorded).ToContainTextAsync("Mitarbeiter/in Ihrer Kasse");
         await PageChecks.AssertGoodAsync(page, $"representation-acting-history-{provider}");
 
         await page.GotoAsync("/portal/vertretung");
@@ -97,7 +107,7 @@ public sealed class RepresentationPagesTests(Chromium chromium)
 
     [Theory]
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
-    public async Task Somebody_elses_representation_answers_404_alike_even_after_a_step_up(string provider)
+    public async Task Somebody_elses_representation_answers_404_alike_with_a_fresh_step_up(string provider)
     {
         await using var host = await PortalHost.StartAsync(provider);
         var parent = await PortalSignIn.CreateAccountAsync(host, 1);
@@ -107,9 +117,7 @@ public sealed class RepresentationPagesTests(Chromium chromium)
 
         var page = await chromium.NewPageAsync(host);
         await PortalSignIn.SignInAsync(page, intruder);
-        await page.GotoAsync($"/portal/vertretung/wechseln/{representation:N}");
-        await PortalSignIn.ConfirmStepUpAsync(page, intruder);
-        var foreign = await page.ReloadAsync();
+        var foreign = await page.GotoAsync($"/portal/vertretung/wechseln/{representation:N}");
         var foreignText = await page.Locator("main").InnerTextAsync();
         var missing = await page.GotoAsync($"/portal/vertretung/wechseln/{Guid.CreateVersion7():N}");
         var missingText = await page.Locator("main").InnerTextAsync();
