@@ -45,6 +45,7 @@ public static class CliApp
                      KeysCommands.Build(context),
                      ImportCommands.Build(context),
                      LettersCommands.Build(context),
+                     BranchesCommands.Build(context),
                  })
         {
             root.Subcommands.Add(command);

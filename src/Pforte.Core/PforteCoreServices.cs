@@ -99,6 +99,12 @@ public static class PforteCoreServices
         services.AddScoped<FailureRateMonitor>();
         services.AddOptions<LetterExportOptions>().Bind(configuration.GetSection(LetterExportOptions.Section));
         services.AddScoped<ScheduledLetterExport>();
+        services.AddScoped<Portal.ManageBranches>();
+        services.AddScoped<Portal.FindBranches>();
+        services.AddScoped<Portal.ReadSecurityHistory>();
+        services.AddScoped<Portal.PortalLetters>();
+        services.AddScoped<Portal.PortalRepresentation>();
+        services.AddScoped<Portal.ReadOverview>();
     }
 
     /// <summary>Portal accounts (ADR 0015): Identity's user model and hasher on PforteDbContext, sign-in, sessions.</summary>

@@ -71,6 +71,15 @@ public enum AuditAction
     PortalActivationCodeUsed = 5013,
     PortalRateLimited = 5014,
 
+    // 70xx portal: Beratungscenter, representation, letter copies, security history (issue 12)
+    BranchAdded = 7001,
+    BranchChanged = 7002,
+    BranchRemoved = 7003,
+    RepresentationEnded = 7004,
+    RepresentationRefused = 7005,
+    LetterCopyProvided = 7006,
+    RepresentedDataViewed = 7007,
+
     // 9xxx administration
     KasseCreated = 9001,
     ApiClientCreated = 9002,

@@ -49,6 +49,8 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
 
     public DbSet<Accounts.PortalActivation> PortalActivations => Set<Accounts.PortalActivation>();
 
+    public DbSet<Portal.Branch> Branches => Set<Portal.Branch>();
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     /// <summary>Starts the transaction of a change (see <see cref="WriteTransaction"/>); use instead of Database.BeginTransactionAsync.</summary>
@@ -258,6 +260,22 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
         });
 
         Accounts.PortalAccountModel.Configure(modelBuilder);
+
+        modelBuilder.Entity<Portal.Branch>(e =>
+        {
+            e.ToTable("branches");
+            e.HasKey(x => x.Id);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.KasseId, x.Name }).IsUnique();
+            e.HasIndex(x => new { x.KasseId, x.PostalCode });
+            e.Property(x => x.Name).HasMaxLength(Portal.BranchLimits.Name);
+            e.Property(x => x.Street).HasMaxLength(InsuredLimits.Street);
+            e.Property(x => x.HouseNumber).HasMaxLength(InsuredLimits.HouseNumber);
+            e.Property(x => x.PostalCode).HasMaxLength(InsuredLimits.PostalCode);
+            e.Property(x => x.City).HasMaxLength(InsuredLimits.City);
+            e.Property(x => x.OpeningHours).HasMaxLength(Portal.BranchLimits.HoursColumn);
+            e.Ignore(x => x.OpeningHourLines);
+        });
 
         ApplySnakeCase(modelBuilder);
     }

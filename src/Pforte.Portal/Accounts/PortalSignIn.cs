@@ -40,11 +40,17 @@ public sealed class PortalSignIn(IHttpContextAccessor accessor, TimeProvider clo
     /// <summary>Audit context of a visitor not signed in: the built-in portal client, channel portal, the visitor's IP.</summary>
     public AuditContext Visitor() => new(ActorKind.Client, "client:" + PortalClient.Name, Channel: "portal", SourceIp: Ip, CorrelationId: Http.TraceIdentifier);
 
-    /// <summary>Audit context of the signed-in person.</summary>
+    /// <summary>
+    /// Audit context of the signed-in person; while a representative acts for someone, the representation
+    /// ("X für Y": the represented person's history names the representative, ADR 0017).
+    /// </summary>
     public AuditContext Person(PortalActor actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        return new AuditContext(ActorKind.Insured, "insured:" + actor.AccountId, Channel: "portal", SourceIp: Ip, CorrelationId: Http.TraceIdentifier);
+        var actorId = actor.RepresentativeId is { } representation
+            ? Pforte.Core.Portal.PortalAudit.RepresentativePrefix + representation.ToString("N")
+            : "insured:" + actor.AccountId;
+        return new AuditContext(ActorKind.Insured, actorId, Channel: "portal", SourceIp: Ip, CorrelationId: Http.TraceIdentifier);
     }
 
     /// <summary>The visitor's address in canonical form (the throttling key).</summary>
