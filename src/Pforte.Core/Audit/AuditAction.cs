@@ -54,6 +54,15 @@ public enum AuditAction
     PortalLoginRecorded = 4012,
     AuthenticationRefusedDeceased = 4013,
 
+    // 6xxx portal self-service of the insured person (docs/decisions/0016-portal-self-service.md)
+    CodeOrderedByPerson = 6001,
+    CodeBlockedByPerson = 6002,
+    CodeOrderRefused = 6003,
+    AddressChangeScheduled = 6004,
+    BankDetailsChanged = 6005,
+    ContactEmailRequested = 6006,
+    ContactEmailConfirmed = 6007,
+
     // 9xxx administration
     KasseCreated = 9001,
     ApiClientCreated = 9002,

@@ -174,4 +174,27 @@ public static class ErrorCodes
     public const string DbNotADatabase = "PF-DB-008";
     public const string DbUnreachable = "PF-DB-009";
     public const string AuditEntryUnreadable = "PF-AUD-006";
+    public const string SelfCodeNotEligible = "PF-SELF-001";
+    public const string SelfCodeOrderCap = "PF-SELF-002";
+    public const string SelfBirthDate = "PF-SELF-003";
+    public const string SelfAddressStreet = "PF-SELF-010";
+    public const string SelfAddressHouseNumber = "PF-SELF-011";
+    public const string SelfAddressPostalCode = "PF-SELF-012";
+    public const string SelfAddressCity = "PF-SELF-013";
+    public const string SelfAddressDate = "PF-SELF-014";
+    public const string SelfAddressDateRange = "PF-SELF-015";
+    public const string SelfAddressUnchanged = "PF-SELF-016";
+    public const string SelfAddressTooLong = "PF-SELF-017";
+    public const string SelfAddressCharacters = "PF-SELF-018";
+    public const string SelfIbanMissing = "PF-SELF-020";
+    public const string SelfIbanCharacters = "PF-SELF-021";
+    public const string SelfIbanCountry = "PF-SELF-022";
+    public const string SelfIbanLength = "PF-SELF-023";
+    public const string SelfIbanCheckDigits = "PF-SELF-024";
+    public const string SelfAccountHolder = "PF-SELF-025";
+    public const string SelfAccountHolderInvalid = "PF-SELF-026";
+    public const string SelfEmailInvalid = "PF-SELF-030";
+    public const string SelfEmailNotConfigured = "PF-SELF-031";
+    public const string SelfEmailSendFailed = "PF-SELF-032";
+    public const string SelfEmailLinkInvalid = "PF-SELF-033";
 }

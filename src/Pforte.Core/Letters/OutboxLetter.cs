@@ -14,7 +14,10 @@ public static class LetterKinds
     public const string CodeChangedByPhone = "code-changed-phone";
     public const string AddressChanged = "address-changed";
 
-    public static readonly IReadOnlyList<string> All = [CodeFirst, CodeReissued, CodeReissuedAfterLock, CodeLocked, CodeChanged, CodeChangedByPhone, AddressChanged];
+    /// <summary>Confirmation of bank details given or changed in the portal (never the account number in full).</summary>
+    public const string BankDetailsChanged = "bank-details-changed";
+
+    public static readonly IReadOnlyList<string> All = [CodeFirst, CodeReissued, CodeReissuedAfterLock, CodeLocked, CodeChanged, CodeChangedByPhone, AddressChanged, BankDetailsChanged];
 
     /// <summary>The confirmation of a code change for the channel it came through (the machine code is used on the phone and in the portal).</summary>
     public static string CodeChangedVia(string channel) =>
