@@ -48,7 +48,7 @@ public sealed class SmtpMailSender(IOptions<SmtpOptions> options) : IMailSender
             throw new InvalidOperationException("No mail server is configured (Pforte:Smtp:Host, Pforte:Smtp:From).");
         }
         var message = new MimeMessage();
-        message.From.Add(new MailboxAddress(o.FromName ?? "", o.From));
+        message.From.Add(new MailboxAddress(o.FromName ?? "", o.From!));
         message.To.Add(MailboxAddress.Parse(mail.To));
         message.Subject = mail.Subject;
         message.Body = new TextPart("plain") { Text = mail.Body };
@@ -59,7 +59,7 @@ public sealed class SmtpMailSender(IOptions<SmtpOptions> options) : IMailSender
             "SslOnConnect" => SecureSocketOptions.SslOnConnect,
             _ => SecureSocketOptions.StartTls,
         };
-        await client.ConnectAsync(o.Host, o.Port, security, cancellationToken).ConfigureAwait(false);
+        await client.ConnectAsync(o.Host!, o.Port, security, cancellationToken).ConfigureAwait(false);
         if (o.UserName is { Length: > 0 })
         {
             await client.AuthenticateAsync(o.UserName, o.Password ?? "", cancellationToken).ConfigureAwait(false);

@@ -31,7 +31,7 @@ public sealed class ContactEmailPageTests(Chromium chromium)
         var mail = Assert.Single(smtp.Received());
         Assert.Equal("juergen@example.de", mail.To.Mailboxes.Single().Address);
         Assert.Equal("portal@kasse.example", mail.From.Mailboxes.Single().Address);
-        var body = mail.TextBody;
+        var body = mail.TextBody ?? "";
         Assert.DoesNotContain("Groß", body, StringComparison.Ordinal);
         Assert.DoesNotContain(person.Kvnr, body, StringComparison.Ordinal);
         var link = body.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(host.BaseUrl, StringComparison.Ordinal));

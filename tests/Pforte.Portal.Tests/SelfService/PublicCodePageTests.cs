@@ -102,8 +102,9 @@ public sealed class PublicCodePageTests(Chromium chromium)
         await SubmitChangeAsync(page, person.Kvnr, card, "1111", "6274");
         await SubmitChangeAsync(page, person.Kvnr, card, "2222", "6274");
 
-        var response = await page.RunAndWaitForNavigationAsync(() => SubmitChangeAsync(page, person.Kvnr, card, "3852", "6274"));
-        Assert.Equal(429, response!.Status);
+        var response = await page.RunAndWaitForResponseAsync(() => SubmitChangeAsync(page, person.Kvnr, card, "3852", "6274"),
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/portal/code/aendern", StringComparison.Ordinal));
+        Assert.Equal(429, response.Status);
         Assert.Contains(new Error(ErrorCodes.MachineAuthThrottled).Message, await page.InnerTextAsync(".pforte-error-summary"), StringComparison.Ordinal);
         await PageChecks.AssertGoodAsync(page, "code-aendern-gesperrt");
         Assert.False(await SelfServiceArrange.CodeIsAsync(host, person.Id, "6274"));

@@ -20,10 +20,6 @@ public sealed class BankverbindungModel(ChangeBankDetails change) : PageModel
 
     public List<FieldError> Errors { get; private set; } = [];
 
-    public void OnGet()
-    {
-    }
-
     public async Task<IActionResult> OnPostAsync()
     {
         var actor = PortalActor.From(User)!;

@@ -19,10 +19,6 @@ public sealed class BestaetigenModel(ConfirmContactEmail confirm) : PageModel
 
     public string? Confirmed { get; private set; }
 
-    public void OnGet()
-    {
-    }
-
     public async Task<IActionResult> OnPostAsync()
     {
         var result = await confirm.ExecuteAsync(Token, SelfServiceWeb.Public(HttpContext), HttpContext.RequestAborted);
