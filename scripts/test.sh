@@ -49,6 +49,9 @@ if ! dotnet build Pforte.slnx -c Release -nologo -v q >"$build_log" 2>&1; then
 fi
 
 # --- 4. Every test project -------------------------------------------------------------------------------
+# The portal's browser tests write a screenshot of every page and state (desktop and 320 px) here.
+export PFORTE_SCREENSHOTS="${PFORTE_SCREENSHOTS:-$PWD/TestResults/screenshots/$(date -u +%Y%m%d-%H%M%S)}"
+log "screenshots of the portal's pages go to $PFORTE_SCREENSHOTS"
 passed=0; failed=0; skipped=0; broken=0
 results_dir=$(mktemp -d)
 for project in tests/*.Tests/*.csproj; do

@@ -42,6 +42,7 @@ public static class PforteCoreServices
         services.AddScoped<AuditLog>();
         services.AddSingleton<AuditChainTips>();
         services.AddScoped<CreateKasse>();
+        services.AddScoped<KasseBranding>();
         services.AddScoped<RecordRepresentative>();
         services.AddScoped<CreateApiClient>();
         services.AddScoped<AuthenticateApiKey>();

@@ -1,10 +1,15 @@
 using Pforte.Core;
 using Pforte.Letters.Pdf;
+using Pforte.Portal;
 using Pforte.Web.Api;
 using Pforte.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UsePforteRejectedRequests();
+var surfaces = Surfaces.From(builder.Configuration);
+// The portal's styles and fonts come from its Razor class library; found there in every environment (a published
+// host has them in wwwroot/_content, where this is a no-op).
+builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddPforteCore(builder.Configuration);
 builder.Services.AddPdfLetters();
@@ -15,6 +20,10 @@ builder.Services.AddPforteOpenApi();
 builder.Services.AddPforteOperations();
 builder.Services.AddHostedService<BackgroundJobs>();
 builder.Services.AddHostedService<ApiClientChangeListener>();
+if (surfaces.Portal)
+{
+    builder.Services.AddPfortePortal(builder.Configuration, builder.Environment);
+}
 
 var app = builder.Build();
 
@@ -29,12 +38,24 @@ app.UsePforteSecurityHeaders();
 app.UsePforteCorrelationId();
 app.UsePforteProblemDetails();
 app.UsePforteRequestPathCheck();
+if (surfaces.Portal)
+{
+    app.UsePfortePortal();
+}
+app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapPforteOperations();
-app.MapPforteApiReference();
-app.MapPforteApi();
+if (surfaces.Api)
+{
+    app.MapPforteApiReference();
+    app.MapPforteApi();
+}
+if (surfaces.Portal)
+{
+    app.MapPfortePortal();
+}
 
 await app.RunAsync();
 return 0;

@@ -42,7 +42,32 @@ internal static class KasseCommands
             return CliApp.ExitCodes.Ok;
         }, ct));
 
+        var brandIk = new Option<string>("--ik") { Description = "Institutionskennzeichen (9 Ziffern).", Required = true };
+        var color = new Option<string?>("--color") { Description = "Markenfarbe des Portals als #RRGGBB (weiße Schrift darauf braucht Kontrast 4,5:1); leer entfernt sie." };
+        var logo = new Option<FileInfo?>("--logo") { Description = "Logo des Portals (PNG, höchstens 256 KB)." };
+        var noLogo = new Option<bool>("--no-logo") { Description = "Entfernt das Logo." };
+        var branding = new Command("branding", "Setzt Markenfarbe und Logo des Portals einer Kasse.") { brandIk, color, logo, noLogo };
+        branding.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
+        {
+            byte[]? logoBytes = parse.GetValue(noLogo) ? [] : null;
+            if (parse.GetValue(logo) is { } file)
+            {
+                logoBytes = file.Exists && file.Length <= KasseBranding.MaxLogoBytes
+                    ? await File.ReadAllBytesAsync(file.FullName, token).ConfigureAwait(false)
+                    : [0];
+            }
+            var result = await services.GetRequiredService<KasseBranding>().ExecuteAsync(
+                parse.GetValue(brandIk)!, parse.GetValue(color), logoBytes, AuditContext.Cli("kasse branding"), token).ConfigureAwait(false);
+            if (!result.TryGetValue(out var kasse, out var error))
+            {
+                return await cli.FailAsync(error).ConfigureAwait(false);
+            }
+            await cli.Out.WriteLineAsync($"Kasse {kasse.Ik}: Farbe {kasse.BrandColor ?? "Standard"}, Logo {(kasse.LogoPng is null ? "keins" : $"{kasse.LogoPng.Length} Bytes")}.").ConfigureAwait(false);
+            return CliApp.ExitCodes.Ok;
+        }, ct));
+
         var kasseCommand = new Command("kasse", "Kassen (Mandanten) verwalten.");
+        kasseCommand.Subcommands.Add(branding);
         kasseCommand.Subcommands.Add(create);
         kasseCommand.Subcommands.Add(list);
         return kasseCommand;

@@ -15,6 +15,7 @@ public enum AuditAction
     RepresentativeRecorded = 1006,
     InsuranceEnded = 1007,
     DeathRecorded = 1008,
+    KasseBrandingChanged = 1009,
 
     // 2xxx authentication code life cycle (never the code itself)
     CodeIssued = 2001,

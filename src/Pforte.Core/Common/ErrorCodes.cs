@@ -197,4 +197,7 @@ public static class ErrorCodes
     public const string SelfEmailNotConfigured = "PF-SELF-031";
     public const string SelfEmailSendFailed = "PF-SELF-032";
     public const string SelfEmailLinkInvalid = "PF-SELF-033";
+    public const string KasseBrandColorInvalid = "PF-KASSE-005";
+    public const string KasseBrandColorContrast = "PF-KASSE-006";
+    public const string KasseLogoInvalid = "PF-KASSE-007";
 }

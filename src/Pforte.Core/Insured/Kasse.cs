@@ -22,4 +22,10 @@ public sealed class Kasse
     public bool IsDemo { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The portal's brand colour, <c>#RRGGBB</c>, dark enough for white text (contrast at least 4.5:1); null: KERN's default.</summary>
+    public string? BrandColor { get; set; }
+
+    /// <summary>The logo shown in the portal's header (PNG, at most <see cref="KasseBranding.MaxLogoBytes"/>); null: the name alone.</summary>
+    public byte[]? LogoPng { get; set; }
 }

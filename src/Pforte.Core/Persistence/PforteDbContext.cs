@@ -74,6 +74,7 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.Property(x => x.SenderHouseNumber).HasMaxLength(20);
             e.Property(x => x.SenderPostalCode).HasMaxLength(10);
             e.Property(x => x.SenderCity).HasMaxLength(100);
+            e.Property(x => x.BrandColor).HasMaxLength(7);
         });
 
         modelBuilder.Entity<InsuredPerson>(e =>

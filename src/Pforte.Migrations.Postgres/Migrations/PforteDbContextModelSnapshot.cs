@@ -652,6 +652,11 @@ namespace Pforte.Migrations.Postgres.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("BrandColor")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("brand_color");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -665,6 +670,10 @@ namespace Pforte.Migrations.Postgres.Migrations
                     b.Property<bool>("IsDemo")
                         .HasColumnType("boolean")
                         .HasColumnName("is_demo");
+
+                    b.Property<byte[]>("LogoPng")
+                        .HasColumnType("bytea")
+                        .HasColumnName("logo_png");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -643,6 +643,11 @@ namespace Pforte.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<string>("BrandColor")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("brand_color");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -656,6 +661,10 @@ namespace Pforte.Migrations.Sqlite.Migrations
                     b.Property<bool>("IsDemo")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_demo");
+
+                    b.Property<byte[]>("LogoPng")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("logo_png");
 
                     b.Property<string>("Name")
                         .IsRequired()

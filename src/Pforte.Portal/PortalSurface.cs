@@ -1,0 +1,154 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pforte.Core.Insured;
+
+namespace Pforte.Portal;
+
+/// <summary>Registers and maps the portal "Meine Kasse" under <see cref="PathPrefix"/> (ADR 0018).</summary>
+public static class PortalSurface
+{
+    public const string PathPrefix = "/portal";
+
+    /// <summary>The portal's services: Razor Pages of the "Portal" area, its options, the Kasse of a request.</summary>
+    public static IServiceCollection AddPfortePortal(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+        services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section));
+        services.AddHttpContextAccessor();
+        services.AddScoped<PortalKasse>();
+        services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+        services.AddRazorPages();
+        // German text as it is (ä, „“, –), not as numeric character references; HTML-significant characters stay encoded.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "pforte-af";
+            o.Cookie.Path = PathPrefix;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurity(environment);
+            o.FormFieldName = "__af";
+        });
+        services.AddAuthorizationBuilder().AddPolicy(PortalAuth.PersonPolicy, p => p
+            .AddAuthenticationSchemes(PortalAuth.Scheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(PortalClaims.SessionId));
+        return services;
+    }
+
+    /// <summary>
+    /// Cookies of the portal are Secure everywhere but on a developer's or the tests' plain http://localhost
+    /// (environments Development and Testing), where browsers would drop them.
+    /// </summary>
+    public static CookieSecurePolicy CookieSecurity(IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return environment.IsDevelopment() || environment.IsEnvironment("Testing") ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+    }
+
+    /// <summary>
+    /// The portal's part of the middleware pipeline, before routing: its headers, HSTS, and German error pages
+    /// (an exception or an error status under /portal re-executes <c>/portal/fehler/{status}</c> instead of the API's
+    /// problem details). Call before <c>UseRouting</c>, so that the re-executed request is routed again.
+    /// </summary>
+    public static WebApplication UsePfortePortal(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"))
+        {
+            app.UseHsts();
+        }
+        // Styles and fonts as files (middleware, not endpoints: in Development MapStaticAssets adds a catch-all GET
+        // route that would answer the API's unknown paths with 405 instead of 404).
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=86400",
+        });
+        app.UseWhen(IsPortal, portal =>
+        {
+            portal.Use(PortalHeaders.SetAsync);
+            portal.UseExceptionHandler(PathPrefix + "/fehler/500");
+            portal.UseStatusCodePagesWithReExecute(PathPrefix + "/fehler/{0}");
+        });
+        return app;
+    }
+
+    public static bool IsPortal(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Request.Path.StartsWithSegments(PathPrefix);
+    }
+
+    /// <summary>Maps the pages, the static files and the Kasse's theme and logo.</summary>
+    public static WebApplication MapPfortePortal(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapRazorPages();
+        app.MapGet("/", () => Results.Redirect(PathPrefix)).ExcludeFromDescription();
+        app.MapGet(PathPrefix + "/kasse/theme.css", ThemeAsync).ExcludeFromDescription();
+        app.MapGet(PathPrefix + "/kasse/{id:guid}/logo.png", LogoAsync).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>The Kasse's colour as KERN variables: a style sheet, because the pages allow no inline style.</summary>
+    private static async Task<IResult> ThemeAsync(PortalKasse kasse, HttpContext context)
+    {
+        var brand = await kasse.CurrentAsync(context.RequestAborted).ConfigureAwait(false);
+        var css = brand?.BrandColor is { } color && KasseBranding.CheckColor(color) is null
+            ? $":root{{--pforte-brand:{color};--kern-color-action-default:{color};}}\n"
+            : "";
+        context.Response.Headers.CacheControl = "no-cache";
+        return Results.Text(css, "text/css; charset=utf-8");
+    }
+
+    private static async Task<IResult> LogoAsync(Guid id, PortalKasse kasse, HttpContext context)
+    {
+        var png = await kasse.LogoAsync(id, context.RequestAborted).ConfigureAwait(false);
+        if (png is null)
+        {
+            return Results.NotFound();
+        }
+        context.Response.Headers.CacheControl = "public, max-age=3600";
+        return Results.Bytes(png, "image/png");
+    }
+}
+
+/// <summary>
+/// Headers of every portal answer: a Content-Security-Policy without 'unsafe-inline' — scripts only from this
+/// host or with the request's nonce, styles only from this host — no framing, no caching of personal pages.
+/// </summary>
+public static class PortalHeaders
+{
+    private const string NonceKey = "pforte-csp-nonce";
+
+    public static string Nonce(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Items[NonceKey] is string nonce)
+        {
+            return nonce;
+        }
+        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        context.Items[NonceKey] = nonce;
+        return nonce;
+    }
+
+    public static string Policy(string nonce) =>
+        $"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self'; font-src 'self'; " +
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+    internal static Task SetAsync(HttpContext context, Func<Task> next)
+    {
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = Policy(Nonce(context));
+        headers.CacheControl = "no-store";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+        return next();
+    }
+}
