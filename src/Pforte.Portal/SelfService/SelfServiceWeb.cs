@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Pforte.Core.Audit;
 using Pforte.Core.Disclosure;
 
@@ -41,11 +40,15 @@ public static class SelfServiceWeb
         return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
     }
 
-    /// <summary>The client id the portal reports to the machine procedure for a Kasse (ADR 0015).</summary>
+    /// <summary>
+    /// The client id the portal reports to the machine procedure for a Kasse. The accounts branch brings the built-in
+    /// portal client (ADR 0015); until it is merged, no client (the source IP is the throttling key either way).
+    /// </summary>
     public static Task<Guid> ClientIdAsync(HttpContext http, Guid kasseId)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return http.RequestServices.GetRequiredService<Pforte.Core.Accounts.PortalClient>().IdForAsync(kasseId, http.RequestAborted);
+        _ = kasseId;
+        return Task.FromResult(Guid.Empty);
     }
 
     /// <summary>Core's field errors as the form shows them (German sentence, linked to the field).</summary>
