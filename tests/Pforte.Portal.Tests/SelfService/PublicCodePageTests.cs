@@ -44,7 +44,9 @@ public sealed class PublicCodePageTests(Chromium chromium)
 
         await SubmitChangeAsync(page, person.Kvnr, card, "1111", "6274");
         Assert.Contains(new Error(ErrorCodes.MachineAuthFailed).Message, await page.InnerTextAsync(".pforte-error-summary"), StringComparison.Ordinal);
-        Assert.Equal("", await page.InputValueAsync("#currentCode"));
+        // The codes typed are never sent back into the page.
+        Assert.Equal(("", ""), (await page.InputValueAsync("#currentCode"), await page.InputValueAsync("#newCode")));
+        Assert.DoesNotContain("value=\"1111\"", await page.ContentAsync(), StringComparison.Ordinal);
         Assert.Equal(1, (await SelfServiceArrange.CodeRowAsync(host, person.Id)).Failures);
         await PageChecks.AssertGoodAsync(page, $"code-aendern-falsch-{provider}");
 
