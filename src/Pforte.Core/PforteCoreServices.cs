@@ -52,6 +52,7 @@ public static class PforteCoreServices
         services.AddSingleton<Insured.Import.InsuredValidator>();
         services.AddScoped<Insured.Import.UpsertInsured>();
         services.AddScoped<Insured.Import.ImportInsured>();
+        AddPortalAccounts(services, configuration);
         AddSelfService(services, configuration);
         return services;
     }
@@ -116,6 +117,34 @@ public static class PforteCoreServices
         services.AddScoped<SelfService.RequestContactEmail>();
         services.AddScoped<SelfService.ConfirmContactEmail>();
         services.AddScoped<SelfService.GetMyData>();
+    }
+
+    /// <summary>Portal accounts (ADR 0015): Identity's user model and hasher on PforteDbContext, sign-in, sessions.</summary>
+    private static void AddPortalAccounts(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Accounts.PortalAccountOptions>().Bind(configuration.GetSection(Accounts.PortalAccountOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Accounts.PortalAccountOptions>, Accounts.PortalAccountOptionsValidator>();
+        services.AddOptions<Microsoft.AspNetCore.Identity.PasswordHasherOptions>().Configure<IOptions<Accounts.PortalAccountOptions>>((o, accounts) =>
+        {
+            o.CompatibilityMode = Microsoft.AspNetCore.Identity.PasswordHasherCompatibilityMode.IdentityV3;
+            o.IterationCount = accounts.Value.PasswordIterations;
+        });
+        services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Accounts.PortalAccount>, Microsoft.AspNetCore.Identity.PasswordHasher<Accounts.PortalAccount>>();
+        // UserManager over our own store, for Identity's passkey handler (the portal runs the WebAuthn ceremonies).
+        services.AddIdentityCore<Accounts.PortalAccount>(o =>
+        {
+            o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyz0123456789._@-";
+            o.Stores.SchemaVersion = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3;
+        });
+        services.AddScoped<Microsoft.AspNetCore.Identity.IUserStore<Accounts.PortalAccount>, Accounts.PortalAccountStore>();
+        services.AddScoped<Accounts.PortalPasskeys>();
+        services.AddScoped<Accounts.SeedDemoAccounts>();
+        services.AddScoped<Accounts.PortalActivationLetters>();
+        services.AddSingleton<Accounts.SecretSealer>();
+        services.AddScoped<Accounts.PortalClient>();
+        services.AddScoped<Accounts.RegisterPortalAccount>();
+        services.AddScoped<Accounts.SignInPortalAccount>();
+        services.AddScoped<Accounts.PortalSessions>();
     }
 
     private static void AddDisclosure(IServiceCollection services, IConfiguration configuration)

@@ -156,7 +156,7 @@ public sealed class PdfLetterRenderer : ILetterRenderer
                         continue;
                     }
                     NewPageIfNeeded(26);
-                    CodeBox(pages[^1], letter.Code, y + 1);
+                    CodeBox(pages[^1], letter.Code, letter.CodeLabel, y + 1);
                     y += 27;
                     continue;
                 }
@@ -218,17 +218,19 @@ public sealed class PdfLetterRenderer : ILetterRenderer
             page.Text(true, LetterTexts.FormatDate(letter.Date), _fonts.Info, InfoLeft, 86);
         }
 
-        private void CodeBox(Sheet page, string code, double top)
+        private void CodeBox(Sheet page, string code, string label, double top)
         {
             page.Shape(true, "codebox|" + top.ToString("R", CultureInfo.InvariantCulture), g =>
             {
                 var pen = new XPen(XColors.Black, 1.2);
                 g.DrawRectangle(pen, Mm(TextLeft), Mm(top), Mm(95), Mm(22));
             });
-            page.Text(true, "Ihr persönlicher Authentifizierungscode", _fonts.Label, TextLeft + 4, top + 3);
-            // The code only ever on the letter's own page, never in a form that other pages share.
-            page.Text(false, code, _fonts.Code, TextLeft + 4, top + 8.5);
-            page.Text(true, "Vertraulich – bitte niemandem mitteilen.", _fonts.Label, TextLeft + 40, top + 13);
+            page.Text(true, label, _fonts.Label, TextLeft + 4, top + 3);
+            // The code only ever on the letter's own page, never in a form that other pages share. A long code (a
+            // portal activation code, grouped in fours) fills the line: the notice goes below it.
+            var shown = code.Length > 4 ? string.Join('-', code.Chunk(4).Select(c => new string(c))) : code;
+            page.Text(false, shown, _fonts.Code, TextLeft + 4, top + 8.5);
+            page.Text(true, "Vertraulich – bitte niemandem mitteilen.", _fonts.Label, code.Length > 4 ? TextLeft + 4 : TextLeft + 40, code.Length > 4 ? top + 17.5 : top + 13);
         }
 
         private List<string> Wrapped(string text, XFont font)

@@ -36,6 +36,9 @@ public static class PortalSurface
             o.Cookie.SecurePolicy = CookieSecurity(environment);
             o.FormFieldName = "__af";
         });
+        // Accounts, cookie scheme, sessions, passkeys, rate limits (ADR 0015).
+        services.AddOptions<Accounts.PortalRateLimits>().Bind(configuration.GetSection(Accounts.PortalRateLimits.Section));
+        Accounts.PortalAccountsSetup.AddPortalAccounts(services, environment);
         services.AddAuthorizationBuilder().AddPolicy(PortalAuth.PersonPolicy, p => p
             .AddAuthenticationSchemes(PortalAuth.Scheme)
             .RequireAuthenticatedUser()

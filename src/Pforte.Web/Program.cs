@@ -1,6 +1,7 @@
 using Pforte.Core;
 using Pforte.Letters.Pdf;
 using Pforte.Portal;
+using Pforte.Portal.Accounts;
 using Pforte.Web.Api;
 using Pforte.Web.Hosting;
 
@@ -45,6 +46,10 @@ if (surfaces.Portal)
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+if (surfaces.Portal)
+{
+    app.UsePortalAccounts(); // the signed-in person as the portal's user; per-IP limits on sign-in, registration, activation (ADR 0015)
+}
 
 app.MapPforteOperations();
 if (surfaces.Api)

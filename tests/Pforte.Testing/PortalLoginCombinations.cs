@@ -4,7 +4,8 @@ namespace Pforte.Testing;
 /// Every combination of the portal's login factors (each given once) and what it must give with the default settings,
 /// written out from the rules in docs/disclosure.md — not derived from the code under test: eID or eGK with
 /// PIN (card + PIN, two factors each) → hoch; password + TOTP, SMS-TAN or app → substantiell; one factor alone →
-/// PF-AUTH-015; only possession factors → PF-AUTH-016. Used by the rule tests (Core) and the API tests (Web).
+/// PF-AUTH-015; only possession factors → PF-AUTH-016; a passkey (device + its PIN or biometrics, user verification
+/// required) is two factors on its own → substantiell, hoch with eID or eGK. Used by the rule tests (Core) and the API tests (Web).
 /// </summary>
 public static class PortalLoginCombinations
 {
@@ -73,6 +74,70 @@ public static class PortalLoginCombinations
         password sms-tan app egk-pin eid      : hoch
         totp sms-tan app egk-pin eid          : hoch
         password totp sms-tan app egk-pin eid : hoch
+        passkey                                       : substantiell
+        password passkey                              : substantiell
+        totp passkey                                  : substantiell
+        sms-tan passkey                               : substantiell
+        app passkey                                   : substantiell
+        egk-pin passkey                               : hoch
+        eid passkey                                   : hoch
+        password totp passkey                         : substantiell
+        password sms-tan passkey                      : substantiell
+        password app passkey                          : substantiell
+        password egk-pin passkey                      : hoch
+        password eid passkey                          : hoch
+        totp sms-tan passkey                          : substantiell
+        totp app passkey                              : substantiell
+        totp egk-pin passkey                          : hoch
+        totp eid passkey                              : hoch
+        sms-tan app passkey                           : substantiell
+        sms-tan egk-pin passkey                       : hoch
+        sms-tan eid passkey                           : hoch
+        app egk-pin passkey                           : hoch
+        app eid passkey                               : hoch
+        egk-pin eid passkey                           : hoch
+        password totp sms-tan passkey                 : substantiell
+        password totp app passkey                     : substantiell
+        password totp egk-pin passkey                 : hoch
+        password totp eid passkey                     : hoch
+        password sms-tan app passkey                  : substantiell
+        password sms-tan egk-pin passkey              : hoch
+        password sms-tan eid passkey                  : hoch
+        password app egk-pin passkey                  : hoch
+        password app eid passkey                      : hoch
+        password egk-pin eid passkey                  : hoch
+        totp sms-tan app passkey                      : substantiell
+        totp sms-tan egk-pin passkey                  : hoch
+        totp sms-tan eid passkey                      : hoch
+        totp app egk-pin passkey                      : hoch
+        totp app eid passkey                          : hoch
+        totp egk-pin eid passkey                      : hoch
+        sms-tan app egk-pin passkey                   : hoch
+        sms-tan app eid passkey                       : hoch
+        sms-tan egk-pin eid passkey                   : hoch
+        app egk-pin eid passkey                       : hoch
+        password totp sms-tan app passkey             : substantiell
+        password totp sms-tan egk-pin passkey         : hoch
+        password totp sms-tan eid passkey             : hoch
+        password totp app egk-pin passkey             : hoch
+        password totp app eid passkey                 : hoch
+        password totp egk-pin eid passkey             : hoch
+        password sms-tan app egk-pin passkey          : hoch
+        password sms-tan app eid passkey              : hoch
+        password sms-tan egk-pin eid passkey          : hoch
+        password app egk-pin eid passkey              : hoch
+        totp sms-tan app egk-pin passkey              : hoch
+        totp sms-tan app eid passkey                  : hoch
+        totp sms-tan egk-pin eid passkey              : hoch
+        totp app egk-pin eid passkey                  : hoch
+        sms-tan app egk-pin eid passkey               : hoch
+        password totp sms-tan app egk-pin passkey     : hoch
+        password totp sms-tan app eid passkey         : hoch
+        password totp sms-tan egk-pin eid passkey     : hoch
+        password totp app egk-pin eid passkey         : hoch
+        password sms-tan app egk-pin eid passkey      : hoch
+        totp sms-tan app egk-pin eid passkey          : hoch
+        password totp sms-tan app egk-pin eid passkey : hoch
         """;
 
     public static IReadOnlyList<(string[] Factors, string Expected)> All { get; } = Table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -30,6 +30,12 @@ internal static class DemoCommands
                     ? $"Demo-Client {client.Name} ({client.Scopes}) gab es schon; sein Schlüssel wird nicht erneut angezeigt."
                     : string.Create(CultureInfo.InvariantCulture, $"Demo-Client {client.Name} ({client.Scopes}): {client.Key}")).ConfigureAwait(false);
             }
+            foreach (var account in seeded.PortalAccounts)
+            {
+                await cli.Out.WriteLineAsync(account.AuthenticatorKey is null
+                    ? $"Demo-Portalkonto {account.UserName} ({account.Name}) gab es schon; sein Schlüssel wird nicht erneut angezeigt."
+                    : $"Demo-Portalkonto {account.UserName} / Passwort {account.Password} ({account.Name}, KVNR {account.Kvnr}); Schlüssel für die Authenticator-App: {account.AuthenticatorKey}").ConfigureAwait(false);
+            }
             return CliApp.ExitCodes.Ok;
         }, ct));
 

@@ -55,6 +55,22 @@ public enum AuditAction
     PortalLoginRecorded = 4012,
     AuthenticationRefusedDeceased = 4013,
 
+    // 5xxx portal accounts (issue 12, ADR 0015): never a password, TOTP secret or code, never a typed-in user name that matched no account
+    PortalAccountRegistered = 5001,
+    PortalRegistrationRefused = 5002,
+    PortalSignInFailed = 5003,
+    PortalAccountLocked = 5004,
+    PortalSignedOut = 5005,
+    PortalSessionsRevoked = 5006,
+    PortalStepUpConfirmed = 5007,
+    PortalStepUpFailed = 5008,
+    PortalPasskeyAdded = 5009,
+    PortalPasskeyRemoved = 5010,
+    PortalAuthenticatorChanged = 5011,
+    PortalActivationLetterRequested = 5012,
+    PortalActivationCodeUsed = 5013,
+    PortalRateLimited = 5014,
+
     // 6xxx portal self-service of the insured person (docs/decisions/0016-portal-self-service.md)
     CodeOrderedByPerson = 6001,
     CodeBlockedByPerson = 6002,

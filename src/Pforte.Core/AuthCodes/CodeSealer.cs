@@ -8,7 +8,7 @@ namespace Pforte.Core.AuthCodes;
 /// <summary>
 /// Seals a new code inside its pending letter with AES-GCM under a letter key that is separate from the hash key.
 /// The letter id is bound as associated data, so a sealed code copied to another letter does not open.
-/// Layout: key version (4) ‖ nonce (12) ‖ ciphertext (4) ‖ tag (16).
+/// Layout: key version (4) ‖ nonce (12) ‖ ciphertext (4, or 12 for a portal activation code) ‖ tag (16).
 /// </summary>
 public sealed class CodeSealer(IKeyStore keys)
 {
@@ -16,22 +16,28 @@ public sealed class CodeSealer(IKeyStore keys)
     private const int TagSize = 16;
     private const int CodeLength = 4;
 
+    /// <summary>The activation code of a portal activation letter (Accounts/ActivationCode) is sealed the same way.</summary>
+    private const int ActivationCodeLength = 12;
+
+    private static bool IsSealable(int length) => length is CodeLength or ActivationCodeLength;
+
     public byte[] Seal(Guid letterId, string code)
     {
         ArgumentNullException.ThrowIfNull(code);
-        if (code.Length != CodeLength)
+        if (!IsSealable(code.Length))
         {
-            throw new ArgumentException("A code has four digits.", nameof(code));
+            throw new ArgumentException("A code has four digits (an activation code twelve characters).", nameof(code));
         }
         var key = keys.Current(KeyPurpose.LetterSeal);
-        var sealedCode = new byte[4 + NonceSize + CodeLength + TagSize];
+        var length = code.Length;
+        var sealedCode = new byte[4 + NonceSize + length + TagSize];
         BinaryPrimitives.WriteInt32BigEndian(sealedCode, key.Version);
         var nonce = sealedCode.AsSpan(4, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        Span<byte> plain = stackalloc byte[CodeLength];
+        Span<byte> plain = stackalloc byte[length];
         Encoding.ASCII.GetBytes(code, plain);
         using var aes = new AesGcm(key.Material, TagSize);
-        aes.Encrypt(nonce, plain, sealedCode.AsSpan(4 + NonceSize, CodeLength), sealedCode.AsSpan(4 + NonceSize + CodeLength, TagSize), letterId.ToByteArray(bigEndian: true));
+        aes.Encrypt(nonce, plain, sealedCode.AsSpan(4 + NonceSize, length), sealedCode.AsSpan(4 + NonceSize + length, TagSize), letterId.ToByteArray(bigEndian: true));
         CryptographicOperations.ZeroMemory(plain);
         return sealedCode;
     }
@@ -40,15 +46,16 @@ public sealed class CodeSealer(IKeyStore keys)
     public string Unseal(Guid letterId, byte[] sealedCode)
     {
         ArgumentNullException.ThrowIfNull(sealedCode);
-        if (sealedCode.Length != 4 + NonceSize + CodeLength + TagSize)
+        var length = sealedCode.Length - 4 - NonceSize - TagSize;
+        if (!IsSealable(length))
         {
             throw new CryptographicException("Sealed code has the wrong length.");
         }
         var version = BinaryPrimitives.ReadInt32BigEndian(sealedCode);
         var key = keys.Find(KeyPurpose.LetterSeal, version) ?? throw new CryptographicException($"Letter key {version} is not in the key ring.");
-        Span<byte> plain = stackalloc byte[CodeLength];
+        Span<byte> plain = stackalloc byte[length];
         using var aes = new AesGcm(key.Material, TagSize);
-        aes.Decrypt(sealedCode.AsSpan(4, NonceSize), sealedCode.AsSpan(4 + NonceSize, CodeLength), sealedCode.AsSpan(4 + NonceSize + CodeLength, TagSize), plain, letterId.ToByteArray(bigEndian: true));
+        aes.Decrypt(sealedCode.AsSpan(4, NonceSize), sealedCode.AsSpan(4 + NonceSize, length), sealedCode.AsSpan(4 + NonceSize + length, TagSize), plain, letterId.ToByteArray(bigEndian: true));
         var code = Encoding.ASCII.GetString(plain);
         CryptographicOperations.ZeroMemory(plain);
         return code;

@@ -76,6 +76,8 @@ public sealed class PortalLoginOptions
         [PortalLoginFactors.App] = TrustLevels.Substantiell,
         [PortalLoginFactors.EgkPin] = TrustLevels.Hoch,
         [PortalLoginFactors.Eid] = TrustLevels.Hoch,
+        // Substantiell, not hoch: the passkey is bound to the person by a registration with the code (machine procedure).
+        [PortalLoginFactors.Passkey] = TrustLevels.Substantiell,
     };
 
     /// <summary>How long the authentication may be referenced by decisions (like the machine procedure).</summary>

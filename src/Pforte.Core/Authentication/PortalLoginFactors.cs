@@ -43,6 +43,12 @@ public static class PortalLoginFactors
     /// <summary>Online-Ausweis (eID of the Personalausweis or Aufenthaltstitel, card + PIN: two factors).</summary>
     public const string Eid = "eid";
 
+    /// <summary>
+    /// A passkey (WebAuthn credential with user verification required): possession of the device and its PIN or
+    /// biometrics, so two factors in one — the portal's login without a password (issue 12, ADR 0015).
+    /// </summary>
+    public const string Passkey = "passkey";
+
     public static readonly IReadOnlyList<PortalLoginFactor> All =
     [
         new(Password, FactorKind.Knowledge, false),
@@ -51,6 +57,7 @@ public static class PortalLoginFactors
         new(App, FactorKind.Possession, false),
         new(EgkPin, FactorKind.Possession, true),
         new(Eid, FactorKind.Possession, true),
+        new(Passkey, FactorKind.Possession, true),
     ];
 
     public static PortalLoginFactor? Find(string? id) => All.FirstOrDefault(f => string.Equals(f.Id, id, StringComparison.Ordinal));

@@ -11,7 +11,11 @@ namespace Pforte.Core.Demo;
 /// <summary>A demo client and its key: the key only when the client was created by this run (keys are shown once).</summary>
 public sealed record DemoClientKey(string Name, string Scopes, string? Key);
 
-public sealed record DemoSeedResult(Kasse Kasse, bool KasseCreated, int PersonsAdded, int PersonsTotal, IReadOnlyList<DemoClientKey> Clients);
+public sealed record DemoSeedResult(Kasse Kasse, bool KasseCreated, int PersonsAdded, int PersonsTotal, IReadOnlyList<DemoClientKey> Clients)
+{
+    /// <summary>The demo portal accounts (docs/demo-data.md); their authenticator keys only when created by this run.</summary>
+    public IReadOnlyList<Accounts.DemoAccount> PortalAccounts { get; init; } = [];
+}
 
 /// <summary>
 /// Fills a demo database: a demo Kasse, synthetic insured persons (<see cref="DemoPopulation"/>) and the demo API
@@ -19,7 +23,7 @@ public sealed record DemoSeedResult(Kasse Kasse, bool KasseCreated, int PersonsA
 /// was reached) and only the clients that are missing. Refuses any database that holds a real (non-demo) Kasse,
 /// so that demo data can never mix with insured persons' data.
 /// </summary>
-public sealed class SeedDemoData(PforteDbContext db, CreateKasse createKasse, CreateApiClient createClient, AuditLog audit, TimeProvider clock)
+public sealed class SeedDemoData(PforteDbContext db, CreateKasse createKasse, CreateApiClient createClient, Accounts.SeedDemoAccounts demoAccounts, AuditLog audit, TimeProvider clock)
 {
     public const int MaxCount = 10_000_000;
     public const string DemoKasseName = "Pforte Demo-BKK";
@@ -84,6 +88,7 @@ public sealed class SeedDemoData(PforteDbContext db, CreateKasse createKasse, Cr
             clients.Add(new DemoClientKey(name, client.Client.Scopes, client.Key));
         }
 
+        var portalAccounts = await demoAccounts.ExecuteAsync(kasse.Id, context, cancellationToken).ConfigureAwait(false);
         var total = existing + added;
         await using (var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -93,7 +98,7 @@ public sealed class SeedDemoData(PforteDbContext db, CreateKasse createKasse, Cr
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        return new DemoSeedResult(kasse, kasseCreated, added, total, clients);
+        return new DemoSeedResult(kasse, kasseCreated, added, total, clients) { PortalAccounts = portalAccounts };
     }
 
     /// <summary>

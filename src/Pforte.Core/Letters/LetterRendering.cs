@@ -21,7 +21,11 @@ public sealed record LetterRenderModel(
     IReadOnlyList<string> Paragraphs,
     string Closing,
     string? Code,
-    string? Watermark = null);
+    string? Watermark = null)
+{
+    /// <summary>The heading of the code box (an authentication code or a portal activation code).</summary>
+    public string CodeLabel { get; init; } = "Ihr persönlicher Authentifizierungscode";
+}
 
 /// <summary>
 /// The rendering port (issue 4): the core decides what a letter says, an adapter decides how it looks on paper. The

@@ -36,7 +36,7 @@ public static class LetterTexts
             .Replace("{Nachname}", recipient.FamilyName, StringComparison.Ordinal)
             .Replace("{Kasse}", sender.Name, StringComparison.Ordinal);
         return new LetterRenderModel(sender, recipient.Lines(), date, kvnr, reference, Fill(template.Subject),
-            template.Paragraphs.Select(Fill).ToList(), Fill(template.Closing), code, watermark);
+            template.Paragraphs.Select(Fill).ToList(), Fill(template.Closing), code, watermark) { CodeLabel = LetterKinds.CodeLabel(kind) };
     }
 
     /// <summary>Letter date as printed (de-DE, e.g. 28. November 2026).</summary>

@@ -33,6 +33,10 @@ public sealed class MarkLetterReturned(PforteDbContext db, AuditLog audit, TimeP
             return new LetterReturnedResult(letter.Id, letter.Kind, earlier, CodeBlocked: false, AlreadyMarked: true);
         }
         var now = clock.GetUtcNow();
+        if (letter.Kind == LetterKinds.PortalActivation)
+        {
+            await Accounts.PortalActivationLetters.VoidForLettersAsync(db, [letter.Id], now, cancellationToken).ConfigureAwait(false);
+        }
         letter.ReturnedAt = now;
 
         var blocked = false;

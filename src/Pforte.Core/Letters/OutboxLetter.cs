@@ -17,14 +17,20 @@ public static class LetterKinds
     /// <summary>Confirmation of bank details given or changed in the portal (never the account number in full).</summary>
     public const string BankDetailsChanged = "bank-details-changed";
 
-    public static readonly IReadOnlyList<string> All = [CodeFirst, CodeReissued, CodeReissuedAfterLock, CodeLocked, CodeChanged, CodeChangedByPhone, AddressChanged, BankDetailsChanged];
+    /// <summary>"Aktivierungsbrief": a one-time activation code to register in the portal without the authentication code (ADR 0015).</summary>
+    public const string PortalActivation = "portal-activation";
+
+    public static readonly IReadOnlyList<string> All = [CodeFirst, CodeReissued, CodeReissuedAfterLock, CodeLocked, CodeChanged, CodeChangedByPhone, AddressChanged, PortalActivation, BankDetailsChanged];
 
     /// <summary>The confirmation of a code change for the channel it came through (the machine code is used on the phone and in the portal).</summary>
     public static string CodeChangedVia(string channel) =>
         string.Equals(channel, Disclosure.Channels.Phone, StringComparison.Ordinal) ? CodeChangedByPhone : CodeChanged;
 
     /// <summary>Kinds that carry a code: security letters, printed in files of their own.</summary>
-    public static bool CarriesCode(string kind) => kind is CodeFirst or CodeReissued or CodeReissuedAfterLock;
+    public static bool CarriesCode(string kind) => kind is CodeFirst or CodeReissued or CodeReissuedAfterLock or PortalActivation;
+
+    /// <summary>What the code box of a code letter is headed with.</summary>
+    public static string CodeLabel(string kind) => kind == PortalActivation ? "Ihr Aktivierungscode für das Onlineportal" : "Ihr persönlicher Authentifizierungscode";
 }
 
 /// <summary>

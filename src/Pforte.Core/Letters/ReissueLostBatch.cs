@@ -26,8 +26,10 @@ public sealed class ReissueLostBatch(PforteDbContext db, CodeIssuer issuer, Lett
             return new Error(ErrorCodes.LetterBatchNotFound);
         }
         var today = BerlinCalendar.Today(clock);
+        await Accounts.PortalActivationLetters.VoidForLettersAsync(db, [.. letters.Where(l => l.Kind == LetterKinds.PortalActivation).Select(l => l.Id)], clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         int codeLetters = 0, reissued = 0, skipped = 0;
-        foreach (var letter in letters.Where(l => LetterKinds.CarriesCode(l.Kind)))
+        // An activation letter is not re-sent: its code is void (above), the person asks for a new one.
+        foreach (var letter in letters.Where(l => LetterKinds.CarriesCode(l.Kind) && l.Kind != LetterKinds.PortalActivation))
         {
             codeLetters++;
             var latest = await db.Letters.AsNoTracking()

@@ -43,6 +43,12 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
 
     public DbSet<JobRun> JobRuns => Set<JobRun>();
 
+    public DbSet<Accounts.PortalAccount> PortalAccounts => Set<Accounts.PortalAccount>();
+
+    public DbSet<Accounts.PortalSession> PortalSessions => Set<Accounts.PortalSession>();
+
+    public DbSet<Accounts.PortalActivation> PortalActivations => Set<Accounts.PortalActivation>();
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     /// <summary>Starts the transaction of a change (see <see cref="WriteTransaction"/>); use instead of Database.BeginTransactionAsync.</summary>
@@ -253,6 +259,8 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.Property(x => x.RunBy).HasMaxLength(200);
         });
 
+        Accounts.PortalAccountModel.Configure(modelBuilder);
+
         ApplySnakeCase(modelBuilder);
     }
 
@@ -329,6 +337,10 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
     {
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
+            if (entity.IsMappedToJson())
+            {
+                continue; // properties of a JSON column have JSON names, not columns (Identity's passkey data)
+            }
             foreach (var property in entity.GetProperties())
             {
                 property.SetColumnName(ToSnakeCase(property.Name));

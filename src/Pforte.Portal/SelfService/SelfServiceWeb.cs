@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Pforte.Core.Audit;
 using Pforte.Core.Disclosure;
 
@@ -40,15 +41,11 @@ public static class SelfServiceWeb
         return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
     }
 
-    /// <summary>
-    /// The client id the portal reports to the machine procedure for a Kasse. The accounts branch brings the built-in
-    /// portal client (ADR 0015); until it is merged, no client (the source IP is the throttling key either way).
-    /// </summary>
+    /// <summary>The client id the portal reports to the machine procedure for a Kasse: the built-in portal client (ADR 0015).</summary>
     public static Task<Guid> ClientIdAsync(HttpContext http, Guid kasseId)
     {
         ArgumentNullException.ThrowIfNull(http);
-        _ = kasseId;
-        return Task.FromResult(Guid.Empty);
+        return http.RequestServices.GetRequiredService<Pforte.Core.Accounts.PortalClient>().IdForAsync(kasseId, http.RequestAborted);
     }
 
     /// <summary>Core's field errors as the form shows them (German sentence, linked to the field).</summary>

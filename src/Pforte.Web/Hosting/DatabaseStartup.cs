@@ -65,6 +65,11 @@ public static partial class DatabaseStartup
             // Printed on purpose (issue 2, point 7): demo keys belong to synthetic data only, never to real clients.
             LogDemoKey(logger, client.Name, client.Scopes, client.Key!);
         }
+        foreach (var account in seeded.PortalAccounts.Where(a => a.AuthenticatorKey is not null))
+        {
+            // Likewise on purpose (issue 12, point 8): demo portal accounts of synthetic persons, docs/demo-data.md.
+            LogDemoAccount(logger, account.UserName, account.Password, account.Name, account.Kvnr, account.AuthenticatorKey!);
+        }
         return null;
     }
 
@@ -74,6 +79,10 @@ public static partial class DatabaseStartup
 
     [LoggerMessage(EventId = 9006, Level = LogLevel.Information, Message = "Demo-API-Schlüssel für {ClientName} ({Scopes}): {DemoKey}")]
     private static partial void LogDemoKey(ILogger logger, string clientName, string scopes, string demoKey);
+
+    [LoggerMessage(EventId = 9009, Level = LogLevel.Information,
+        Message = "Demo-Portalkonto {UserName} / Passwort {Password} ({PersonName}, KVNR {Kvnr}); Schlüssel für die Authenticator-App: {AuthenticatorKey}")]
+    private static partial void LogDemoAccount(ILogger logger, string userName, string password, string personName, string kvnr, string authenticatorKey);
 
     [LoggerMessage(EventId = 9008, Level = LogLevel.Warning, Message = "Start ohne erreichbare Datenbank (/health/ready meldet 503, bis sie erreichbar ist): {Code}: {Reason}")]
     private static partial void LogDatabaseUnreachable(ILogger logger, string code, string reason);

@@ -25,7 +25,7 @@ public sealed class PortalLoginRulesTests
     public void The_table_covers_every_combination_of_the_closed_list()
     {
         Assert.Equal((1 << PortalLoginFactors.All.Count) - 1, PortalLoginCombinations.All.Count);
-        Assert.Equal(["password", "totp", "sms-tan", "app", "egk-pin", "eid"], PortalLoginFactors.All.Select(f => f.Id));
+        Assert.Equal(["password", "totp", "sms-tan", "app", "egk-pin", "eid", "passkey"], PortalLoginFactors.All.Select(f => f.Id));
     }
 
     [Theory]
@@ -72,7 +72,7 @@ public sealed class PortalLoginRulesTests
         Assert.Empty(Validate(_ => { }));
         Assert.Equal(TimeSpan.FromMinutes(30), Defaults.AuthenticationValidity);
         Assert.Equal(
-            [("app", "substantiell"), ("egk-pin", "hoch"), ("eid", "hoch"), ("sms-tan", "substantiell"), ("totp", "substantiell")],
+            [("app", "substantiell"), ("egk-pin", "hoch"), ("eid", "hoch"), ("passkey", "substantiell"), ("sms-tan", "substantiell"), ("totp", "substantiell")],
             Defaults.Levels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => (l.Key, l.Value)));
         // Lowering is policy, not a contradiction.
         Assert.Empty(Validate(o => o.Levels["eid"] = TrustLevels.Normal));

@@ -21,7 +21,10 @@ public sealed class SeedDemoDataTests
     internal static SeedDemoData UseCase(PforteDbContext db, TimeProvider clock)
     {
         var audit = new AuditLog(db, clock);
-        return new SeedDemoData(db, new CreateKasse(db, audit, clock), new CreateApiClient(db, audit, clock), audit, clock);
+        var keys = new Pforte.Core.Common.Keys.FileKeyRing(Path.Combine(Path.GetTempPath(), "pforte-tests", "keys-" + Guid.NewGuid().ToString("N"), "keyring.json"), clock);
+        var accounts = new Pforte.Core.Accounts.SeedDemoAccounts(db, new Microsoft.AspNetCore.Identity.PasswordHasher<Pforte.Core.Accounts.PortalAccount>(),
+            new Pforte.Core.Accounts.SecretSealer(keys), audit, clock);
+        return new SeedDemoData(db, new CreateKasse(db, audit, clock), new CreateApiClient(db, audit, clock), accounts, audit, clock);
     }
 
     private static int AgeOn(DateOnly birth, DateOnly day) =>

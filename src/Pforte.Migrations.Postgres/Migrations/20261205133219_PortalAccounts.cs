@@ -1,0 +1,282 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Pforte.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class PortalAccounts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "portal_accounts",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    sealed_authenticator_key = table.Column<byte[]>(type: "bytea", maxLength: 64, nullable: true),
+                    last_totp_step = table.Column<long>(type: "bigint", nullable: false),
+                    user_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    normalized_user_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    email_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    password_hash = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    security_stamp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    phone_number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    phone_number_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    two_factor_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    lockout_end = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    lockout_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    access_failed_count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_accounts", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_portal_accounts_insured_persons_person_id",
+                        column: x => x.person_id,
+                        principalTable: "insured_persons",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_portal_accounts_kassen_kasse_id",
+                        column: x => x.kasse_id,
+                        principalTable: "kassen",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "portal_activations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    letter_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code_hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    key_version = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    failures = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_activations", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_portal_activations_insured_persons_person_id",
+                        column: x => x.person_id,
+                        principalTable: "insured_persons",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_portal_activations_kassen_kasse_id",
+                        column: x => x.kasse_id,
+                        principalTable: "kassen",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_portal_activations_letters_letter_id",
+                        column: x => x.letter_id,
+                        principalTable: "letters",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "portal_account_claims",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    claim_type = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    claim_value = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_account_claims", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_portal_account_claims_portal_accounts_user_id",
+                        column: x => x.user_id,
+                        principalTable: "portal_accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "portal_account_logins",
+                columns: table => new
+                {
+                    login_provider = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    provider_key = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    provider_display_name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_account_logins", x => new { x.login_provider, x.provider_key });
+                    table.ForeignKey(
+                        name: "FK_portal_account_logins_portal_accounts_user_id",
+                        column: x => x.user_id,
+                        principalTable: "portal_accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "portal_account_passkeys",
+                columns: table => new
+                {
+                    credential_id = table.Column<byte[]>(type: "bytea", maxLength: 1024, nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    data = table.Column<string>(type: "jsonb", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_account_passkeys", x => x.credential_id);
+                    table.ForeignKey(
+                        name: "FK_portal_account_passkeys_portal_accounts_user_id",
+                        column: x => x.user_id,
+                        principalTable: "portal_accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "portal_account_tokens",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    login_provider = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    value = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_account_tokens", x => new { x.user_id, x.login_provider, x.name });
+                    table.ForeignKey(
+                        name: "FK_portal_account_tokens_portal_accounts_user_id",
+                        column: x => x.user_id,
+                        principalTable: "portal_accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "portal_sessions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    account_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    authentication_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    level = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    factors = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_seen_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    device = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portal_sessions", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_portal_sessions_portal_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "portal_accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_account_claims_user_id",
+                table: "portal_account_claims",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_account_logins_user_id",
+                table: "portal_account_logins",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_account_passkeys_user_id",
+                table: "portal_account_passkeys",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_accounts_kasse_id",
+                table: "portal_accounts",
+                column: "kasse_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_accounts_normalized_user_name",
+                table: "portal_accounts",
+                column: "normalized_user_name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_accounts_person_id",
+                table: "portal_accounts",
+                column: "person_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_activations_kasse_id",
+                table: "portal_activations",
+                column: "kasse_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_activations_letter_id",
+                table: "portal_activations",
+                column: "letter_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_activations_person_id_created_at",
+                table: "portal_activations",
+                columns: new[] { "person_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_portal_sessions_account_id_created_at",
+                table: "portal_sessions",
+                columns: new[] { "account_id", "created_at" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "portal_account_claims");
+
+            migrationBuilder.DropTable(
+                name: "portal_account_logins");
+
+            migrationBuilder.DropTable(
+                name: "portal_account_passkeys");
+
+            migrationBuilder.DropTable(
+                name: "portal_account_tokens");
+
+            migrationBuilder.DropTable(
+                name: "portal_activations");
+
+            migrationBuilder.DropTable(
+                name: "portal_sessions");
+
+            migrationBuilder.DropTable(
+                name: "portal_accounts");
+        }
+    }
+}

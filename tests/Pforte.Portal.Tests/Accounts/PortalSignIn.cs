@@ -1,0 +1,148 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Pforte.Core.Accounts;
+using Pforte.Core.Audit;
+using Pforte.Testing.Accounts;
+
+namespace Pforte.Portal.Tests.Accounts;
+
+/// <summary>A portal account of a test person, with what a person would know: name, password, authenticator key.</summary>
+public sealed class TestAccount(CodedPerson person, string userName, string password, string authenticatorKey)
+{
+    public CodedPerson Person { get; } = person;
+
+    public string UserName { get; } = userName;
+
+    public string Password { get; } = password;
+
+    /// <summary>The base32 key of the authenticator app.</summary>
+    public string AuthenticatorKey { get; } = authenticatorKey;
+
+    /// <summary>The last TOTP step used: each code is accepted once, so the next sign-in takes a later one.</summary>
+    public long LastStep { get; set; }
+
+    /// <summary>
+    /// What the app shows for a step the server still accepts (the current one ±1) and that is newer than the last used;
+    /// three sign-ins per 30 seconds at most, without waiting.
+    /// </summary>
+    public string NextCode()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var current = Totp.StepAt(now);
+        for (var step = current - 1; step <= current + 1; step++)
+        {
+            if (step > LastStep)
+            {
+                LastStep = step;
+                return AccountTestData.TotpCode(AuthenticatorKey, DateTimeOffset.FromUnixTimeSeconds(step * Totp.StepSeconds));
+            }
+        }
+        throw new InvalidOperationException("More than three codes of one account within 30 seconds: the server would refuse the next one.");
+    }
+}
+
+/// <summary>
+/// Test helpers for every portal test that needs a signed-in person (issue 12, shared with the other parts): create a
+/// person with a code and an account, and sign a Playwright page in through the real pages.
+/// </summary>
+public static class PortalSignIn
+{
+    public const string DefaultPassword = "Lindenblüte im Mai 1987";
+
+    /// <summary>
+    /// Person <paramref name="n"/> (KVNR/card from TestData) with an active code and a complete account (password +
+    /// authenticator app), made through the Core use cases the registration pages call. Fast; no browser.
+    /// </summary>
+    public static async Task<TestAccount> CreateAccountAsync(PortalHost host, int n, string? userName = null, string password = DefaultPassword)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var person = await AccountTestData.PersonWithCodeAsync(host.Services, host.Kasse.Id, n);
+        return await CreateAccountAsync(host, person, userName ?? $"person{n}", password);
+    }
+
+    /// <summary>A complete account for an existing person with a known code (see <see cref="AccountTestData"/>).</summary>
+    public static async Task<TestAccount> CreateAccountAsync(PortalHost host, CodedPerson person, string userName, string password = DefaultPassword)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(person);
+        var context = new AuditContext(ActorKind.Client, "client:" + PortalClient.Name, Channel: "portal", SourceIp: "127.0.0.1");
+        await using var scope = host.Scope();
+        var register = scope.ServiceProvider.GetRequiredService<RegisterPortalAccount>();
+        var request = register.ParseCodeInput(person.Kvnr, person.CardNumber, person.Code, "127.0.0.1");
+        var ticket = (await register.VerifyCodeAsync(host.Kasse.Id, request.Value, context)).Value;
+        ticket = (await register.SetCredentialsAsync(ticket, userName, password, password, context)).Value;
+        var setup = (await register.AuthenticatorAsync(ticket, "Test", context)).Value;
+        var account = new TestAccount(person, userName, password, setup.Key);
+        var done = await register.CompleteWithAuthenticatorAsync(ticket, account.NextCode(), context);
+        Assert.True(done.IsSuccess, done.Error?.ToString());
+        return account;
+    }
+
+    /// <summary>
+    /// Submits a form by clicking <paramref name="selector"/> (default: the first form's submit button) and waits until
+    /// the answer to its POST — and a redirect after it — has loaded, so the next check sees the new page, not the old.
+    /// </summary>
+    public static async Task SubmitAsync(IPage page, string selector = "form[method=post] button[type=submit]")
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var answered = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Request.IsNavigationRequest);
+        await page.ClickAsync(selector);
+        var response = await answered;
+        if (response.Status is >= 300 and < 400)
+        {
+            await page.WaitForURLAsync(url => url != response.Url || response.Headers.GetValueOrDefault("location") is null);
+        }
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+    }
+
+    /// <summary>Like <see cref="SubmitAsync"/>, with Enter in the focused field (the keyboard way).</summary>
+    public static async Task PressEnterAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var answered = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Request.IsNavigationRequest);
+        await page.Keyboard.PressAsync("Enter");
+        await answered;
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+    }
+
+    /// <summary>Signs the page in through /portal/anmelden and the code page; afterwards the page is signed in.</summary>
+    public static async Task SignInAsync(IPage page, TestAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(account);
+        await page.GotoAsync("/portal/anmelden");
+        await page.FillAsync("#benutzername", account.UserName);
+        await page.FillAsync("#passwort", account.Password);
+        await page.ClickAsync("form[method=post] button[type=submit]");
+        await page.WaitForURLAsync("**/portal/anmelden/code");
+        await page.FillAsync("#totp", account.NextCode());
+        await page.ClickAsync("form[method=post] button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/portal/anmelden", StringComparison.Ordinal));
+        var cookies = await page.Context.CookiesAsync();
+        Assert.Contains(cookies, c => c.Name == Pforte.Portal.Accounts.PortalAccountsSetup.CookieName);
+    }
+
+    /// <summary>A new page of its own, signed in as a fresh account of person <paramref name="n"/>.</summary>
+    public static async Task<(IPage Page, TestAccount Account)> SignedInPageAsync(Chromium chromium, PortalHost host, int n)
+    {
+        ArgumentNullException.ThrowIfNull(chromium);
+        var account = await CreateAccountAsync(host, n);
+        var page = await chromium.NewPageAsync(host);
+        await SignInAsync(page, account);
+        return (page, account);
+    }
+
+    /// <summary>
+    /// The second factor again on the step-up page (<c>/portal/anmelden/bestaetigen</c>), when a
+    /// <c>[RequiresStepUp]</c> page sent the browser there; returns to where it came from.
+    /// </summary>
+    public static async Task ConfirmStepUpAsync(IPage page, TestAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(account);
+        await page.WaitForURLAsync("**/portal/anmelden/bestaetigen**");
+        await page.FillAsync("#totp", account.NextCode());
+        await page.ClickAsync("form#app button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/portal/anmelden/bestaetigen", StringComparison.Ordinal));
+    }
+}
