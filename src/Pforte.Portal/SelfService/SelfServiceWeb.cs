@@ -22,11 +22,11 @@ public static class SelfServiceWeb
         return new AuditContext(ActorKind.Insured, actorId, Channels.Portal, SourceIp: Ip(http), CorrelationId: actor.SessionId.ToString("N"));
     }
 
-    /// <summary>Someone on a public page: not known until the machine procedure says who it is.</summary>
+    /// <summary>Someone on a public page: the built-in portal client with the visitor's IP, as the registration records it (ADR 0015).</summary>
     public static AuditContext Public(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return new AuditContext(ActorKind.Client, "portal:public", Channels.Portal, SourceIp: Ip(http), CorrelationId: http.TraceIdentifier);
+        return http.RequestServices.GetRequiredService<Accounts.PortalSignIn>().Visitor();
     }
 
     /// <summary>The caller's address as the host sees it (behind a proxy: as the forwarded-headers set-up makes it).</summary>

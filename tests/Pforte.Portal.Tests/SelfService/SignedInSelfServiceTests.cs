@@ -170,6 +170,7 @@ public sealed class SignedInSelfServiceTests(Chromium chromium)
         await page.ClickAsync("#anfordern ~ form button[type=submit]");
         await page.WaitForURLAsync("**/portal/code?erledigt=angefordert");
         Assert.Equal(Texts.Code["StatePending"], (await page.InnerTextAsync("#zustand")).Trim());
+        Assert.Equal(0, await page.Locator("#currentCode").CountAsync());
         await PageChecks.AssertGoodAsync(page, $"code-angefordert-{provider}");
 
         await page.ClickAsync("#sperren ~ form button[type=submit]");
@@ -204,7 +205,7 @@ public sealed class SignedInSelfServiceTests(Chromium chromium)
         foreach (var path in new[] { "/portal/daten", "/portal/code", "/portal/daten/anschrift", "/portal/daten/bankverbindung", "/portal/daten/email" })
         {
             await page.GotoAsync(path);
-            Assert.DoesNotContain(path, new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+            Assert.StartsWith(host.Url("/portal/anmelden"), page.Url, StringComparison.Ordinal);
         }
     }
 }
