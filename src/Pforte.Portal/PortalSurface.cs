@@ -23,6 +23,7 @@ public static class PortalSurface
         services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section));
         services.AddHttpContextAccessor();
         services.AddScoped<PortalKasse>();
+        SelfService.SelfServiceRegistration.AddPortalSelfService(services, configuration);
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         services.AddRazorPages();
         // German text as it is (ä, „“, –), not as numeric character references; HTML-significant characters stay encoded.
