@@ -32,7 +32,7 @@ export Pforte__Portal__RateLimits__Factor=100
 
 # Prometheus histogram of the three pages: count, sum, and the share of requests at or under 25, 50 and 100 ms.
 page_histogram() {
-  curl -s "http://127.0.0.1:$PORT/metrics" | { grep -E '^http_server_request_duration_seconds_(bucket|sum|count)\{.*http_route="(Portal/)?(Uebersicht|Verlauf/Index|Briefe/Index|portal/uebersicht|portal/verlauf|portal/briefe)' || true; } \
+  curl -s "http://127.0.0.1:$PORT/metrics" | { grep -E '^http_server_request_duration_seconds_(bucket|sum|count)\{.*http_route="Portal/(Uebersicht|Verlauf|Briefe)"' || true; } \
     | awk '/_count/ { c += $NF } /_sum/ { s += $NF } /le="0.025"/ { b25 += $NF } /le="0.05"/ { b50 += $NF } /le="0.1"/ { b100 += $NF }
       END { printf "%d %.6f %d %d %d", c, s, b25, b50, b100 }' || true
 }
