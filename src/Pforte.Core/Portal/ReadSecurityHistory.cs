@@ -50,6 +50,8 @@ public sealed class ReadSecurityHistory(PforteDbContext db)
     private static readonly HashSet<AuditAction> ByThePerson =
     [
         AuditAction.CodeVerified, AuditAction.CodeVerificationFailed, AuditAction.CodeChanged, AuditAction.CodeChangeRefused, AuditAction.PortalLoginRecorded,
+        AuditAction.CodeOrderedByPerson, AuditAction.CodeBlockedByPerson, AuditAction.AddressChangeScheduled, AuditAction.BankDetailsChanged,
+        AuditAction.ContactEmailRequested, AuditAction.ContactEmailConfirmed,
     ];
 
     /// <summary>Actions the Kasse's system takes on its own, whoever set them off.</summary>
