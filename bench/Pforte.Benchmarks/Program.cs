@@ -26,4 +26,9 @@ if (args.Length is >= 1 and <= 3 && args[0] == "render-probe")
     Pforte.Benchmarks.RenderProbe.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000, args.Length == 3 ? args[2] : null);
     return;
 }
+if (Pforte.Benchmarks.PortalSeedCommand.TryRun(args, out var portalSeed))
+{
+    await portalSeed;
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Pforte.Benchmarks.IdentifierBenchmarks).Assembly).Run(args);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Pforte.Core.Audit;
 using Pforte.Core.AuthCodes;
@@ -52,6 +53,7 @@ public static class PforteCoreServices
         services.AddScoped<Insured.Import.UpsertInsured>();
         services.AddScoped<Insured.Import.ImportInsured>();
         AddPortalAccounts(services, configuration);
+        AddSelfService(services, configuration);
         return services;
     }
 
@@ -105,6 +107,22 @@ public static class PforteCoreServices
         services.AddScoped<Portal.PortalLetters>();
         services.AddScoped<Portal.PortalRepresentation>();
         services.AddScoped<Portal.ReadOverview>();
+    }
+
+    /// <summary>The portal's self-service use cases (ADR 0016). The portal replaces <see cref="SelfService.IMailSender"/> when SMTP is configured.</summary>
+    private static void AddSelfService(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SelfService.SelfServiceOptions>().Bind(configuration.GetSection(SelfService.SelfServiceOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SelfService.SelfServiceOptions>, SelfService.SelfServiceOptionsValidator>();
+        services.TryAddSingleton<SelfService.IMailSender, SelfService.NoMailSender>();
+        services.AddScoped<SelfService.OrderNewCode>();
+        services.AddScoped<SelfService.PortalCodeChange>();
+        services.AddScoped<SelfService.ChangeAddress>();
+        services.AddScoped<SelfService.ApplyDueAddressChanges>();
+        services.AddScoped<SelfService.ChangeBankDetails>();
+        services.AddScoped<SelfService.RequestContactEmail>();
+        services.AddScoped<SelfService.ConfirmContactEmail>();
+        services.AddScoped<SelfService.GetMyData>();
     }
 
     /// <summary>Portal accounts (ADR 0015): Identity's user model and hasher on PforteDbContext, sign-in, sessions.</summary>

@@ -23,6 +23,7 @@ public static class PortalSurface
         services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section));
         services.AddHttpContextAccessor();
         services.AddScoped<PortalKasse>();
+        SelfService.SelfServiceRegistration.AddPortalSelfService(services, configuration);
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         services.AddRazorPages();
         // German text as it is (ä, „“, –), not as numeric character references; HTML-significant characters stay encoded.
@@ -46,13 +47,15 @@ public static class PortalSurface
     }
 
     /// <summary>
-    /// Cookies of the portal are Secure everywhere but on a developer's or the tests' plain http://localhost
-    /// (environments Development and Testing), where browsers would drop them.
+    /// Cookies of the portal are Secure whenever the request came over HTTPS (directly, or through a proxy named in
+    /// <c>Pforte:ForwardedHeaders:KnownProxies</c>). Plain HTTP reaches the portal only from this machine itself
+    /// (a developer's browser, the tests, a benchmark): from anywhere else it is sent to HTTPS or refused
+    /// (<see cref="UsePfortePortal"/>), so a cookie never travels in clear over a network.
     /// </summary>
     public static CookieSecurePolicy CookieSecurity(IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        return environment.IsDevelopment() || environment.IsEnvironment("Testing") ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        return CookieSecurePolicy.SameAsRequest;
     }
 
     /// <summary>
@@ -75,11 +78,34 @@ public static class PortalSurface
         });
         app.UseWhen(IsPortal, portal =>
         {
+            portal.Use(OnlyHttpsFromElsewhere);
             portal.Use(PortalHeaders.SetAsync);
             portal.UseExceptionHandler(PathPrefix + "/fehler/500");
             portal.UseStatusCodePagesWithReExecute(PathPrefix + "/fehler/{0}");
         });
         return app;
+    }
+
+    /// <summary>
+    /// Plain HTTP from another machine: a GET is redirected to the same address over HTTPS (308), anything else is
+    /// refused with 400 — before a form, a cookie or a password is read. Loopback may use plain HTTP.
+    /// </summary>
+    private static Task OnlyHttpsFromElsewhere(HttpContext context, Func<Task> next)
+    {
+        if (context.Request.IsHttps || context.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip))
+        {
+            return next();
+        }
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            var request = context.Request;
+            var host = request.Host.HasValue ? new HostString(request.Host.Host) : request.Host;
+            context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+            context.Response.Headers.Location = "https://" + host + request.PathBase + request.Path + request.QueryString;
+            return Task.CompletedTask;
+        }
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Task.CompletedTask;
     }
 
     public static bool IsPortal(HttpContext context)

@@ -35,6 +35,7 @@ if (await app.PrepareDatabaseAsync() is { } refused)
     return 1;
 }
 
+app.UsePforteForwardedHeaders();
 app.UsePforteSecurityHeaders();
 app.UsePforteCorrelationId();
 app.UsePforteProblemDetails();

@@ -71,6 +71,15 @@ public enum AuditAction
     PortalActivationCodeUsed = 5013,
     PortalRateLimited = 5014,
 
+    // 6xxx portal self-service of the insured person (docs/decisions/0016-portal-self-service.md)
+    CodeOrderedByPerson = 6001,
+    CodeBlockedByPerson = 6002,
+    CodeOrderRefused = 6003,
+    AddressChangeScheduled = 6004,
+    BankDetailsChanged = 6005,
+    ContactEmailRequested = 6006,
+    ContactEmailConfirmed = 6007,
+
     // 70xx portal: Beratungscenter, representation, letter copies, security history (issue 12)
     BranchAdded = 7001,
     BranchChanged = 7002,

@@ -14,10 +14,13 @@ public static class LetterKinds
     public const string CodeChangedByPhone = "code-changed-phone";
     public const string AddressChanged = "address-changed";
 
+    /// <summary>Confirmation of bank details given or changed in the portal (never the account number in full).</summary>
+    public const string BankDetailsChanged = "bank-details-changed";
+
     /// <summary>"Aktivierungsbrief": a one-time activation code to register in the portal without the authentication code (ADR 0015).</summary>
     public const string PortalActivation = "portal-activation";
 
-    public static readonly IReadOnlyList<string> All = [CodeFirst, CodeReissued, CodeReissuedAfterLock, CodeLocked, CodeChanged, CodeChangedByPhone, AddressChanged, PortalActivation];
+    public static readonly IReadOnlyList<string> All = [CodeFirst, CodeReissued, CodeReissuedAfterLock, CodeLocked, CodeChanged, CodeChangedByPhone, AddressChanged, PortalActivation, BankDetailsChanged];
 
     /// <summary>The confirmation of a code change for the channel it came through (the machine code is used on the phone and in the portal).</summary>
     public static string CodeChangedVia(string channel) =>

@@ -251,6 +251,8 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.Property(x => x.SourceKey).HasMaxLength(140);
         });
 
+        SelfServiceModel(modelBuilder);
+
         modelBuilder.Entity<JobRun>(e =>
         {
             e.ToTable("job_runs");
@@ -278,6 +280,62 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
         });
 
         ApplySnakeCase(modelBuilder);
+    }
+
+    /// <summary>The portal's self-service (ADR 0016): moves reported ahead, bank details, the contact e-mail and its opt-in.</summary>
+    private static void SelfServiceModel(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<SelfService.ScheduledAddressChange>(e =>
+        {
+            e.ToTable("scheduled_address_changes");
+            e.HasKey(x => x.Id);
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            // One move waiting per person: a new report replaces it.
+            e.HasIndex(x => x.PersonId).IsUnique();
+            e.HasIndex(x => x.EffectiveOn);
+            NameAndAddressFields(e);
+        });
+
+        modelBuilder.Entity<SelfService.BankAccount>(e =>
+        {
+            e.ToTable("bank_accounts");
+            e.HasKey(x => x.PersonId);
+            e.HasOne<InsuredPerson>().WithOne().HasForeignKey<SelfService.BankAccount>(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Iban).HasMaxLength(34);
+            e.Property(x => x.AccountHolder).HasMaxLength(SelfService.ChangeBankDetails.MaxHolderLength);
+        });
+
+        modelBuilder.Entity<SelfService.ContactEmail>(e =>
+        {
+            e.ToTable("contact_emails");
+            e.HasKey(x => x.PersonId);
+            e.HasOne<InsuredPerson>().WithOne().HasForeignKey<SelfService.ContactEmail>(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Address).HasMaxLength(SelfService.RequestContactEmail.MaxAddressLength);
+        });
+
+        modelBuilder.Entity<SelfService.EmailConfirmation>(e =>
+        {
+            e.ToTable("email_confirmations");
+            e.HasKey(x => x.Id);
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Address).HasMaxLength(SelfService.RequestContactEmail.MaxAddressLength);
+            e.Property(x => x.TokenHash).HasMaxLength(32);
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.HasIndex(x => x.PersonId);
+        });
+    }
+
+    private static void NameAndAddressFields(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder e)
+    {
+        e.Property<string>(nameof(InsuredPerson.Street)).HasMaxLength(InsuredLimits.Street);
+        e.Property<string>(nameof(InsuredPerson.HouseNumber)).HasMaxLength(InsuredLimits.HouseNumber);
+        e.Property<string>(nameof(InsuredPerson.PostalCode)).HasMaxLength(InsuredLimits.PostalCode);
+        e.Property<string>(nameof(InsuredPerson.City)).HasMaxLength(InsuredLimits.City);
+        e.Property<string>(nameof(InsuredPerson.Country)).HasMaxLength(2);
     }
 
     /// <summary>Persons and the address copies on letters share the same field limits (InsuredLimits).</summary>

@@ -15,7 +15,7 @@ public sealed record PendingSignIn(Guid AccountId, string? ReturnUrl);
 /// browser cannot read or forge (Data Protection, time-limited, HttpOnly, SameSite=Strict, path /portal). Nothing
 /// secret is in them — ids only; the Core steps check every id against the database again.
 /// </summary>
-public sealed class PortalFlowCookies(IHttpContextAccessor accessor, IDataProtectionProvider protection, IWebHostEnvironment environment)
+public sealed class PortalFlowCookies(IHttpContextAccessor accessor, IDataProtectionProvider protection)
 {
     public const string Registration = "pforte-registrierung";
     public const string SignIn = "pforte-anmeldung";
@@ -67,7 +67,7 @@ public sealed class PortalFlowCookies(IHttpContextAccessor accessor, IDataProtec
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,
-        Secure = PortalSurface.CookieSecurity(environment) == CookieSecurePolicy.Always || Http.Request.IsHttps,
+        Secure = Http.Request.IsHttps,
         Path = PortalSurface.PathPrefix,
         MaxAge = lifetime,
         IsEssential = true,

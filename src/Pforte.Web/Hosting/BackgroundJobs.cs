@@ -7,7 +7,8 @@ namespace Pforte.Web.Hosting;
 
 /// <summary>
 /// The web host's scheduled work: the daily code issue run at <c>Pforte:AuthCodes:DailyIssueAt</c> (Europe/Berlin;
-/// exactly one process per day runs it, decided by a job lease in the database), the hand-over of letters into the
+/// exactly one process per day runs it, decided by a job lease in the database; moves reported ahead in the portal
+/// take effect first), the hand-over of letters into the
 /// print service's hot folder (<c>Pforte:Letters:HotFolder</c>, one run per slot), the failure-rate watch every
 /// 15 seconds, and the purge of old source failures. <c>Pforte:Jobs:Enabled=false</c> switches all of it off
 /// (tests, or nodes that should only serve requests).
@@ -83,6 +84,13 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
         }
         var dayText = today.ToString("dd.MM.yyyy", GermanText.Culture);
         logger.LogInformation("Täglicher Codelauf für {Day} beginnt.", dayText);
+        // Moves reported ahead in the portal take effect first, so that today's code letters go to the new address.
+        var moves = await scope.ServiceProvider.GetRequiredService<Pforte.Core.SelfService.ApplyDueAddressChanges>()
+            .ExecuteAsync(today, AuditContext.System(DailyIssueJob), cancellationToken).ConfigureAwait(false);
+        if (moves > 0)
+        {
+            logger.LogInformation("Vorgemerkte Adressänderungen für {Day}: {Moves} übernommen.", dayText, GermanText.Count(moves, "Änderung", "Änderungen"));
+        }
         var result = await scope.ServiceProvider.GetRequiredService<IssueDueCodes>()
             .ExecuteAsync(today, AuditContext.System(DailyIssueJob), cancellationToken: cancellationToken).ConfigureAwait(false);
         await lease.FinishAsync(DailyIssueJob, today, cancellationToken).ConfigureAwait(false);

@@ -39,6 +39,22 @@ public sealed class ErrorCatalogTests
         }
     }
 
+    /// <summary>
+    /// Each code once in each resource file and once in docs/errors.md: the build only warns about a duplicate
+    /// resource name and keeps the first, so a text changed by appending (as a union merge does) would never show.
+    /// </summary>
+    [Theory]
+    [InlineData("src/Pforte.Core/Resources/ErrorTexts.resx", "<data name=\"(PF-[A-Z]+-[0-9]{3})\"")]
+    [InlineData("src/Pforte.Core/Resources/ErrorTexts.en.resx", "<data name=\"(PF-[A-Z]+-[0-9]{3})\"")]
+    [InlineData("docs/errors.md", "^\\| `(PF-[A-Z]+-[0-9]{3})` \\|")]
+    public void Every_code_is_written_down_once(string file, string pattern)
+    {
+        var codes = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(RepoFile(file)), pattern, System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).ToList();
+        Assert.True(codes.Count >= AllCodes().Count(), $"{file}: the pattern finds every code");
+        Assert.Empty(codes.GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key));
+    }
+
     [Fact]
     public void Arguments_are_formatted_into_the_sentence()
     {

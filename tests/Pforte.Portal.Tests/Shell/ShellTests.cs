@@ -85,16 +85,45 @@ public sealed class ShellTests(Chromium chromium)
     }
 
     [Fact]
-    public async Task Outside_development_the_portal_sends_hsts_on_https()
+    public async Task Plain_http_reaches_the_portal_only_from_this_machine_and_cookies_are_secure_over_https()
     {
-        // HSTS is only sent over HTTPS; the header middleware is on outside Development and Testing.
-        await using var host = await PortalHost.StartAsync("sqlite");
-        var environment = host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>();
-        Assert.Equal("Testing", environment.EnvironmentName);
-        Assert.Equal(Microsoft.AspNetCore.Http.CookieSecurePolicy.Always,
-            PortalSurface.CookieSecurity(new FixedEnvironment("Production")));
-        Assert.Equal(Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest,
-            PortalSurface.CookieSecurity(new FixedEnvironment("Development")));
+        // A proxy on this machine forwards requests of other machines (Pforte:ForwardedHeaders:KnownProxies).
+        await using var host = await PortalHost.StartAsync("sqlite", new Dictionary<string, string?> { ["Pforte:ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" });
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(host.BaseUrl) };
+
+        // Straight from this machine over plain HTTP (developer, tests, benchmark): served, cookies without Secure.
+        var local = await http.GetAsync(new Uri("/portal/anmelden", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+        Assert.All(local.Headers.GetValues("Set-Cookie"), c => Assert.DoesNotContain("secure", c, StringComparison.OrdinalIgnoreCase));
+
+        // Another machine over plain HTTP: a GET goes to HTTPS, a POST is refused before anything is read.
+        using var plainGet = new HttpRequestMessage(HttpMethod.Get, "/portal/anmelden?x=1");
+        plainGet.Headers.Add("X-Forwarded-For", "203.0.113.5");
+        var redirected = await http.SendAsync(plainGet);
+        Assert.Equal(HttpStatusCode.PermanentRedirect, redirected.StatusCode);
+        Assert.Equal($"https://localhost/portal/anmelden?x=1", redirected.Headers.Location!.ToString());
+        Assert.False(redirected.Headers.Contains("Set-Cookie"));
+        using var plainPost = new HttpRequestMessage(HttpMethod.Post, "/portal/anmelden") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["UserName"] = "x", ["Password"] = "y" }) };
+        plainPost.Headers.Add("X-Forwarded-For", "203.0.113.5");
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(plainPost)).StatusCode);
+
+        // Another machine over HTTPS (terminated by the proxy): served, every cookie Secure.
+        using var viaTls = new HttpRequestMessage(HttpMethod.Get, "/portal/anmelden");
+        viaTls.Headers.Add("X-Forwarded-For", "203.0.113.5");
+        viaTls.Headers.Add("X-Forwarded-Proto", "https");
+        var secure = await http.SendAsync(viaTls);
+        Assert.Equal(HttpStatusCode.OK, secure.StatusCode);
+        var cookies = secure.Headers.GetValues("Set-Cookie").ToList();
+        Assert.NotEmpty(cookies);
+        Assert.All(cookies, c => Assert.Contains("; secure", c, StringComparison.OrdinalIgnoreCase));
+
+        // Forwarded headers from an address that is not a known proxy are ignored: no claiming HTTPS.
+        await using var noProxy = await PortalHost.StartAsync("sqlite");
+        using var direct = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(noProxy.BaseUrl) };
+        using var claimed = new HttpRequestMessage(HttpMethod.Get, "/portal/anmelden");
+        claimed.Headers.Add("X-Forwarded-Proto", "https");
+        var answer = await direct.SendAsync(claimed);
+        Assert.All(answer.Headers.GetValues("Set-Cookie"), c => Assert.DoesNotContain("secure", c, StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -195,11 +224,4 @@ public sealed class ShellTests(Chromium chromium)
     private static readonly byte[] TinyPng = Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
 
-    private sealed class FixedEnvironment(string name) : Microsoft.Extensions.Hosting.IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = name;
-        public string ApplicationName { get; set; } = "Pforte.Web";
-        public string ContentRootPath { get; set; } = "/";
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
-    }
 }

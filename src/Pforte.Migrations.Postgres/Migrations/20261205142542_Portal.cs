@@ -7,11 +7,119 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Pforte.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class PortalAccounts : Migration
+    public partial class Portal : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "bank_accounts",
+                columns: table => new
+                {
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    iban = table.Column<string>(type: "character varying(34)", maxLength: 34, nullable: false),
+                    account_holder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    changed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_bank_accounts", x => x.person_id);
+                    table.ForeignKey(
+                        name: "FK_bank_accounts_insured_persons_person_id",
+                        column: x => x.person_id,
+                        principalTable: "insured_persons",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_bank_accounts_kassen_kasse_id",
+                        column: x => x.kasse_id,
+                        principalTable: "kassen",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "branches",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    street = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    house_number = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    postal_code = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    city = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    opening_hours = table.Column<string>(type: "character varying(567)", maxLength: 567, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_branches", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_branches_kassen_kasse_id",
+                        column: x => x.kasse_id,
+                        principalTable: "kassen",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "contact_emails",
+                columns: table => new
+                {
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    address = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    confirmed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_contact_emails", x => x.person_id);
+                    table.ForeignKey(
+                        name: "FK_contact_emails_insured_persons_person_id",
+                        column: x => x.person_id,
+                        principalTable: "insured_persons",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_contact_emails_kassen_kasse_id",
+                        column: x => x.kasse_id,
+                        principalTable: "kassen",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "email_confirmations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    address = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    token_hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_email_confirmations", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_email_confirmations_insured_persons_person_id",
+                        column: x => x.person_id,
+                        principalTable: "insured_persons",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_email_confirmations_kassen_kasse_id",
+                        column: x => x.kasse_id,
+                        principalTable: "kassen",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateTable(
                 name: "portal_accounts",
                 columns: table => new
@@ -91,6 +199,38 @@ namespace Pforte.Migrations.Postgres.Migrations
                         principalTable: "letters",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "scheduled_address_changes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    street = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    house_number = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    postal_code = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    city = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    country = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    effective_on = table.Column<DateOnly>(type: "date", nullable: false),
+                    requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scheduled_address_changes", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_scheduled_address_changes_insured_persons_person_id",
+                        column: x => x.person_id,
+                        principalTable: "insured_persons",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_scheduled_address_changes_kassen_kasse_id",
+                        column: x => x.kasse_id,
+                        principalTable: "kassen",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -202,6 +342,43 @@ namespace Pforte.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_bank_accounts_kasse_id",
+                table: "bank_accounts",
+                column: "kasse_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_branches_kasse_id_name",
+                table: "branches",
+                columns: new[] { "kasse_id", "name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_branches_kasse_id_postal_code",
+                table: "branches",
+                columns: new[] { "kasse_id", "postal_code" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_contact_emails_kasse_id",
+                table: "contact_emails",
+                column: "kasse_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_email_confirmations_kasse_id",
+                table: "email_confirmations",
+                column: "kasse_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_email_confirmations_person_id",
+                table: "email_confirmations",
+                column: "person_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_email_confirmations_token_hash",
+                table: "email_confirmations",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_portal_account_claims_user_id",
                 table: "portal_account_claims",
                 column: "user_id");
@@ -252,11 +429,39 @@ namespace Pforte.Migrations.Postgres.Migrations
                 name: "IX_portal_sessions_account_id_created_at",
                 table: "portal_sessions",
                 columns: new[] { "account_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scheduled_address_changes_effective_on",
+                table: "scheduled_address_changes",
+                column: "effective_on");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scheduled_address_changes_kasse_id",
+                table: "scheduled_address_changes",
+                column: "kasse_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scheduled_address_changes_person_id",
+                table: "scheduled_address_changes",
+                column: "person_id",
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "bank_accounts");
+
+            migrationBuilder.DropTable(
+                name: "branches");
+
+            migrationBuilder.DropTable(
+                name: "contact_emails");
+
+            migrationBuilder.DropTable(
+                name: "email_confirmations");
+
             migrationBuilder.DropTable(
                 name: "portal_account_claims");
 
@@ -274,6 +479,9 @@ namespace Pforte.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "portal_sessions");
+
+            migrationBuilder.DropTable(
+                name: "scheduled_address_changes");
 
             migrationBuilder.DropTable(
                 name: "portal_accounts");
