@@ -13,7 +13,8 @@ public sealed class HistoryTextsTests
     /// (7004–7099), and the audit read (9006). Administration (9xxx) concerns no person.
     /// </summary>
     private static IEnumerable<AuditAction> Described => Enum.GetValues<AuditAction>().Where(a =>
-        ((int)a < 7000 && a is not (AuditAction.KasseBrandingChanged or AuditAction.CodeRekeyed or AuditAction.SourceThrottled or AuditAction.FailureRateAlarm or AuditAction.ClientSprayAlarm))
+        ((int)a < 7000 && a is not (AuditAction.KasseBrandingChanged or AuditAction.CodeRekeyed or AuditAction.SourceThrottled or AuditAction.FailureRateAlarm
+            or AuditAction.ClientSprayAlarm))
         || (int)a is >= 7004 and < 7100
         || a == AuditAction.AuditEntriesRead);
 
@@ -49,5 +50,12 @@ public sealed class HistoryTextsTests
         Assert.Equal("zu leicht zu erraten", byParent.Reason);
         Assert.Equal("Mitarbeiter/in Ihrer Kasse", HistoryTexts.Describe(item with { Actor = HistoryActor.Staff }).Who);
         Assert.Equal("Ihre Kasse (automatisch)", HistoryTexts.Describe(item with { Actor = HistoryActor.Kasse, Channel = null }).Who);
+    }
+
+    [Fact]
+    public void Every_letter_kind_has_a_german_name()
+    {
+        var missing = Core.Letters.LetterKinds.All.Where(k => LetterLines.KindName(k) == Texts.Letters["KindOther"]).ToList();
+        Assert.True(missing.Count == 0, "Letters.resx lacks Kind." + string.Join(", Kind.", missing));
     }
 }

@@ -132,4 +132,56 @@ public sealed class RepresentationPagesTests(Chromium chromium)
         await using var db = host.NewContext();
         Assert.False(await db.Authentications.AnyAsync(a => a.PersonId == child.Id, Ct));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_representation_that_ends_while_acting_stops_at_once_and_an_unavailable_one_says_why(string provider)
+    {
+        await using var host = await PortalHost.StartAsync(provider);
+        var parent = await PortalSignIn.CreateAccountAsync(host, 1);
+        var child = await PersonAsync(host, 5, "Mia", new DateOnly(2018, 6, 1));
+        var grown = await PersonAsync(host, 6, "Lea", new DateOnly(2005, 6, 1));
+        var representation = await RepresentAsync(host, child.Kvnr, parent.Person.Kvnr, new DateOnly(2018, 6, 1));
+        var tooOld = await RepresentAsync(host, grown.Kvnr, parent.Person.Kvnr, new DateOnly(2005, 6, 1));
+
+        var page = await chromium.NewPageAsync(host);
+        await PortalSignIn.SignInAsync(page, parent);
+
+        // Not possible today: the confirmation page says why and offers no button.
+        await page.GotoAsync($"/portal/vertretung/wechseln/{tooOld:N}");
+        await Assertions.Expect(page.Locator("main [role=alert]")).ToContainTextAsync("15 Jahre oder älter");
+        await Assertions.Expect(page.Locator("main form")).ToHaveCountAsync(0);
+        await PageChecks.AssertGoodAsync(page, $"representation-unavailable-{provider}");
+
+        // Without the antiforgery token a switch back is refused before anything happens.
+        var forged = await page.Context.APIRequest.PostAsync(host.Url("/portal/vertretung?handler=Zurueck"));
+        Assert.Equal(400, forged.Status);
+
+        await page.GotoAsync($"/portal/vertretung/wechseln/{representation:N}");
+        await page.ClickAsync("main form button[type=submit]");
+        await page.WaitForURLAsync("**/portal/uebersicht");
+
+        // The Kasse ends the representation (e.g. the court lifted it): the next request no longer shows the child's data.
+        await using (var db = host.NewContext())
+        {
+            var row = await db.Representatives.SingleAsync(r => r.Id == representation, Ct);
+            row.ValidTo = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-2));
+            await db.SaveChangesAsync(Ct);
+        }
+        foreach (var (path, name) in new[] { ("/portal/verlauf", "history"), ("/portal/briefe", "letters"), ("/portal/uebersicht", "overview") })
+        {
+            var answer = await page.GotoAsync(path);
+            Assert.Equal(403, answer!.Status);
+            await Assertions.Expect(page.Locator("#fehler")).ToContainTextAsync("gilt heute nicht");
+            Assert.DoesNotContain("Sie handeln für Mia", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+            await PageChecks.AssertGoodAsync(page, $"representation-ended-{name}-{provider}");
+        }
+
+        // The way back still works.
+        await page.GotoAsync("/portal/vertretung");
+        await page.ClickAsync("main form button[type=submit]");
+        await Assertions.Expect(page.GetByText("Sie sind zurück in Ihrem eigenen Konto.")).ToBeVisibleAsync();
+        await page.GotoAsync("/portal/uebersicht");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Guten Tag, Jürgen Müßig");
+    }
 }

@@ -210,6 +210,16 @@ public sealed class ShellTests(Chromium chromium)
         Assert.Empty(missing);
     }
 
+    [Fact]
+    public void Every_text_is_written_down_once()
+    {
+        // A duplicate name only warns at build time and the first text wins: a merged or corrected text would never show.
+        var duplicates = Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "src", "Pforte.Portal", "Resources"), "*.resx")
+            .SelectMany(file => Regex.Matches(File.ReadAllText(file), "<data name=\"([^\"]+)\"").Select(m => Path.GetFileName(file) + ": " + m.Groups[1].Value))
+            .GroupBy(x => x, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.Empty(duplicates);
+    }
+
     internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
