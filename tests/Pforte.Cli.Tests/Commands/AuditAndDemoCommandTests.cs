@@ -26,8 +26,8 @@ public sealed class AuditAndDemoCommandTests
 
         var ok = await RunAsync(testDb, "audit", "verify");
         Assert.Equal((0, ""), (ok.Exit, ok.Err));
-        // KasseCreated, five demo clients, DemoSeeded.
-        Assert.Equal($"Kasse {Pforte.Core.Demo.SeedDemoData.DemoIk}: OK, 7 Einträge geprüft", ok.Out.Trim());
+        // KasseCreated, five demo clients, three demo portal accounts, DemoSeeded.
+        Assert.Equal($"Kasse {Pforte.Core.Demo.SeedDemoData.DemoIk}: OK, 10 Einträge geprüft", ok.Out.Trim());
 
         await using (var db = testDb.NewContext())
         {
