@@ -85,13 +85,10 @@ public static class PortalSignIn
     public static async Task SubmitAsync(IPage page, string selector = "form[method=post] button[type=submit]")
     {
         ArgumentNullException.ThrowIfNull(page);
-        var answered = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Request.IsNavigationRequest);
+        // The document that ends the submission: the POST's own answer, or the page a redirect leads to.
+        var landed = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest && r.Request.ResourceType == "document" && r.Status is < 300 or >= 400);
         await page.ClickAsync(selector);
-        var response = await answered;
-        if (response.Status is >= 300 and < 400)
-        {
-            await page.WaitForURLAsync(url => url != response.Url || response.Headers.GetValueOrDefault("location") is null);
-        }
+        await landed;
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
@@ -99,9 +96,9 @@ public static class PortalSignIn
     public static async Task PressEnterAsync(IPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
-        var answered = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Request.IsNavigationRequest);
+        var landed = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest && r.Request.ResourceType == "document" && r.Status is < 300 or >= 400);
         await page.Keyboard.PressAsync("Enter");
-        await answered;
+        await landed;
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
@@ -144,5 +141,47 @@ public static class PortalSignIn
         await page.FillAsync("#totp", account.NextCode());
         await page.ClickAsync("form#app button[type=submit]");
         await page.WaitForURLAsync(url => !url.Contains("/portal/anmelden/bestaetigen", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A virtual authenticator in the page's browser (DevTools WebAuthn domain): a platform authenticator with
+    /// resident keys and user verification that answers at once, as a phone with fingerprint would.
+    /// </summary>
+    public static async Task<ICDPSession> AddVirtualAuthenticatorAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("WebAuthn.enable");
+        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2",
+                ["transport"] = "internal",
+                ["hasResidentKey"] = true,
+                ["hasUserVerification"] = true,
+                ["isUserVerified"] = true,
+                ["automaticPresenceSimulation"] = true,
+            },
+        });
+        return cdp;
+    }
+
+    /// <summary>Registration steps 1 and 2 through the pages (code, user name, password); the page is then on step 3.</summary>
+    public static async Task RegisterUpToSecondFactorAsync(IPage page, CodedPerson person, string userName, string password = DefaultPassword)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(person);
+        await page.GotoAsync("/portal/konto/anlegen");
+        await page.FillAsync("#kvnr", person.Kvnr);
+        await page.FillAsync("#karte", person.CardNumber);
+        await page.FillAsync("#code", person.Code);
+        await SubmitAsync(page);
+        await page.WaitForURLAsync("**/portal/konto/zugangsdaten");
+        await page.FillAsync("#benutzername", userName);
+        await page.FillAsync("#passwort", password);
+        await page.FillAsync("#passwort2", password);
+        await SubmitAsync(page);
+        await page.WaitForURLAsync("**/portal/konto/faktor");
     }
 }
