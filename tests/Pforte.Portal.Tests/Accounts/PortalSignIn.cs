@@ -49,6 +49,9 @@ public static class PortalSignIn
 {
     public const string DefaultPassword = "Lindenblüte im Mai 1987";
 
+    /// <summary>A sign-in hashes a password (a tenth of a second by design) on a machine the tests share: waits get 30 s.</summary>
+    private static readonly PageWaitForURLOptions Slow = new() { Timeout = 30_000 };
+
     /// <summary>
     /// Person <paramref name="n"/> (KVNR/card from TestData) with an active code and a complete account (password +
     /// authenticator app), made through the Core use cases the registration pages call. Fast; no browser.
@@ -86,7 +89,8 @@ public static class PortalSignIn
     {
         ArgumentNullException.ThrowIfNull(page);
         // The document that ends the submission: the POST's own answer, or the page a redirect leads to.
-        var landed = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest && r.Request.ResourceType == "document" && r.Status is < 300 or >= 400);
+        var landed = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest && r.Request.ResourceType == "document" && r.Status is < 300 or >= 400,
+            new PageWaitForResponseOptions { Timeout = 30_000 });
         await page.ClickAsync(selector);
         await landed;
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
@@ -111,10 +115,10 @@ public static class PortalSignIn
         await page.FillAsync("#benutzername", account.UserName);
         await page.FillAsync("#passwort", account.Password);
         await page.ClickAsync("form[method=post] button[type=submit]");
-        await page.WaitForURLAsync("**/portal/anmelden/code");
+        await page.WaitForURLAsync("**/portal/anmelden/code", Slow);
         await page.FillAsync("#totp", account.NextCode());
         await page.ClickAsync("form[method=post] button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/portal/anmelden", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => !url.Contains("/portal/anmelden", StringComparison.Ordinal), Slow);
         var cookies = await page.Context.CookiesAsync();
         Assert.Contains(cookies, c => c.Name == Pforte.Portal.Accounts.PortalAccountsSetup.CookieName);
     }
@@ -137,10 +141,10 @@ public static class PortalSignIn
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(account);
-        await page.WaitForURLAsync("**/portal/anmelden/bestaetigen**");
+        await page.WaitForURLAsync("**/portal/anmelden/bestaetigen**", Slow);
         await page.FillAsync("#totp", account.NextCode());
         await page.ClickAsync("form#app button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/portal/anmelden/bestaetigen", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => !url.Contains("/portal/anmelden/bestaetigen", StringComparison.Ordinal), Slow);
     }
 
     /// <summary>
