@@ -63,7 +63,7 @@ public sealed partial class LetterRegistrationTests(Chromium chromium)
         var code = CodeInLetter().Match(text).Groups[1].Value;
         Assert.Matches("^[0-9]{4}$", code);
 
-        var page = await chromium.NewPageAsync(host);
+        var page = PortalSignIn.Patient(await chromium.NewPageAsync(host));
         await page.GotoAsync("/portal/konto/anlegen");
         await page.FillAsync("#kvnr", kvnr);
         await page.FillAsync("#karte", card);
@@ -87,7 +87,7 @@ public sealed partial class LetterRegistrationTests(Chromium chromium)
     {
         await using var host = await PortalHost.StartAsync(provider);
         var (kvnr, card) = await PersonAsync(host, 32);
-        var page = await chromium.NewPageAsync(host);
+        var page = PortalSignIn.Patient(await chromium.NewPageAsync(host));
 
         await page.GotoAsync("/portal/konto/aktivierungsbrief");
         await PageChecks.AssertGoodAsync(page, $"activation-request-{provider}");

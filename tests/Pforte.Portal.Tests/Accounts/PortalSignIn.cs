@@ -52,6 +52,14 @@ public static class PortalSignIn
     /// <summary>A sign-in hashes a password (a tenth of a second by design) on a machine the tests share: waits get 30 s.</summary>
     private static readonly PageWaitForURLOptions Slow = new() { Timeout = 30_000 };
 
+    /// <summary>30 s instead of 10 s for every later step of the page's browser context (see <see cref="Slow"/>).</summary>
+    public static IPage Patient(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        page.Context.SetDefaultTimeout(30_000);
+        return page;
+    }
+
     /// <summary>
     /// Person <paramref name="n"/> (KVNR/card from TestData) with an active code and a complete account (password +
     /// authenticator app), made through the Core use cases the registration pages call. Fast; no browser.
@@ -87,7 +95,7 @@ public static class PortalSignIn
     /// </summary>
     public static async Task SubmitAsync(IPage page, string selector = "form[method=post] button[type=submit]")
     {
-        ArgumentNullException.ThrowIfNull(page);
+        Patient(page);
         // The document that ends the submission: the POST's own answer, or the page a redirect leads to.
         var landed = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest && r.Request.ResourceType == "document" && r.Status is < 300 or >= 400,
             new PageWaitForResponseOptions { Timeout = 30_000 });
@@ -109,8 +117,8 @@ public static class PortalSignIn
     /// <summary>Signs the page in through /portal/anmelden and the code page; afterwards the page is signed in.</summary>
     public static async Task SignInAsync(IPage page, TestAccount account)
     {
-        ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(account);
+        Patient(page);
         await page.GotoAsync("/portal/anmelden");
         await page.FillAsync("#benutzername", account.UserName);
         await page.FillAsync("#passwort", account.Password);
@@ -153,7 +161,7 @@ public static class PortalSignIn
     /// </summary>
     public static async Task<ICDPSession> AddVirtualAuthenticatorAsync(IPage page)
     {
-        ArgumentNullException.ThrowIfNull(page);
+        Patient(page);
         var cdp = await page.Context.NewCDPSessionAsync(page);
         await cdp.SendAsync("WebAuthn.enable");
         await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
@@ -176,6 +184,7 @@ public static class PortalSignIn
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(person);
+        Patient(page);
         await page.GotoAsync("/portal/konto/anlegen");
         await page.FillAsync("#kvnr", person.Kvnr);
         await page.FillAsync("#karte", person.CardNumber);
