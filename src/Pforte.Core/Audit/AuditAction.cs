@@ -66,10 +66,8 @@ public enum AuditAction
     PortalStepUpFailed = 5008,
     PortalPasskeyAdded = 5009,
     PortalPasskeyRemoved = 5010,
-    PortalAuthenticatorChanged = 5011,
     PortalActivationLetterRequested = 5012,
     PortalActivationCodeUsed = 5013,
-    PortalRateLimited = 5014,
 
     // 6xxx portal self-service of the insured person (docs/decisions/0016-portal-self-service.md)
     CodeOrderedByPerson = 6001,

@@ -55,8 +55,17 @@ public static class PortalAccountsSetup
             // Two factors in one (ADR 0015): the device and its PIN or biometrics.
             o.UserVerificationRequirement = "required";
             o.ResidentKeyRequirement = "required";
+            // The page's own origin (scheme, host, port as the request reached the host — behind a TLS proxy, forward
+            // the original scheme and host), never a frame or another site.
+            o.ValidateOrigin = context =>
+            {
+                var request = context.HttpContext.Request;
+                var own = $"{request.Scheme}://{request.Host.Value}";
+                return ValueTask.FromResult(!context.CrossOrigin && string.Equals(context.Origin, own, StringComparison.OrdinalIgnoreCase));
+            };
         });
         services.AddScoped<IPasskeyHandler<PortalAccount>, PasskeyHandler<PortalAccount>>();
+        services.AddScoped<PasskeyCeremonies>();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

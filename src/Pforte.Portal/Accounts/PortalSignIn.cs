@@ -10,15 +10,18 @@ namespace Pforte.Portal.Accounts;
 /// Turns a completed login (Core) into the portal cookie, renews it after a step-up, and names the actor of the
 /// audit record: before sign-in the built-in portal client with the visitor's IP, after it the person's account.
 /// </summary>
-public sealed class PortalSignIn(IHttpContextAccessor accessor, TimeProvider clock)
+public sealed class PortalSignIn(IHttpContextAccessor accessor)
 {
     private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No request.");
 
-    /// <summary>A fresh cookie for the login (a new session id every time: no session fixation). The second factor was just given.</summary>
+    /// <summary>
+    /// A fresh cookie for the login (a new session id every time: no session fixation). No step-up time: a high-value
+    /// action asks for the second factor again, also right after the login (ADR 0015).
+    /// </summary>
     public Task SignInAsync(PortalLogin login)
     {
         ArgumentNullException.ThrowIfNull(login);
-        var actor = new PortalActor(login.AccountId, login.PersonId, login.KasseId, login.AuthenticationId, login.SessionId, login.Level, null, null, clock.GetUtcNow());
+        var actor = new PortalActor(login.AccountId, login.PersonId, login.KasseId, login.AuthenticationId, login.SessionId, login.Level, null, null, null);
         return IssueAsync(actor);
     }
 
@@ -56,6 +59,14 @@ public sealed class PortalSignIn(IHttpContextAccessor accessor, TimeProvider clo
     /// <summary>The visitor's address in canonical form (the throttling key).</summary>
     public string? Ip => Http.Connection.RemoteIpAddress is { } address ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString() : null;
 
-    /// <summary>The browser as the security page shows it (user agent, shortened).</summary>
-    public string? Device => Http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null;
+    /// <summary>The browser as the security page shows it: its family from the user agent, nothing more (no fingerprint kept).</summary>
+    public string? Device => Http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? BrowserName(agent) : null;
+
+    public static string? BrowserName(string? userAgent) =>
+        userAgent is null ? null
+        : userAgent.Contains("Firefox/", StringComparison.Ordinal) ? "Firefox"
+        : userAgent.Contains("Edg/", StringComparison.Ordinal) ? "Edge"
+        : userAgent.Contains("Chrome/", StringComparison.Ordinal) ? "Chrome"
+        : userAgent.Contains("Safari/", StringComparison.Ordinal) ? "Safari"
+        : null;
 }

@@ -49,6 +49,17 @@ public static class PortalSignIn
 {
     public const string DefaultPassword = "Lindenblüte im Mai 1987";
 
+    /// <summary>A sign-in hashes a password (a tenth of a second by design) on a machine the tests share: waits get 30 s.</summary>
+    private static readonly PageWaitForURLOptions Slow = new() { Timeout = 30_000 };
+
+    /// <summary>30 s instead of 10 s for every later step of the page's browser context (see <see cref="Slow"/>).</summary>
+    public static IPage Patient(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        page.Context.SetDefaultTimeout(30_000);
+        return page;
+    }
+
     /// <summary>
     /// Person <paramref name="n"/> (KVNR/card from TestData) with an active code and a complete account (password +
     /// authenticator app), made through the Core use cases the registration pages call. Fast; no browser.
@@ -84,14 +95,12 @@ public static class PortalSignIn
     /// </summary>
     public static async Task SubmitAsync(IPage page, string selector = "form[method=post] button[type=submit]")
     {
-        ArgumentNullException.ThrowIfNull(page);
-        var answered = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Request.IsNavigationRequest);
+        Patient(page);
+        // The document that ends the submission: the POST's own answer, or the page a redirect leads to.
+        var landed = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest && r.Request.ResourceType == "document" && r.Status is < 300 or >= 400,
+            new PageWaitForResponseOptions { Timeout = 30_000 });
         await page.ClickAsync(selector);
-        var response = await answered;
-        if (response.Status is >= 300 and < 400)
-        {
-            await page.WaitForURLAsync(url => url != response.Url || response.Headers.GetValueOrDefault("location") is null);
-        }
+        await landed;
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
@@ -99,25 +108,25 @@ public static class PortalSignIn
     public static async Task PressEnterAsync(IPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
-        var answered = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Request.IsNavigationRequest);
+        var landed = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest && r.Request.ResourceType == "document" && r.Status is < 300 or >= 400);
         await page.Keyboard.PressAsync("Enter");
-        await answered;
+        await landed;
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
     /// <summary>Signs the page in through /portal/anmelden and the code page; afterwards the page is signed in.</summary>
     public static async Task SignInAsync(IPage page, TestAccount account)
     {
-        ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(account);
+        Patient(page);
         await page.GotoAsync("/portal/anmelden");
         await page.FillAsync("#benutzername", account.UserName);
         await page.FillAsync("#passwort", account.Password);
         await page.ClickAsync("form[method=post] button[type=submit]");
-        await page.WaitForURLAsync("**/portal/anmelden/code");
+        await page.WaitForURLAsync("**/portal/anmelden/code", Slow);
         await page.FillAsync("#totp", account.NextCode());
         await page.ClickAsync("form[method=post] button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/portal/anmelden", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => !url.Contains("/portal/anmelden", StringComparison.Ordinal), Slow);
         var cookies = await page.Context.CookiesAsync();
         Assert.Contains(cookies, c => c.Name == Pforte.Portal.Accounts.PortalAccountsSetup.CookieName);
     }
@@ -140,9 +149,52 @@ public static class PortalSignIn
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(account);
-        await page.WaitForURLAsync("**/portal/anmelden/bestaetigen**");
+        await page.WaitForURLAsync("**/portal/anmelden/bestaetigen**", Slow);
         await page.FillAsync("#totp", account.NextCode());
         await page.ClickAsync("form#app button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/portal/anmelden/bestaetigen", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => !url.Contains("/portal/anmelden/bestaetigen", StringComparison.Ordinal), Slow);
+    }
+
+    /// <summary>
+    /// A virtual authenticator in the page's browser (DevTools WebAuthn domain): a platform authenticator with
+    /// resident keys and user verification that answers at once, as a phone with fingerprint would.
+    /// </summary>
+    public static async Task<ICDPSession> AddVirtualAuthenticatorAsync(IPage page)
+    {
+        Patient(page);
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("WebAuthn.enable");
+        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2",
+                ["transport"] = "internal",
+                ["hasResidentKey"] = true,
+                ["hasUserVerification"] = true,
+                ["isUserVerified"] = true,
+                ["automaticPresenceSimulation"] = true,
+            },
+        });
+        return cdp;
+    }
+
+    /// <summary>Registration steps 1 and 2 through the pages (code, user name, password); the page is then on step 3.</summary>
+    public static async Task RegisterUpToSecondFactorAsync(IPage page, CodedPerson person, string userName, string password = DefaultPassword)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(person);
+        Patient(page);
+        await page.GotoAsync("/portal/konto/anlegen");
+        await page.FillAsync("#kvnr", person.Kvnr);
+        await page.FillAsync("#karte", person.CardNumber);
+        await page.FillAsync("#code", person.Code);
+        await SubmitAsync(page);
+        await page.WaitForURLAsync("**/portal/konto/zugangsdaten");
+        await page.FillAsync("#benutzername", userName);
+        await page.FillAsync("#passwort", password);
+        await page.FillAsync("#passwort2", password);
+        await SubmitAsync(page);
+        await page.WaitForURLAsync("**/portal/konto/faktor");
     }
 }

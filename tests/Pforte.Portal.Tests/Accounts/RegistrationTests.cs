@@ -15,7 +15,7 @@ public sealed class RegistrationTests(Chromium chromium)
     {
         await using var host = await PortalHost.StartAsync(provider);
         var person = await AccountTestData.PersonWithCodeAsync(host.Services, host.Kasse.Id, 1);
-        var page = await chromium.NewPageAsync(host);
+        var page = PortalSignIn.Patient(await chromium.NewPageAsync(host));
 
         await page.GotoAsync("/portal/konto/anlegen");
         await PageChecks.AssertGoodAsync(page, $"register-1-{provider}");
@@ -85,7 +85,7 @@ public sealed class RegistrationTests(Chromium chromium)
     {
         await using var host = await PortalHost.StartAsync("sqlite");
         var account = await PortalSignIn.CreateAccountAsync(host, 2);
-        var page = await chromium.NewPageAsync(host);
+        var page = PortalSignIn.Patient(await chromium.NewPageAsync(host));
         await page.GotoAsync("/portal/anmelden");
         await PageChecks.AssertGoodAsync(page, "sign-in");
         await PortalSignIn.SubmitAsync(page);

@@ -13,7 +13,7 @@ namespace Pforte.Portal.Areas.Portal.Pages.Anmelden;
 /// </summary>
 [Authorize(Policy = PortalAuth.PersonPolicy)]
 [EnableRateLimiting(PortalAccountsSetup.SignInLimit)]
-public sealed class BestaetigenModel(SignInPortalAccount accounts, PortalSignIn signIn) : AccountPageModel
+public sealed class BestaetigenModel(SignInPortalAccount accounts, PortalPasskeys passkeys, PasskeyCeremonies ceremonies, Pforte.Core.Persistence.PforteDbContext db, PortalSignIn signIn) : AccountPageModel
 {
     [BindProperty]
     public string? TotpCode { get; set; }
@@ -33,6 +33,33 @@ public sealed class BestaetigenModel(SignInPortalAccount accounts, PortalSignIn 
         if (!confirmed.TryGetValue(out var at, out var error))
         {
             Add(error.Code is ErrorCodes.AccountTotpFormat or ErrorCodes.AccountSecondFactorFailed ? "totp" : null, error);
+            return Page();
+        }
+        await signIn.RenewStepUpAsync(actor, at);
+        return Redirect(PortalPaths.SafeReturn(ReturnUrl));
+    }
+
+    /// <summary>Options for the signed-in account's own passkeys.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync()
+    {
+        var actor = PortalActor.From(User)!;
+        var account = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.PortalAccounts, a => a.Id == actor.AccountId, HttpContext.RequestAborted);
+        return Content(await ceremonies.RequestOptionsAsync(account, PasskeyCeremonies.StepUp), "application/json");
+    }
+
+    public async Task<IActionResult> OnPostPasskeyAsync(string? credential)
+    {
+        var actor = PortalActor.From(User)!;
+        var asserted = await ceremonies.AssertAsync(credential, PasskeyCeremonies.StepUp);
+        if (!asserted.TryGetValue(out var found, out var error))
+        {
+            Add(null, error);
+            return Page();
+        }
+        var confirmed = await passkeys.StepUpAsync(actor.AccountId, actor.SessionId, found.Account, found.Passkey, signIn.Person(actor), HttpContext.RequestAborted);
+        if (!confirmed.TryGetValue(out var at, out var failed))
+        {
+            Add(null, failed);
             return Page();
         }
         await signIn.RenewStepUpAsync(actor, at);

@@ -9,7 +9,8 @@ namespace Pforte.Portal.Areas.Portal.Pages.Konto;
 
 /// <summary>"Konto anlegen", step 3: the second factor — an authenticator app (no JavaScript) or a passkey.</summary>
 [EnableRateLimiting(PortalAccountsSetup.RegistrationLimit)]
-public sealed class FaktorModel(RegisterPortalAccount register, SignInPortalAccount signInAccount, PortalFlowCookies flow, PortalSignIn signIn, PortalKasse kasse) : AccountPageModel
+public sealed class FaktorModel(RegisterPortalAccount register, SignInPortalAccount signInAccount, PortalPasskeys passkeys, PasskeyCeremonies ceremonies,
+    Pforte.Core.Persistence.PforteDbContext db, PortalFlowCookies flow, PortalSignIn signIn, PortalKasse kasse) : AccountPageModel
 {
     [BindProperty]
     public string? TotpCode { get; set; }
@@ -58,6 +59,41 @@ public sealed class FaktorModel(RegisterPortalAccount register, SignInPortalAcco
             return await ShowAsync(ticket);
         }
         return await FinishAsync(account, Core.Authentication.PortalLoginFactors.Totp);
+    }
+
+    /// <summary>Options for the browser to create a passkey for the registration's account (JSON, passkey.js).</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync()
+    {
+        if (flow.GetRegistration() is not { AccountId: { } accountId } ticket
+            || await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleOrDefaultAsync(
+                db.PortalAccounts, a => a.Id == accountId && a.PersonId == ticket.PersonId && a.CompletedAt == null, HttpContext.RequestAborted) is not { } account)
+        {
+            return NotFound();
+        }
+        return Content(await ceremonies.CreationOptionsAsync(account, account.UserName!, PasskeyCeremonies.Registration), "application/json");
+    }
+
+    /// <summary>The browser's new passkey: verified, stored, and the account is complete.</summary>
+    public async Task<IActionResult> OnPostPasskeyAsync(string? credential)
+    {
+        if (flow.GetRegistration() is not { AccountId: { } accountId } ticket)
+        {
+            return Redirect(PortalPaths.Register);
+        }
+        var attested = await ceremonies.AttestAsync(credential, PasskeyCeremonies.Registration, accountId);
+        if (!attested.TryGetValue(out var passkey, out var error))
+        {
+            Add(null, error);
+            return await ShowAsync(ticket);
+        }
+        passkey.Name = PasskeyCeremonies.NameFor(signIn.Device);
+        var done = await passkeys.CompleteRegistrationAsync(ticket, passkey, signIn.Visitor(), HttpContext.RequestAborted);
+        if (!done.TryGetValue(out var account, out var failed))
+        {
+            Add(null, failed);
+            return await ShowAsync(ticket);
+        }
+        return await FinishAsync(account, Core.Authentication.PortalLoginFactors.Passkey);
     }
 
     /// <summary>Signs the new account in and clears the registration.</summary>

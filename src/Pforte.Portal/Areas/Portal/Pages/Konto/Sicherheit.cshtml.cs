@@ -63,13 +63,7 @@ public sealed class SicherheitModel(PforteDbContext db, PortalSessions sessions,
         HasAuthenticator = await db.PortalAccounts.AsNoTracking().AnyAsync(a => a.Id == actor.AccountId && a.SealedAuthenticatorKey != null, HttpContext.RequestAborted);
     }
 
-    public static string Describe(string? device) =>
-        device is null ? Texts.Accounts["UnknownDevice"]
-        : device.Contains("Firefox", StringComparison.Ordinal) ? "Firefox"
-        : device.Contains("Edg/", StringComparison.Ordinal) ? "Edge"
-        : device.Contains("Chrom", StringComparison.Ordinal) ? "Chrome/Chromium"
-        : device.Contains("Safari", StringComparison.Ordinal) ? "Safari"
-        : Texts.Accounts["UnknownDevice"];
+    public static string Describe(string? device) => device ?? Texts.Accounts["UnknownDevice"];
 
     public static string When(DateTimeOffset at) =>
         TimeZoneInfo.ConvertTime(at, Pforte.Core.Common.BerlinCalendar.Zone).ToString("dd.MM.yyyy, HH:mm 'Uhr'", TextSet.German);
