@@ -19,7 +19,7 @@ namespace Pforte.Portal.Tests.Accounts;
 /// </summary>
 public sealed partial class LetterRegistrationTests(Chromium chromium)
 {
-    private static async Task<(string Kvnr, string Card)> PersonAsync(PortalHost host, int n)
+    internal static async Task<(string Kvnr, string Card)> PersonAsync(PortalHost host, int n)
     {
         await using var scope = host.Scope();
         var upsert = scope.ServiceProvider.GetRequiredService<UpsertInsured>();
@@ -30,7 +30,7 @@ public sealed partial class LetterRegistrationTests(Chromium chromium)
     }
 
     /// <summary>Runs the letter export into a folder and returns the text of every letter PDF in it.</summary>
-    private static async Task<string> ExportAndReadAsync(PortalHost host)
+    internal static async Task<string> ExportAndReadAsync(PortalHost host)
     {
         var folder = Path.Combine(Path.GetTempPath(), "pforte-tests", "export-" + Guid.NewGuid().ToString("N"));
         await using (var scope = host.Scope())
@@ -131,7 +131,7 @@ public sealed partial class LetterRegistrationTests(Chromium chromium)
     }
 
     [GeneratedRegex(@"niemandem mitteilen\.\s+([0-9]{4})\b")]
-    private static partial Regex CodeInLetter();
+    internal static partial Regex CodeInLetter();
 
     [GeneratedRegex(@"Onlineportal\s+([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})")]
     private static partial Regex ActivationInLetter();
