@@ -57,6 +57,7 @@ public sealed class RepresentationPagesTests(Chromium chromium)
 
         var page = await chromium.NewPageAsync(host);
         await PortalSignIn.SignInAsync(page, parent);
+        await PortalSignIn.StepUpNowAsync(page, parent);
         await page.GotoAsync("/portal/vertretung");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Vertretung");
         await Assertions.Expect(page.GetByText("als Elternteil können Sie im Portal nicht mehr für Lea Müßig handeln", new() { Exact = false })).ToBeVisibleAsync();
@@ -117,6 +118,7 @@ public sealed class RepresentationPagesTests(Chromium chromium)
 
         var page = await chromium.NewPageAsync(host);
         await PortalSignIn.SignInAsync(page, intruder);
+        await PortalSignIn.StepUpNowAsync(page, intruder);
         var foreign = await page.GotoAsync($"/portal/vertretung/wechseln/{representation:N}");
         var foreignText = await page.Locator("main").InnerTextAsync();
         var missing = await page.GotoAsync($"/portal/vertretung/wechseln/{Guid.CreateVersion7():N}");
@@ -146,6 +148,7 @@ public sealed class RepresentationPagesTests(Chromium chromium)
 
         var page = await chromium.NewPageAsync(host);
         await PortalSignIn.SignInAsync(page, parent);
+        await PortalSignIn.StepUpNowAsync(page, parent);
 
         // Not possible today: the confirmation page says why and offers no button.
         await page.GotoAsync($"/portal/vertretung/wechseln/{tooOld:N}");

@@ -15,6 +15,8 @@ public static class SignedIn
         var account = await AccountAsync(host, person, code);
         var page = await chromium.NewPageAsync(host);
         await PortalSignIn.SignInAsync(page, account);
+        // The self-service pages are high-value: they ask for the second factor again after a sign-in.
+        await PortalSignIn.StepUpNowAsync(page, account);
         return page;
     }
 
