@@ -22,22 +22,29 @@ public sealed class TestAccount(CodedPerson person, string userName, string pass
     public long LastStep { get; set; }
 
     /// <summary>
-    /// What the app shows for a step the server still accepts (the current one ±1) and that is newer than the last used;
-    /// three sign-ins per 30 seconds at most, without waiting.
+    /// What the app shows for a step the server still accepts (the current one ±1) and that is newer than the last used.
+    /// The previous step only while more than 10 s of the current one remain — near the end of a step it would expire
+    /// on its way to the server. When every usable step is taken (three codes within one step), waits for the next step
+    /// rather than sending a code the server must refuse.
     /// </summary>
     public string NextCode()
     {
-        var now = DateTimeOffset.UtcNow;
-        var current = Totp.StepAt(now);
-        for (var step = current - 1; step <= current + 1; step++)
+        for (var attempt = 0; attempt < 2; attempt++)
         {
-            if (step > LastStep)
+            var now = DateTimeOffset.UtcNow;
+            var current = Totp.StepAt(now);
+            var remaining = (current + 1) * Totp.StepSeconds - now.ToUnixTimeSeconds();
+            for (var step = remaining > 10 ? current - 1 : current; step <= current + 1; step++)
             {
-                LastStep = step;
-                return AccountTestData.TotpCode(AuthenticatorKey, DateTimeOffset.FromUnixTimeSeconds(step * Totp.StepSeconds));
+                if (step > LastStep)
+                {
+                    LastStep = step;
+                    return AccountTestData.TotpCode(AuthenticatorKey, DateTimeOffset.FromUnixTimeSeconds(step * Totp.StepSeconds));
+                }
             }
+            Thread.Sleep(TimeSpan.FromSeconds(remaining + 1));
         }
-        throw new InvalidOperationException("More than three codes of one account within 30 seconds: the server would refuse the next one.");
+        throw new InvalidOperationException("No TOTP step newer than the last one used.");
     }
 }
 
