@@ -52,6 +52,9 @@ public sealed class ReadSecurityHistory(PforteDbContext db)
         AuditAction.CodeVerified, AuditAction.CodeVerificationFailed, AuditAction.CodeChanged, AuditAction.CodeChangeRefused, AuditAction.PortalLoginRecorded,
         AuditAction.CodeOrderedByPerson, AuditAction.CodeBlockedByPerson, AuditAction.AddressChangeScheduled, AuditAction.BankDetailsChanged,
         AuditAction.ContactEmailRequested, AuditAction.ContactEmailConfirmed,
+        AuditAction.PortalAccountRegistered, AuditAction.PortalRegistrationRefused, AuditAction.PortalSignInFailed, AuditAction.PortalSignedOut,
+        AuditAction.PortalSessionsRevoked, AuditAction.PortalStepUpConfirmed, AuditAction.PortalStepUpFailed, AuditAction.PortalPasskeyAdded,
+        AuditAction.PortalPasskeyRemoved, AuditAction.PortalActivationLetterRequested, AuditAction.PortalActivationCodeUsed,
     ];
 
     /// <summary>Actions the Kasse's system takes on its own, whoever set them off.</summary>
@@ -59,7 +62,7 @@ public sealed class ReadSecurityHistory(PforteDbContext db)
     [
         AuditAction.CodeIssued, AuditAction.CodeLocked, AuditAction.CodeReissueCapReached, AuditAction.CodeActivated, AuditAction.CodeDeleted,
         AuditAction.LetterQueued, AuditAction.LetterHandedOver, AuditAction.LetterCancelled, AuditAction.InsuredCreated, AuditAction.InsuredImported,
-        AuditAction.OutboundReleased, AuditAction.OutboundRefused,
+        AuditAction.OutboundReleased, AuditAction.OutboundRefused, AuditAction.PortalAccountLocked,
     ];
 
     public async Task<Result<HistoryPage>> ExecuteAsync(Guid kasseId, Guid personId, string? older, int pageSize = DefaultPageSize, CancellationToken cancellationToken = default)

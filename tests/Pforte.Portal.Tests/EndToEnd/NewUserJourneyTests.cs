@@ -107,6 +107,8 @@ public sealed class NewUserJourneyTests(Chromium chromium)
         Assert.Contains(Texts.History["Action.CodeChangeRefused"], history, StringComparison.Ordinal);
         Assert.Contains(Texts.History["Action.PortalLoginRecorded"], history, StringComparison.Ordinal);
         Assert.Contains(Texts.History["Action.PortalAccountRegistered"], history, StringComparison.Ordinal);
+        // The person did all of it: no entry of the journey reads as done by staff.
+        Assert.DoesNotContain(Texts.History["ActorStaff"], history, StringComparison.Ordinal);
         Assert.DoesNotContain(code, history, StringComparison.Ordinal);
         Assert.DoesNotContain(newCode, history, StringComparison.Ordinal);
 
