@@ -123,6 +123,8 @@ public static class PforteCoreServices
         services.AddScoped<SelfService.RequestContactEmail>();
         services.AddScoped<SelfService.ConfirmContactEmail>();
         services.AddScoped<SelfService.GetMyData>();
+        services.AddOptions<Notices.NoticeOptions>().Bind(configuration.GetSection(Notices.NoticeOptions.Section));
+        services.AddScoped<Notices.MailboxNotices>();
     }
 
     /// <summary>Portal accounts (ADR 0015): Identity's user model and hasher on PforteDbContext, sign-in, sessions.</summary>
