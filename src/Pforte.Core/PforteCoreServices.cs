@@ -123,8 +123,10 @@ public static class PforteCoreServices
         services.AddScoped<SelfService.RequestContactEmail>();
         services.AddScoped<SelfService.ConfirmContactEmail>();
         services.AddScoped<SelfService.GetMyData>();
-        services.AddOptions<Notices.NoticeOptions>().Bind(configuration.GetSection(Notices.NoticeOptions.Section));
+        services.AddOptions<Notices.NoticeOptions>().Bind(configuration.GetSection(Notices.NoticeOptions.Section))
+            .Configure(o => o.PortalUrl ??= configuration["Pforte:Portal:PublicBaseUrl"]);
         services.AddScoped<Notices.MailboxNotices>();
+        services.AddScoped<Notices.SendMailboxNotices>();
     }
 
     /// <summary>Portal accounts (ADR 0015): Identity's user model and hasher on PforteDbContext, sign-in, sessions.</summary>

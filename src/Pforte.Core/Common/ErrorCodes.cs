@@ -232,4 +232,21 @@ public static class ErrorCodes
     public const string KasseBrandColorInvalid = "PF-KASSE-005";
     public const string KasseBrandColorContrast = "PF-KASSE-006";
     public const string KasseLogoInvalid = "PF-KASSE-007";
+    public const string NoticeNoAddress = "PF-NOTE-001";
+    public const string NoticeSendFailed = "PF-NOTE-002";
+    public const string NoticeRefusedByGuard = "PF-NOTE-003";
+    public const string ContactTopicUnknown = "PF-CONTACT-001";
+    public const string ContactNameInvalid = "PF-CONTACT-002";
+    public const string ContactBirthDateInvalid = "PF-CONTACT-003";
+    public const string ContactKvnrInvalid = "PF-CONTACT-004";
+    public const string ContactAddressInvalid = "PF-CONTACT-005";
+    public const string ContactMessageInvalid = "PF-CONTACT-006";
+    public const string ContactAttachmentRefused = "PF-CONTACT-007";
+    public const string ContactTooManyAttachments = "PF-CONTACT-008";
+    public const string ContactFormRefused = "PF-CONTACT-009";
+    public const string ContactRequestNotFound = "PF-CONTACT-010";
+    public const string ContactAlreadyClosed = "PF-CONTACT-011";
+    public const string ContactAuthenticationMismatch = "PF-CONTACT-012";
+    public const string ContactStatusInvalid = "PF-CONTACT-013";
+    public const string ContactKasseUnknown = "PF-CONTACT-014";
 }

@@ -46,7 +46,13 @@ public sealed class NoticeOptions
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Waits before the 2nd, 3rd, … attempt; after the last one the notice is given up.</summary>
-    public IList<TimeSpan> RetryDelays { get; } = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(8)];
+    /// <remarks>Unset: 1 min, 5 min, 30 min, 2 h, 8 h — six attempts in about ten and a half hours.</remarks>
+    public TimeSpan[]? RetryDelays { get; set; }
+
+    public IReadOnlyList<TimeSpan> Retries => RetryDelays is { Length: > 0 } set ? set : DefaultRetries;
+
+    private static readonly TimeSpan[] DefaultRetries =
+        [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(8)];
 
     /// <summary>How long a sender's claim on a row lasts (a crashed node's rows come free after it).</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
@@ -55,4 +61,10 @@ public sealed class NoticeOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     public int BatchSize { get; set; } = 50;
+
+    /// <summary>
+    /// The portal's public start address for the mail (from <c>Pforte:Portal:PublicBaseUrl</c>); only scheme, host and
+    /// path are used. Empty: the mail names the portal without a link.
+    /// </summary>
+    public string? PortalUrl { get; set; }
 }
