@@ -54,6 +54,7 @@ public static class PforteCoreServices
         services.AddScoped<Insured.Import.ImportInsured>();
         AddPortalAccounts(services, configuration);
         AddSelfService(services, configuration);
+        AddMailbox(services, configuration);
         return services;
     }
 
@@ -127,6 +128,14 @@ public static class PforteCoreServices
             .Configure(o => o.PortalUrl ??= configuration["Pforte:Portal:PublicBaseUrl"]);
         services.AddScoped<Notices.MailboxNotices>();
         services.AddScoped<Notices.SendMailboxNotices>();
+    }
+
+    /// <summary>The secure mailbox (issue 13, ADR 0019): content encrypted at rest, person and staff use cases.</summary>
+    private static void AddMailbox(IServiceCollection services, IConfiguration configuration)
+    {
+        _ = configuration;
+        services.AddSingleton<Mailbox.ContentCipher>();
+        services.AddScoped<Mailbox.PersonMailbox>();
     }
 
     /// <summary>Portal accounts (ADR 0015): Identity's user model and hasher on PforteDbContext, sign-in, sessions.</summary>
