@@ -232,4 +232,20 @@ public static class ErrorCodes
     public const string KasseBrandColorInvalid = "PF-KASSE-005";
     public const string KasseBrandColorContrast = "PF-KASSE-006";
     public const string KasseLogoInvalid = "PF-KASSE-007";
+    public const string AttachmentEmpty = "PF-MBX-100";
+    public const string AttachmentTooLarge = "PF-MBX-101";
+    public const string AttachmentTooMany = "PF-MBX-102";
+    public const string AttachmentTypeNotAllowed = "PF-MBX-103";
+    public const string AttachmentTypeMismatch = "PF-MBX-104";
+    public const string AttachmentPdfDamaged = "PF-MBX-105";
+    public const string AttachmentJpegDamaged = "PF-MBX-106";
+    public const string AttachmentPngDamaged = "PF-MBX-107";
+    public const string AttachmentImageHiddenData = "PF-MBX-108";
+    public const string AttachmentPdfHiddenData = "PF-MBX-109";
+    public const string AttachmentPdfJavaScript = "PF-MBX-110";
+    public const string AttachmentPdfEmbeddedFile = "PF-MBX-111";
+    public const string AttachmentPdfLaunch = "PF-MBX-112";
+    public const string AttachmentPdfRichMedia = "PF-MBX-113";
+    public const string AttachmentPdfXfa = "PF-MBX-114";
+    public const string AttachmentPdfEncrypted = "PF-MBX-115";
 }
