@@ -55,6 +55,7 @@ public static class PforteCoreServices
         AddPortalAccounts(services, configuration);
         AddSelfService(services, configuration);
         AddMailbox(services, configuration);
+        AddMailboxAttachments(services, configuration);
         return services;
     }
 
@@ -136,6 +137,17 @@ public static class PforteCoreServices
         _ = configuration;
         services.AddSingleton<Mailbox.ContentCipher>();
         services.AddScoped<Mailbox.PersonMailbox>();
+    }
+
+    /// <summary>
+    /// The attachment inspector (ADR 0020). Its PDF parser check (<see cref="Mailbox.Attachments.IPdfStructureCheck"/>)
+    /// is registered by the project that knows the PDF library (<c>AddPdfLetters</c>); the raw scan runs either way.
+    /// </summary>
+    private static void AddMailboxAttachments(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Mailbox.Attachments.AttachmentLimits>().Bind(configuration.GetSection(Mailbox.Attachments.AttachmentLimits.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Mailbox.Attachments.AttachmentLimits>, Mailbox.Attachments.AttachmentLimitsValidator>();
+        services.AddSingleton<Mailbox.Attachments.AttachmentInspector>();
     }
 
     /// <summary>Portal accounts (ADR 0015): Identity's user model and hasher on PforteDbContext, sign-in, sessions.</summary>

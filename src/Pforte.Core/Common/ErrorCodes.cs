@@ -249,4 +249,20 @@ public static class ErrorCodes
     public const string ContactAuthenticationMismatch = "PF-CONTACT-012";
     public const string ContactStatusInvalid = "PF-CONTACT-013";
     public const string ContactKasseUnknown = "PF-CONTACT-014";
+    public const string AttachmentEmpty = "PF-MBX-100";
+    public const string AttachmentTooLarge = "PF-MBX-101";
+    public const string AttachmentTooMany = "PF-MBX-102";
+    public const string AttachmentTypeNotAllowed = "PF-MBX-103";
+    public const string AttachmentTypeMismatch = "PF-MBX-104";
+    public const string AttachmentPdfDamaged = "PF-MBX-105";
+    public const string AttachmentJpegDamaged = "PF-MBX-106";
+    public const string AttachmentPngDamaged = "PF-MBX-107";
+    public const string AttachmentImageHiddenData = "PF-MBX-108";
+    public const string AttachmentPdfHiddenData = "PF-MBX-109";
+    public const string AttachmentPdfJavaScript = "PF-MBX-110";
+    public const string AttachmentPdfEmbeddedFile = "PF-MBX-111";
+    public const string AttachmentPdfLaunch = "PF-MBX-112";
+    public const string AttachmentPdfRichMedia = "PF-MBX-113";
+    public const string AttachmentPdfXfa = "PF-MBX-114";
+    public const string AttachmentPdfEncrypted = "PF-MBX-115";
 }
