@@ -54,6 +54,8 @@ public static class PforteCoreServices
         services.AddScoped<Insured.Import.ImportInsured>();
         AddPortalAccounts(services, configuration);
         AddSelfService(services, configuration);
+        AddMailbox(services, configuration);
+        AddMailboxAttachments(services, configuration);
         return services;
     }
 
@@ -123,6 +125,29 @@ public static class PforteCoreServices
         services.AddScoped<SelfService.RequestContactEmail>();
         services.AddScoped<SelfService.ConfirmContactEmail>();
         services.AddScoped<SelfService.GetMyData>();
+        services.AddOptions<Notices.NoticeOptions>().Bind(configuration.GetSection(Notices.NoticeOptions.Section))
+            .Configure(o => o.PortalUrl ??= configuration["Pforte:Portal:PublicBaseUrl"]);
+        services.AddScoped<Notices.MailboxNotices>();
+        services.AddScoped<Notices.SendMailboxNotices>();
+    }
+
+    /// <summary>The secure mailbox (issue 13, ADR 0019): content encrypted at rest, person and staff use cases.</summary>
+    private static void AddMailbox(IServiceCollection services, IConfiguration configuration)
+    {
+        _ = configuration;
+        services.AddSingleton<Mailbox.ContentCipher>();
+        services.AddScoped<Mailbox.PersonMailbox>();
+    }
+
+    /// <summary>
+    /// The attachment inspector (ADR 0020). Its PDF parser check (<see cref="Mailbox.Attachments.IPdfStructureCheck"/>)
+    /// is registered by the project that knows the PDF library (<c>AddPdfLetters</c>); the raw scan runs either way.
+    /// </summary>
+    private static void AddMailboxAttachments(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Mailbox.Attachments.AttachmentLimits>().Bind(configuration.GetSection(Mailbox.Attachments.AttachmentLimits.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Mailbox.Attachments.AttachmentLimits>, Mailbox.Attachments.AttachmentLimitsValidator>();
+        services.AddSingleton<Mailbox.Attachments.AttachmentInspector>();
     }
 
     /// <summary>Portal accounts (ADR 0015): Identity's user model and hasher on PforteDbContext, sign-in, sessions.</summary>

@@ -21,6 +21,9 @@ builder.Services.AddPforteOpenApi();
 builder.Services.AddPforteOperations();
 builder.Services.AddHostedService<BackgroundJobs>();
 builder.Services.AddHostedService<ApiClientChangeListener>();
+builder.Services.AddHostedService<NoticeJob>();
+// The SMTP sender also on nodes without the portal surface: staff API writes queue notices there too.
+Pforte.Portal.SelfService.SelfServiceRegistration.AddPortalSelfService(builder.Services, builder.Configuration);
 if (surfaces.Portal)
 {
     builder.Services.AddPfortePortal(builder.Configuration, builder.Environment);

@@ -12,7 +12,7 @@ internal static class KeysCommands
 {
     public static Command Build(CliContext cli)
     {
-        var purpose = new Option<string>("--purpose") { Description = "code-hash (Schlüssel der Code-Prüfwerte) oder letter-seal (Versiegelung in Codebriefen).", DefaultValueFactory = _ => "code-hash" };
+        var purpose = new Option<string>("--purpose") { Description = "code-hash (Schlüssel der Code-Prüfwerte), letter-seal (Versiegelung in Codebriefen) oder content-wrap (Schlüssel über den Inhaltsschlüsseln des Postfachs).", DefaultValueFactory = _ => "code-hash" };
 
         var rotate = new Command("rotate", "Legt einen neuen Schlüssel an; neue Codes nutzen ihn, alte Prüfwerte werden bei der nächsten erfolgreichen Prüfung umgeschlüsselt.") { purpose };
         rotate.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
@@ -74,6 +74,7 @@ internal static class KeysCommands
     {
         "code-hash" => KeyPurpose.CodeHash,
         "letter-seal" => KeyPurpose.LetterSeal,
+        "content-wrap" => KeyPurpose.ContentWrap,
         _ => null,
     };
 }

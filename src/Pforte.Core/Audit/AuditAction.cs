@@ -87,6 +87,21 @@ public enum AuditAction
     LetterCopyProvided = 7006,
     RepresentedDataViewed = 7007,
 
+    // 81xx e-mail notices (docs/decisions/0021-mailbox-notices.md)
+    NoticeSent = 8101,
+    NoticeFailed = 8102,
+    NoticeGivenUp = 8103,
+    NoticeDropped = 8104,
+
+    // 815x public contact form (docs/decisions/0022-contact-form.md)
+    ContactRequestSubmitted = 8151,
+    ContactFormRefused = 8152,
+    ContactRequestRead = 8153,
+    ContactRequestMatched = 8154,
+    ContactRequestAnswered = 8155,
+    ContactRequestClosed = 8156,
+    ContactRequestsPurged = 8157,
+
     // 9xxx administration
     KasseCreated = 9001,
     ApiClientCreated = 9002,

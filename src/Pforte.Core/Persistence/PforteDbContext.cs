@@ -316,6 +316,18 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.Property(x => x.Address).HasMaxLength(SelfService.RequestContactEmail.MaxAddressLength);
         });
 
+        modelBuilder.Entity<Notices.MailboxNotice>(e =>
+        {
+            e.ToTable("mailbox_notices");
+            e.HasKey(x => x.Id);
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.LeasedBy).HasMaxLength(200);
+            e.Property(x => x.LastErrorCode).HasMaxLength(20);
+            e.HasIndex(x => new { x.SentAt, x.GivenUpAt, x.NextAttemptAt });
+            e.HasIndex(x => x.PersonId);
+        });
+
         modelBuilder.Entity<SelfService.EmailConfirmation>(e =>
         {
             e.ToTable("email_confirmations");

@@ -135,18 +135,29 @@ public sealed class FileKeyRing : IKeyStore
                     Write(fresh);
                 }
             }
+            else if (Enum.GetValues<KeyPurpose>().Any(p => Read(allowMissing: true).For(p).Count == 0))
+            {
+                // A ring written before a purpose existed (e.g. content-wrap, ADR 0019) gets its first key of it.
+                using var fileLock = AcquireFileLock();
+                var ring = Read(allowMissing: true);
+                foreach (var purpose in Enum.GetValues<KeyPurpose>().Where(p => ring.For(p).Count == 0))
+                {
+                    ring.For(purpose).Add(new StoredKey(1, Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes)), _clock.GetUtcNow()));
+                }
+                Write(ring);
+            }
             _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
             return Read();
         }
     }
 
-    private RingFile Read()
+    private RingFile Read(bool allowMissing = false)
     {
         var ring = JsonSerializer.Deserialize<RingFile>(File.ReadAllBytes(_path), Json)
             ?? throw new InvalidDataException($"Key ring {_path} is empty.");
         foreach (var purpose in Enum.GetValues<KeyPurpose>())
         {
-            if (ring.For(purpose).Count == 0)
+            if (ring.For(purpose).Count == 0 && !allowMissing)
             {
                 throw new InvalidDataException($"Key ring {_path} has no {purpose} key.");
             }
@@ -199,10 +210,14 @@ public sealed class FileKeyRing : IKeyStore
         [JsonPropertyName("letter_seal")]
         public List<StoredKey> LetterSeal { get; set; } = [];
 
+        [JsonPropertyName("content_wrap")]
+        public List<StoredKey> ContentWrap { get; set; } = [];
+
         public List<StoredKey> For(KeyPurpose purpose) => purpose switch
         {
             KeyPurpose.CodeHash => CodeHash,
             KeyPurpose.LetterSeal => LetterSeal,
+            KeyPurpose.ContentWrap => ContentWrap,
             _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
         };
     }

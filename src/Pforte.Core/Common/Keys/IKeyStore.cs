@@ -7,6 +7,9 @@ public enum KeyPurpose
 
     /// <summary>AES-GCM keys that seal a new code inside its pending letter until the print hand-over.</summary>
     LetterSeal = 2,
+
+    /// <summary>AES-GCM keys that wrap the per-item data keys of mailbox content at rest (ADR 0019).</summary>
+    ContentWrap = 3,
 }
 
 public sealed record KeyVersion(int Version, byte[] Material, DateTimeOffset CreatedAt);
