@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pforte.Core.Common;
+using Pforte.Core.Mailbox;
+using Pforte.Core.Mailbox.Attachments;
+using Pforte.Core.Portal;
+using Pforte.Portal.History;
+
+namespace Pforte.Portal.Mailbox;
+
+/// <summary>
+/// A page of the mailbox (Postfach, ADR 0019): the signed-in person — or the represented person while acting for
+/// one — as a <see cref="MailboxActor"/>; which messages and topics the login allows is <see cref="PersonMailbox"/>'s
+/// business, never the page's.
+/// </summary>
+public abstract class MailboxPageModel(PortalRepresentation representation) : SubjectPageModel(representation)
+{
+    /// <summary>Form field ids the errors are shown at.</summary>
+    public const string TopicFieldId = "thema";
+    public const string SubjectFieldId = "betreff";
+    public const string BodyFieldId = "nachricht";
+    public const string FilesFieldId = "anhaenge";
+
+    /// <summary>The actor of the mailbox, or the result to answer with (sign-in needed, representation no longer valid).</summary>
+    protected async Task<(MailboxActor? Actor, IActionResult? Stop)> MailboxActorAsync()
+    {
+        var (subject, stop) = await SubjectAsync();
+        if (subject is null)
+        {
+            return (null, stop);
+        }
+        return (new MailboxActor(subject.KasseId, subject.PersonId, subject.Acting?.RepresentativeId, subject.Actor.AuthenticationId, subject.Audit), null);
+    }
+
+    /// <summary>
+    /// A form with files may carry at most the allowed number of files of the allowed size and the text around them;
+    /// a larger request is cut off by the server before it is read (413), instead of being buffered.
+    /// </summary>
+    public override Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (HttpMethods.IsPost(context.HttpContext.Request.Method)
+            && context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            var limits = context.HttpContext.RequestServices.GetRequiredService<IOptions<AttachmentLimits>>().Value;
+            size.MaxRequestBodySize = (limits.MaxBytes * limits.MaxPerMessage) + (1024 * 1024);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The uploaded files as the mailbox takes them (empty file inputs — nothing chosen — are left out).</summary>
+    protected static async Task<IReadOnlyList<NewFile>> FilesAsync(IEnumerable<IFormFile>? files, CancellationToken cancellationToken)
+    {
+        var list = new List<NewFile>();
+        foreach (var file in files ?? [])
+        {
+            if (file.Length == 0 && string.IsNullOrEmpty(file.FileName))
+            {
+                continue;
+            }
+            using var buffer = new MemoryStream((int)Math.Min(file.Length, int.MaxValue));
+            await file.CopyToAsync(buffer, cancellationToken);
+            list.Add(new NewFile(file.FileName, buffer.ToArray()));
+        }
+        return list;
+    }
+
+    /// <summary>Which field an error of the mailbox belongs to (null: the whole form).</summary>
+    protected static FieldError ToField(Error error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new FieldError(MailboxErrorFields.FieldOf(error.Code), error.Message);
+    }
+
+    /// <summary>A time as the mailbox shows it (Berlin time, German).</summary>
+    public static string When(DateTimeOffset at) => Texts.Mailbox.Format("WhenFormat", TimeZoneInfo.ConvertTime(at, BerlinCalendar.Zone).DateTime);
+
+    protected static string TopicName(string topic) => Pforte.Core.Disclosure.RequestKindNames.German(topic);
+}
+
+/// <summary>What the partial <c>_MessageBody</c> needs: a labelled text area with its hint and error.</summary>
+public sealed record BodyField(string Label, string? Value, string? Error, int MaxLength, string Id = MailboxPageModel.BodyFieldId);
+
+/// <summary>What the partial <c>_Files</c> needs: the file input with the limits in its hint and its error.</summary>
+public sealed record FilesField(string? Error, AttachmentLimits Limits, string Id = MailboxPageModel.FilesFieldId)
+{
+    public int MaxMegabytes => (int)(Limits.MaxBytes / (1024 * 1024));
+}
