@@ -79,7 +79,7 @@ public abstract class MailboxPageModel(PortalRepresentation representation) : Su
     /// <summary>A time as the mailbox shows it (Berlin time, German).</summary>
     public static string When(DateTimeOffset at) => Texts.Mailbox.Format("WhenFormat", TimeZoneInfo.ConvertTime(at, BerlinCalendar.Zone).DateTime);
 
-    protected static string TopicName(string topic) => Pforte.Core.Disclosure.RequestKindNames.German(topic);
+    public static string TopicText(string topic) => Pforte.Core.Disclosure.RequestKindNames.German(topic);
 }
 
 /// <summary>What the partial <c>_MessageBody</c> needs: a labelled text area with its hint and error.</summary>

@@ -63,5 +63,4 @@ public sealed class IndexModel(PersonMailbox mailbox, PortalRepresentation repre
         return "/portal/postfach" + (query.Count == 0 ? "" : "?" + string.Join("&", query));
     }
 
-    public static string Topic(string topic) => TopicName(topic);
 }

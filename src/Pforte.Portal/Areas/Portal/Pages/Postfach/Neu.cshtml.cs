@@ -68,9 +68,10 @@ public sealed class NeuModel(PersonMailbox mailbox, IOptions<AttachmentLimits> l
         return Page();
     }
 
+    public BodyField BodyInput(string? error) => new(Texts.Mailbox["BodyLabel"], Body, error, Mailbox.BodyMaxLength);
+
     public string? ErrorOf(string field) => Errors.FirstOrDefault(e => e.Field == field)?.Message;
 
-    public static string Name(string topic) => TopicName(topic);
 
     public int MaxMegabytes => (int)(Limits.MaxBytes / (1024 * 1024));
 

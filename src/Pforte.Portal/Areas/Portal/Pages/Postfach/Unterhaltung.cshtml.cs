@@ -78,9 +78,10 @@ public sealed class UnterhaltungModel(PersonMailbox mailbox, IOptions<Attachment
         return error.Code == ErrorCodes.MailboxNotFound ? NotFound() : Refuse(error.Message, StatusCodes.Status400BadRequest);
     }
 
+    public BodyField BodyInput(string? error) => new(Texts.Mailbox["ReplyLabel"], Body, error, Mailbox.BodyMaxLength);
+
     public string? ErrorOf(string field) => Errors.FirstOrDefault(e => e.Field == field)?.Message;
 
-    public static string Name(string topic) => TopicName(topic);
 
     /// <summary>Reads the thread (marks it read); null when the page can be shown, else the result to answer with.</summary>
     private async Task<IActionResult?> ShowAsync()
