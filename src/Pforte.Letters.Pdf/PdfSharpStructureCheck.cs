@@ -16,7 +16,24 @@ public sealed class PdfSharpStructureCheck : IPdfStructureCheck
     /// <summary>Nesting deeper than this inside one object is not a document but an attack on the walk.</summary>
     private const int MaxDepth = 64;
 
+    /// <summary>
+    /// PDFsharp parses nested arrays and dictionaries by recursion; a stack overflow ends the whole process. The raw
+    /// scan refuses nesting deeper than <see cref="PdfActiveContent.MaxNesting"/> first, and the parse runs on a
+    /// thread whose stack holds that depth many times over (the test at the limit needs a few MB). Reserved, not
+    /// committed: only the pages used are touched.
+    /// </summary>
+    internal const int StackSize = 64 * 1024 * 1024;
+
     public PdfFinding Check(ReadOnlyMemory<byte> pdf)
+    {
+        var finding = PdfFinding.Damaged;
+        var thread = new Thread(() => finding = CheckHere(pdf), StackSize) { IsBackground = true, Name = "pdf-attachment-check" };
+        thread.Start();
+        thread.Join();
+        return finding;
+    }
+
+    private static PdfFinding CheckHere(ReadOnlyMemory<byte> pdf)
     {
         using var stream = MemoryMarshal.TryGetArray(pdf, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)

@@ -276,6 +276,29 @@ public sealed class AttachmentInspectorTests
         Assert.True(Inspector.Inspect("a.pdf", pdf).IsSuccess, "the unbroken file is accepted");
     }
 
+    [Fact]
+    public void A_pdf_nested_deep_enough_to_overflow_the_parsers_stack_is_refused_before_the_parser_sees_it()
+    {
+        // PDFsharp recurses per level: 200,000 levels end the process with a stack overflow on a normal thread.
+        const int depth = 200_000;
+        var deep = ClassicPdf(OnePage(pageExtra: "/Deep " + new string('[', depth) + new string(']', depth)));
+        Refused(Inspector.Inspect("a.pdf", deep), ErrorCodes.AttachmentPdfDamaged);
+        // Hidden in a stream's data, where the raw scan reads no names, with the cross-reference pointing into it.
+        var inStream = ClassicPdf([.. OnePage(), $"<< /Length {(2 * depth) + 2} >>\nstream\n{new string('<', depth)}{new string('>', depth)}\nendstream"]);
+        Refused(Inspector.Inspect("a.pdf", inStream), ErrorCodes.AttachmentPdfDamaged);
+        Assert.True(Inspector.Inspect("a.pdf", ClassicPdf(OnePage(pageExtra: "/Deep " + new string('[', 50) + new string(']', 50)))).IsSuccess);
+    }
+
+    [Fact]
+    public void The_parser_check_holds_four_times_the_accepted_nesting_without_overflowing()
+    {
+        // Below the raw scan's limit the parser must cope: it runs on a thread with a 64 MB stack. On a test thread
+        // this depth overflows and takes the test run down.
+        const int depth = 4 * PdfActiveContent.MaxNesting;
+        var pdf = ClassicPdf(OnePage(pageExtra: "/Deep " + new string('[', depth) + new string(']', depth)));
+        Assert.NotEqual(PdfFinding.JavaScript, Parser.Check(pdf)); // it returns at all
+    }
+
     // ---- polyglots ----
 
     [Fact]

@@ -7,6 +7,12 @@ namespace Pforte.Core.Mailbox.Attachments;
 /// </summary>
 public static class PdfActiveContent
 {
+    /// <summary>
+    /// Nesting of arrays and dictionaries accepted (real documents stay below 20); deeper is refused as damaged before
+    /// a parser sees it, and the parser check's stack is sized to hold this depth.
+    /// </summary>
+    public const int MaxNesting = 10_000;
+
     [Flags]
     internal enum Found
     {
@@ -17,6 +23,9 @@ public static class PdfActiveContent
         Launch = 8,
         RichMedia = 16,
         Xfa = 32,
+
+        /// <summary>Not a name: nesting too deep to hand to a parser (<see cref="MaxNesting"/>).</summary>
+        TooDeep = 64,
     }
 
     /// <summary>The finding a name stands for, given without the leading slash and already decoded.</summary>

@@ -15,6 +15,7 @@ internal static class PdfRawScan
     internal const int MaxInflated = 64 * 1024 * 1024;
 
     private static readonly SearchValues<byte> Delimiters = SearchValues.Create("\0\t\n\f\r ()<>[]{}/%"u8);
+    private static readonly SearchValues<byte> Brackets = SearchValues.Create("[]<>"u8);
 
     public static PdfFinding Scan(byte[] pdf, out bool hiddenData)
     {
@@ -40,6 +41,12 @@ internal static class PdfRawScan
             return PdfFinding.None;
         }
 
+        // Over every byte, stream data included: the parser reads objects wherever the cross-reference points, and
+        // random bytes stay far below the limit (a 10 MB compressed stream reaches a depth of a few hundred).
+        if (TooDeep(s))
+        {
+            return PdfFinding.Damaged;
+        }
         var found = PdfActiveContent.Found.None;
         var objectStreams = new List<(int Start, int Length)>();
         var pos = 0;
@@ -75,7 +82,7 @@ internal static class PdfRawScan
             return PdfFinding.Encrypted; // object streams are encrypted too; inflating them would only fail
         }
         var inflated = Inflated(pdf, objectStreams, ref found);
-        return inflated ? PdfActiveContent.First(found) : PdfFinding.Damaged;
+        return inflated && (found & PdfActiveContent.Found.TooDeep) == 0 ? PdfActiveContent.First(found) : PdfFinding.Damaged;
     }
 
     /// <summary>The index of the next <c>stream</c> keyword (after a dictionary's <c>&gt;&gt;</c>, before an end of line) at or after <paramref name="from"/>.</summary>
@@ -170,6 +177,10 @@ internal static class PdfRawScan
                 {
                     if (filled == buffer.Length)
                     {
+                        if (buffer.Length >= MaxInflated)
+                        {
+                            return false;
+                        }
                         var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
                         buffer.AsSpan().CopyTo(larger);
                         ArrayPool<byte>.Shared.Return(buffer);
@@ -187,7 +198,7 @@ internal static class PdfRawScan
                         return false;
                     }
                 }
-                found |= Names(buffer.AsSpan(0, filled));
+                found |= TooDeep(buffer.AsSpan(0, filled)) ? PdfActiveContent.Found.TooDeep : Names(buffer.AsSpan(0, filled));
             }
             return true;
         }
@@ -210,6 +221,35 @@ internal static class PdfRawScan
             found |= PdfActiveContent.Classify(name);
         }
         return found;
+    }
+
+    /// <summary>
+    /// Arrays and dictionaries nested deeper than <see cref="PdfActiveContent.MaxNesting"/>. PDFsharp parses nesting by recursion: at
+    /// 200,000 levels it overflows the stack, a crash of the whole host that no catch can stop (found in testing). The
+    /// parser check runs on a thread with a stack sized for this limit (<c>PdfSharpStructureCheck</c>).
+    /// </summary>
+    private static bool TooDeep(ReadOnlySpan<byte> text)
+    {
+        var depth = 0;
+        for (var i = text.IndexOfAny(Brackets); i >= 0;)
+        {
+            var c = text[i];
+            if (c == '[' || (c == '<' && i + 1 < text.Length && text[i + 1] == '<'))
+            {
+                if (++depth > PdfActiveContent.MaxNesting)
+                {
+                    return true;
+                }
+            }
+            else if ((c == ']' || (c == '>' && i + 1 < text.Length && text[i + 1] == '>')) && depth > 0)
+            {
+                depth--;
+            }
+            var step = c is (byte)'<' or (byte)'>' && i + 1 < text.Length && text[i + 1] == c ? 2 : 1;
+            var next = i + step < text.Length ? text[(i + step)..].IndexOfAny(Brackets) : -1;
+            i = next < 0 ? -1 : i + step + next;
+        }
+        return false;
     }
 
     /// <summary>Reads PDF names (<c>/Name</c>) from raw bytes, decoding <c>#xx</c> escapes.</summary>
