@@ -124,20 +124,10 @@ public sealed class StaffContactRequests(PforteDbContext db, ContentCipher ciphe
     }
 
     public Task<Result<ContactRequestSummary>> MarkAnsweredAsync(Guid kasseId, Guid id, AuditContext context, CancellationToken cancellationToken = default) =>
-        ChangeAsync(kasseId, id, context, r =>
-        {
-            r.Status = ContactRequestStatus.Answered;
-            r.StatusAt = clock.GetUtcNow();
-            return new AuditEvent(AuditAction.ContactRequestAnswered, AuditOutcome.Success, r.MatchedPersonId, Details: Json(id));
-        }, cancellationToken);
+        SetStatusAsync(kasseId, id, context, ContactRequestStatus.Answered, AuditAction.ContactRequestAnswered, cancellationToken);
 
     public Task<Result<ContactRequestSummary>> CloseAsync(Guid kasseId, Guid id, AuditContext context, CancellationToken cancellationToken = default) =>
-        ChangeAsync(kasseId, id, context, r =>
-        {
-            r.Status = ContactRequestStatus.Closed;
-            r.StatusAt = clock.GetUtcNow();
-            return new AuditEvent(AuditAction.ContactRequestClosed, AuditOutcome.Success, r.MatchedPersonId, Details: Json(id));
-        }, cancellationToken);
+        SetStatusAsync(kasseId, id, context, ContactRequestStatus.Closed, AuditAction.ContactRequestClosed, cancellationToken);
 
     /// <summary>Deletes requests (with their files) whose last status change is before <paramref name="before"/>; one audit entry per Kasse.</summary>
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
@@ -159,6 +149,14 @@ public sealed class StaffContactRequests(PforteDbContext db, ContentCipher ciphe
         }
         return total;
     }
+
+    private Task<Result<ContactRequestSummary>> SetStatusAsync(Guid kasseId, Guid id, AuditContext context, ContactRequestStatus status, AuditAction action, CancellationToken cancellationToken) =>
+        ChangeAsync(kasseId, id, context, r =>
+        {
+            r.Status = status;
+            r.StatusAt = clock.GetUtcNow();
+            return new AuditEvent(action, AuditOutcome.Success, r.MatchedPersonId, Details: Json(id));
+        }, cancellationToken);
 
     private async Task<Result<ContactRequestSummary>> ChangeAsync(Guid kasseId, Guid id, AuditContext context, Func<ContactRequest, AuditEvent> change, CancellationToken cancellationToken)
     {

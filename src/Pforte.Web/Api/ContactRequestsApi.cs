@@ -76,27 +76,23 @@ public static class ContactRequestsApi
         .Problems(StatusCodes.Status422UnprocessableEntity, ApiDocs.Codes(ErrorCodes.ContactAuthenticationMismatch))
         .WithSummary("Ordnet die Anfrage einer Person zu – nur über eine schriftliche Authentifizierung (letter-details / contact-form-details).");
 
-        group.MapPost("/{id}/answered", async (string id, HttpContext http, StaffContactRequests requests, CancellationToken ct) =>
-            Guid.TryParse(id, out var requestId)
-                ? Change(await requests.MarkAnsweredAsync(http.User.GetKasseId(), requestId, RequestAuditContext.ForClient(http), ct).ConfigureAwait(false))
-                : NotFound())
-        .WithName("MarkContactRequestAnswered")
-        .Produces<ContactRequestSummaryResponse>()
-        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ContactRequestNotFound))
-        .Problems(StatusCodes.Status409Conflict, ApiDocs.Codes(ErrorCodes.ContactAlreadyClosed))
-        .WithSummary("Vermerkt die Anfrage als beantwortet (per Brief oder ins Postfach – nie per E-Mail).");
-
-        group.MapPost("/{id}/close", async (string id, HttpContext http, StaffContactRequests requests, CancellationToken ct) =>
-            Guid.TryParse(id, out var requestId)
-                ? Change(await requests.CloseAsync(http.User.GetKasseId(), requestId, RequestAuditContext.ForClient(http), ct).ConfigureAwait(false))
-                : NotFound())
-        .WithName("CloseContactRequest")
-        .Produces<ContactRequestSummaryResponse>()
-        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ContactRequestNotFound))
-        .Problems(StatusCodes.Status409Conflict, ApiDocs.Codes(ErrorCodes.ContactAlreadyClosed))
-        .WithSummary("Schließt die Anfrage.");
+        MapStatus(group, "answered", "MarkContactRequestAnswered", (r, kasse, id, context, ct) => r.MarkAnsweredAsync(kasse, id, context, ct),
+            "Vermerkt die Anfrage als beantwortet (per Brief oder ins Postfach – nie per E-Mail).");
+        MapStatus(group, "close", "CloseContactRequest", (r, kasse, id, context, ct) => r.CloseAsync(kasse, id, context, ct), "Schließt die Anfrage.");
         return v1;
     }
+
+    private static void MapStatus(RouteGroupBuilder group, string verb, string name,
+        Func<StaffContactRequests, Guid, Guid, Pforte.Core.Audit.AuditContext, CancellationToken, Task<Result<ContactRequestSummary>>> change, string summary) =>
+        group.MapPost("/{id}/" + verb, async (string id, HttpContext http, StaffContactRequests requests, CancellationToken ct) =>
+            Guid.TryParse(id, out var requestId)
+                ? Change(await change(requests, http.User.GetKasseId(), requestId, RequestAuditContext.ForClient(http), ct).ConfigureAwait(false))
+                : NotFound())
+        .WithName(name)
+        .Produces<ContactRequestSummaryResponse>()
+        .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ContactRequestNotFound))
+        .Problems(StatusCodes.Status409Conflict, ApiDocs.Codes(ErrorCodes.ContactAlreadyClosed))
+        .WithSummary(summary);
 
     private static IResult NotFound() => ProblemResults.Result(StatusCodes.Status404NotFound, new Error(ErrorCodes.ContactRequestNotFound));
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Pforte.Core.Audit;
 using Pforte.Core.Notices;
+using Pforte.Portal.Tests.SelfService;
 using Pforte.Testing;
 
 namespace Pforte.Portal.Tests.Notices;
@@ -12,7 +13,7 @@ public sealed partial class MailboxNoticeTests
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task Several_new_messages_make_one_mail_that_says_nothing_personal(string provider)
     {
-        await using var smtp = new RefusingSmtp();
+        await using var smtp = InProcessSmtp.Start();
         await using var f = await NoticeFixture.CreateAsync(provider, smtp.Settings);
         var person = await f.AddPersonAsync();
         for (var i = 0; i < 3; i++)
@@ -55,7 +56,7 @@ public sealed partial class MailboxNoticeTests
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task A_new_message_soon_after_a_sent_notice_waits_for_the_window(string provider)
     {
-        await using var smtp = new RefusingSmtp();
+        await using var smtp = InProcessSmtp.Start();
         await using var f = await NoticeFixture.CreateAsync(provider, smtp.Settings);
         var person = await f.AddPersonAsync();
         await f.QueueAsync(person.Id);
@@ -73,7 +74,8 @@ public sealed partial class MailboxNoticeTests
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task A_refusing_server_is_tried_again_with_backoff_and_the_notice_goes_later(string provider)
     {
-        await using var smtp = new RefusingSmtp { Accepting = false };
+        await using var smtp = InProcessSmtp.Start();
+        smtp.Accepting = false;
         await using var f = await NoticeFixture.CreateAsync(provider, smtp.Settings);
         var person = await f.AddPersonAsync();
         await f.QueueAsync(person.Id);
@@ -103,7 +105,8 @@ public sealed partial class MailboxNoticeTests
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task After_the_last_attempt_the_notice_is_given_up_and_recorded(string provider)
     {
-        await using var smtp = new RefusingSmtp { Accepting = false };
+        await using var smtp = InProcessSmtp.Start();
+        smtp.Accepting = false;
         await using var f = await NoticeFixture.CreateAsync(provider, new Dictionary<string, string?>(smtp.Settings) { ["Pforte:Notices:RetryDelays:0"] = "00:01:00" });
         var person = await f.AddPersonAsync();
         await f.QueueAsync(person.Id);
@@ -123,7 +126,7 @@ public sealed partial class MailboxNoticeTests
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task Two_nodes_sending_at_once_send_every_notice_exactly_once(string provider)
     {
-        await using var smtp = new RefusingSmtp();
+        await using var smtp = InProcessSmtp.Start();
         await using var f = await NoticeFixture.CreateAsync(provider, new Dictionary<string, string?>(smtp.Settings) { ["Pforte:Notices:BatchSize"] = "3" });
         await using var second = f.NewHost();
         var persons = new List<Guid>();
@@ -159,7 +162,7 @@ public sealed partial class MailboxNoticeTests
             Assert.Empty(await f.NoticesAsync(person.Id));
             Assert.Equal(0, (await f.SendAsync()).Claimed);
         }
-        await using var smtp = new RefusingSmtp();
+        await using var smtp = InProcessSmtp.Start();
         await using var g = await NoticeFixture.CreateAsync(provider, smtp.Settings);
         var without = await g.AddPersonAsync(address: null);
         await g.QueueAsync(without.Id);
@@ -170,7 +173,7 @@ public sealed partial class MailboxNoticeTests
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task An_address_removed_before_sending_drops_the_notice(string provider)
     {
-        await using var smtp = new RefusingSmtp();
+        await using var smtp = InProcessSmtp.Start();
         await using var f = await NoticeFixture.CreateAsync(provider, smtp.Settings);
         var person = await f.AddPersonAsync();
         await f.QueueAsync(person.Id);

@@ -1,11 +1,9 @@
-using System.Buffers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MimeKit;
 using Pforte.Core;
 using Pforte.Core.Insured;
 using Pforte.Core.Notices;
@@ -14,86 +12,8 @@ using Pforte.Core.SelfService;
 using Pforte.Portal.SelfService;
 using Pforte.Portal.Tests.SelfService;
 using Pforte.Testing;
-using SmtpServer;
-using SmtpServer.Mail;
-using SmtpServer.Protocol;
-using SmtpServer.Storage;
 
 namespace Pforte.Portal.Tests.Notices;
-
-/// <summary>An SMTP server in the test process that can refuse recipients (a mailbox filter) until told otherwise.</summary>
-public sealed class RefusingSmtp : IAsyncDisposable
-{
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _running;
-
-    public RefusingSmtp()
-    {
-        Port = SelfServiceArrange.FreePort();
-        var options = new SmtpServerOptionsBuilder().ServerName("localhost").Port(Port).Build();
-        var services = new SmtpServer.ComponentModel.ServiceProvider();
-        services.Add(new Store(Messages));
-        services.Add(new DelegatingMailboxFilter((IMailbox to, IMailbox from) => Accepting));
-        _running = new SmtpServer.SmtpServer(options, services).StartAsync(_stop.Token);
-    }
-
-    public int Port { get; }
-
-    private volatile bool _accepting = true;
-
-    /// <summary>False: every recipient is refused (550), as by a server that does not take the mail now.</summary>
-    public bool Accepting
-    {
-        get => _accepting;
-        set => _accepting = value;
-    }
-
-    public List<MimeMessage> Messages { get; } = [];
-
-    public Dictionary<string, string?> Settings => new()
-    {
-        ["Pforte:Smtp:Host"] = "localhost",
-        ["Pforte:Smtp:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Pforte:Smtp:Security"] = "None",
-        ["Pforte:Smtp:From"] = "portal@kasse.example",
-        ["Pforte:Smtp:FromName"] = "Testkasse",
-    };
-
-    public IReadOnlyList<MimeMessage> Received()
-    {
-        lock (Messages)
-        {
-            return [.. Messages];
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        try
-        {
-            await _running;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        _stop.Dispose();
-    }
-
-    private sealed class Store(List<MimeMessage> messages) : MessageStore
-    {
-        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
-        {
-            await using var stream = new MemoryStream(buffer.ToArray());
-            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
-            lock (messages)
-            {
-                messages.Add(message);
-            }
-            return SmtpResponse.Ok;
-        }
-    }
-}
 
 /// <summary>Core and the portal's SMTP sender as a host wires them, on a test database, with a clock the test moves.</summary>
 public sealed class NoticeFixture : IAsyncDisposable
