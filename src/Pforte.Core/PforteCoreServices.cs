@@ -137,9 +137,14 @@ public static class PforteCoreServices
     /// <summary>The secure mailbox (issue 13, ADR 0019): content encrypted at rest, person and staff use cases.</summary>
     private static void AddMailbox(IServiceCollection services, IConfiguration configuration)
     {
-        _ = configuration;
+        services.AddOptions<Mailbox.MailboxOptions>().Bind(configuration.GetSection(Mailbox.MailboxOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Mailbox.MailboxOptions>, Mailbox.MailboxOptionsValidator>();
         services.AddSingleton<Mailbox.ContentCipher>();
+        services.AddScoped<Mailbox.MailboxContent>();
         services.AddScoped<Mailbox.PersonMailbox>();
+        services.AddScoped<Mailbox.StaffMailbox>();
+        services.AddScoped<Mailbox.MailboxDocuments>();
+        services.AddScoped<Mailbox.MailboxMaintenance>();
     }
 
     /// <summary>

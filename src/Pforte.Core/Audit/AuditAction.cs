@@ -87,6 +87,24 @@ public enum AuditAction
     LetterCopyProvided = 7006,
     RepresentedDataViewed = 7007,
 
+    // 80xx secure mailbox (docs/decisions/0019-mailbox-model-and-encryption.md); never any content in details
+    MailboxThreadStarted = 8001,
+    MailboxReplySent = 8002,
+    MailboxThreadViewedByStaff = 8003,
+    MailboxStaffReplied = 8004,
+    MailboxAssigned = 8005,
+    MailboxStatusChanged = 8006,
+    MailboxDueChanged = 8007,
+    MailboxNoteAdded = 8008,
+    MailboxTemplateCreated = 8009,
+    MailboxDocumentDelivered = 8010,
+    MailboxDocumentRefused = 8011,
+    ElectronicDeliveryOptedIn = 8012,
+    ElectronicDeliveryOptedOut = 8013,
+    MailboxPurged = 8014,
+    MailboxRewrapped = 8015,
+    MailboxAttachmentOpened = 8016,
+
     // 81xx e-mail notices (docs/decisions/0021-mailbox-notices.md)
     NoticeSent = 8101,
     NoticeFailed = 8102,

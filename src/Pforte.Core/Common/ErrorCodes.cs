@@ -265,4 +265,25 @@ public static class ErrorCodes
     public const string AttachmentPdfRichMedia = "PF-MBX-113";
     public const string AttachmentPdfXfa = "PF-MBX-114";
     public const string AttachmentPdfEncrypted = "PF-MBX-115";
+    public const string MailboxNotFound = "PF-MBX-001";
+    public const string MailboxTopicUnknown = "PF-MBX-002";
+    public const string MailboxTopicNotAllowed = "PF-MBX-003";
+    public const string MailboxSubjectLength = "PF-MBX-004";
+    public const string MailboxBodyLength = "PF-MBX-005";
+    public const string MailboxNoReplyToDocument = "PF-MBX-006";
+    public const string MailboxContentHidden = "PF-MBX-007";
+    public const string MailboxStatusInvalid = "PF-MBX-008";
+    public const string MailboxStaffIdInvalid = "PF-MBX-009";
+    public const string MailboxDueInvalid = "PF-MBX-010";
+    public const string MailboxTemplateNotFound = "PF-MBX-011";
+    public const string MailboxNoElectronicDelivery = "PF-MBX-012";
+    public const string MailboxCodeLetterByPost = "PF-MBX-013";
+    public const string MailboxDocumentNotPdf = "PF-MBX-014";
+    public const string MailboxCursorInvalid = "PF-MBX-015";
+    public const string MailboxPageSizeInvalid = "PF-MBX-016";
+    public const string MailboxTemplateExists = "PF-MBX-017";
+    public const string MailboxLetterKindUnknown = "PF-MBX-018";
+    public const string MailboxContentUnreadable = "PF-MBX-019";
+    public const string MailboxClosed = "PF-MBX-020";
+    public const string MailboxFileNotBase64 = "PF-MBX-021";
 }

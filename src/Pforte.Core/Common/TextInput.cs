@@ -105,6 +105,38 @@ public static class TextInput
         return Clean(field, value!, maxLength);
     }
 
+    /// <summary>
+    /// A required multi-line text (a message body): line breaks are kept (CR LF and CR become LF) and a TAB becomes a
+    /// space; every other character follows the same policy as a single-line field. Trailing blanks are trimmed.
+    /// </summary>
+    public static Result<string> RequiredMultiline(string field, string? value, int maxLength, Error? missing = null)
+    {
+        if (value is null)
+        {
+            return missing ?? new Error(ErrorCodes.FieldRequired, field);
+        }
+        if (value.Length > 3 * maxLength + 64)
+        {
+            return new Error(ErrorCodes.FieldTooLong, field, maxLength);
+        }
+        var lines = value.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Replace('\t', ' ').Split('\n');
+        var offset = 0;
+        foreach (var line in lines)
+        {
+            if (FirstForbidden(line) is { } position)
+            {
+                return new Error(ErrorCodes.InputForbiddenCharacter, field, offset + position + 1);
+            }
+            offset += line.Length + 1;
+        }
+        var clean = string.Join('\n', lines.Select(l => l.TrimEnd())).Trim().Normalize(NormalizationForm.FormC);
+        if (clean.Length == 0)
+        {
+            return missing ?? new Error(ErrorCodes.FieldRequired, field);
+        }
+        return clean.Length > maxLength ? new Error(ErrorCodes.FieldTooLong, field, maxLength) : clean;
+    }
+
     /// <summary>Only the refusal of an optional field, for callers that keep the value as it is (e.g. identifiers parsed afterwards).</summary>
     public static Error? Check(string field, string? value, int maxLength) =>
         Optional(field, value, maxLength).Error;

@@ -68,6 +68,27 @@ public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy
         return decision;
     }
 
+    /// <summary>
+    /// The decisions for several request kinds of one subject and authentication, read once and NOT recorded: for
+    /// screens that only decide what to show or offer (the mailbox's list and its topic choice, ADR 0019). Whatever is
+    /// then disclosed or accepted goes through <see cref="ExecuteAsync"/>, which records. Null when the subject or the
+    /// authentication is unknown (or another Kasse's).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Decision>?> PreviewAsync(
+        Guid kasseId, Guid authenticationId, string channel, Direction direction, string subjectKvnr, IEnumerable<string> requestKinds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requestKinds);
+        var facts = await ReadFactsAsync(kasseId, subjectKvnr, authenticationId, cancellationToken).ConfigureAwait(false);
+        if (facts.Subject is not { } subject || facts.Authentication is not { } auth || auth.KasseId != kasseId)
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow();
+        var today = BerlinCalendar.Today(clock);
+        return requestKinds.Distinct(StringComparer.Ordinal).Where(RequestKinds.IsKnown).ToDictionary(k => k, k =>
+            DisclosureDecision.Decide(policy, new DecisionInput(channel, k, direction, subject, auth, facts.Representations, now, today)), StringComparer.Ordinal);
+    }
+
     private sealed record Facts(SubjectFacts? Subject, IReadOnlyList<RepresentationFacts> Representations, AuthenticationFacts? Authentication);
 
     /// <summary>

@@ -51,6 +51,18 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
 
     public DbSet<Portal.Branch> Branches => Set<Portal.Branch>();
 
+    public DbSet<Mailbox.MailboxThread> MailboxThreads => Set<Mailbox.MailboxThread>();
+
+    public DbSet<Mailbox.MailboxMessage> MailboxMessages => Set<Mailbox.MailboxMessage>();
+
+    public DbSet<Mailbox.MailboxAttachment> MailboxAttachments => Set<Mailbox.MailboxAttachment>();
+
+    public DbSet<Mailbox.MailboxNote> MailboxNotes => Set<Mailbox.MailboxNote>();
+
+    public DbSet<Mailbox.MailboxTemplate> MailboxTemplates => Set<Mailbox.MailboxTemplate>();
+
+    public DbSet<Mailbox.ElectronicDelivery> ElectronicDeliveries => Set<Mailbox.ElectronicDelivery>();
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     /// <summary>Starts the transaction of a change (see <see cref="WriteTransaction"/>); use instead of Database.BeginTransactionAsync.</summary>
@@ -262,6 +274,7 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
         });
 
         Accounts.PortalAccountModel.Configure(modelBuilder);
+        Mailbox.MailboxModel.Configure(modelBuilder);
 
         modelBuilder.Entity<Portal.Branch>(e =>
         {

@@ -1343,6 +1343,317 @@ namespace Pforte.Migrations.Postgres.Migrations
                     b.ToTable("letters", (string)null);
                 });
 
+            modelBuilder.Entity("Pforte.Core.Mailbox.ElectronicDelivery", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<Guid>("KasseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("kasse_id");
+
+                    b.Property<bool>("OptedIn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("opted_in");
+
+                    b.HasKey("PersonId");
+
+                    b.HasIndex("KasseId");
+
+                    b.ToTable("electronic_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("ContentCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content_cipher");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_type");
+
+                    b.Property<byte[]>("FileNameCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("file_name_cipher");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("thread_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("ThreadId");
+
+                    b.ToTable("mailbox_attachments", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("BodyCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("body_cipher");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_version");
+
+                    b.Property<int>("Sender")
+                        .HasColumnType("integer")
+                        .HasColumnName("sender");
+
+                    b.Property<string>("SenderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sender_id");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("thread_id");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyVersion");
+
+                    b.HasIndex("ThreadId", "SentAt");
+
+                    b.ToTable("mailbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("BodyCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("body_cipher");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_version");
+
+                    b.Property<string>("StaffId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("staff_id");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("thread_id");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyVersion");
+
+                    b.HasIndex("ThreadId", "CreatedAt");
+
+                    b.ToTable("mailbox_notes", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("KasseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("kasse_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("text");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("topic");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KasseId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("mailbox_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxThread", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("ArchivedByPerson")
+                        .HasColumnType("boolean")
+                        .HasColumnName("archived_by_person");
+
+                    b.Property<string>("AssignedStaffId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("assigned_staff_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<bool>("HasAttachments")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_attachments");
+
+                    b.Property<bool>("IsDocument")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_document");
+
+                    b.Property<Guid>("KasseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("kasse_id");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_version");
+
+                    b.Property<bool>("LastFromKasse")
+                        .HasColumnType("boolean")
+                        .HasColumnName("last_from_kasse");
+
+                    b.Property<DateTimeOffset>("LastMessageAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_message_at");
+
+                    b.Property<int>("MessageCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("message_count");
+
+                    b.Property<bool>("Open")
+                        .HasColumnType("boolean")
+                        .HasColumnName("open");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<byte[]>("SubjectCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("subject_cipher");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("topic");
+
+                    b.Property<bool>("UnreadByKasse")
+                        .HasColumnType("boolean")
+                        .HasColumnName("unread_by_kasse");
+
+                    b.Property<bool>("UnreadByPerson")
+                        .HasColumnType("boolean")
+                        .HasColumnName("unread_by_person");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyVersion");
+
+                    b.HasIndex("LastMessageAt");
+
+                    b.HasIndex("KasseId", "AssignedStaffId", "Open", "DueAt");
+
+                    b.HasIndex("PersonId", "ArchivedByPerson", "LastMessageAt", "Id");
+
+                    b.HasIndex("KasseId", "Topic", "Open", "DueAt", "Id");
+
+                    b.HasIndex("KasseId", "Topic", "Status", "DueAt", "Id");
+
+                    b.ToTable("mailbox_threads", (string)null);
+                });
+
             modelBuilder.Entity("Pforte.Core.Notices.MailboxNotice", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1906,6 +2217,72 @@ namespace Pforte.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Pforte.Core.Letters.OutboxLetter", b =>
+                {
+                    b.HasOne("Pforte.Core.Insured.Kasse", null)
+                        .WithMany()
+                        .HasForeignKey("KasseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.ElectronicDelivery", b =>
+                {
+                    b.HasOne("Pforte.Core.Insured.Kasse", null)
+                        .WithMany()
+                        .HasForeignKey("KasseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
+                        .WithOne()
+                        .HasForeignKey("Pforte.Core.Mailbox.ElectronicDelivery", "PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxAttachment", b =>
+                {
+                    b.HasOne("Pforte.Core.Mailbox.MailboxMessage", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxMessage", b =>
+                {
+                    b.HasOne("Pforte.Core.Mailbox.MailboxThread", null)
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxNote", b =>
+                {
+                    b.HasOne("Pforte.Core.Mailbox.MailboxThread", null)
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxTemplate", b =>
+                {
+                    b.HasOne("Pforte.Core.Insured.Kasse", null)
+                        .WithMany()
+                        .HasForeignKey("KasseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxThread", b =>
                 {
                     b.HasOne("Pforte.Core.Insured.Kasse", null)
                         .WithMany()

@@ -1332,6 +1332,317 @@ namespace Pforte.Migrations.Sqlite.Migrations
                     b.ToTable("letters", (string)null);
                 });
 
+            modelBuilder.Entity("Pforte.Core.Mailbox.ElectronicDelivery", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_at");
+
+                    b.Property<Guid>("KasseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kasse_id");
+
+                    b.Property<bool>("OptedIn")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opted_in");
+
+                    b.HasKey("PersonId");
+
+                    b.HasIndex("KasseId");
+
+                    b.ToTable("electronic_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("ContentCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("content_cipher");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<byte[]>("FileNameCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("file_name_cipher");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("thread_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("ThreadId");
+
+                    b.ToTable("mailbox_attachments", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("BodyCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("body_cipher");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_version");
+
+                    b.Property<int>("Sender")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sender");
+
+                    b.Property<string>("SenderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sender_id");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_at");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("thread_id");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyVersion");
+
+                    b.HasIndex("ThreadId", "SentAt");
+
+                    b.ToTable("mailbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("BodyCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("body_cipher");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_version");
+
+                    b.Property<string>("StaffId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("staff_id");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("thread_id");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyVersion");
+
+                    b.HasIndex("ThreadId", "CreatedAt");
+
+                    b.ToTable("mailbox_notes", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("KasseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kasse_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KasseId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("mailbox_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxThread", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("ArchivedByPerson")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("archived_by_person");
+
+                    b.Property<string>("AssignedStaffId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("assigned_staff_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_at");
+
+                    b.Property<bool>("HasAttachments")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("has_attachments");
+
+                    b.Property<bool>("IsDocument")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_document");
+
+                    b.Property<Guid>("KasseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kasse_id");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_version");
+
+                    b.Property<bool>("LastFromKasse")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_from_kasse");
+
+                    b.Property<DateTime>("LastMessageAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_message_at");
+
+                    b.Property<int>("MessageCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("message_count");
+
+                    b.Property<bool>("Open")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("open");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<byte[]>("SubjectCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("subject_cipher");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.Property<bool>("UnreadByKasse")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unread_by_kasse");
+
+                    b.Property<bool>("UnreadByPerson")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unread_by_person");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyVersion");
+
+                    b.HasIndex("LastMessageAt");
+
+                    b.HasIndex("KasseId", "AssignedStaffId", "Open", "DueAt");
+
+                    b.HasIndex("PersonId", "ArchivedByPerson", "LastMessageAt", "Id");
+
+                    b.HasIndex("KasseId", "Topic", "Open", "DueAt", "Id");
+
+                    b.HasIndex("KasseId", "Topic", "Status", "DueAt", "Id");
+
+                    b.ToTable("mailbox_threads", (string)null);
+                });
+
             modelBuilder.Entity("Pforte.Core.Notices.MailboxNotice", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1895,6 +2206,72 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Pforte.Core.Letters.OutboxLetter", b =>
+                {
+                    b.HasOne("Pforte.Core.Insured.Kasse", null)
+                        .WithMany()
+                        .HasForeignKey("KasseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.ElectronicDelivery", b =>
+                {
+                    b.HasOne("Pforte.Core.Insured.Kasse", null)
+                        .WithMany()
+                        .HasForeignKey("KasseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
+                        .WithOne()
+                        .HasForeignKey("Pforte.Core.Mailbox.ElectronicDelivery", "PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxAttachment", b =>
+                {
+                    b.HasOne("Pforte.Core.Mailbox.MailboxMessage", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxMessage", b =>
+                {
+                    b.HasOne("Pforte.Core.Mailbox.MailboxThread", null)
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxNote", b =>
+                {
+                    b.HasOne("Pforte.Core.Mailbox.MailboxThread", null)
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxTemplate", b =>
+                {
+                    b.HasOne("Pforte.Core.Insured.Kasse", null)
+                        .WithMany()
+                        .HasForeignKey("KasseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Mailbox.MailboxThread", b =>
                 {
                     b.HasOne("Pforte.Core.Insured.Kasse", null)
                         .WithMany()

@@ -17,6 +17,7 @@ public static class ApiEndpoints
         v1.MapPrintServiceApi();
         v1.MapAuditApi();
         v1.MapContactRequestsApi();
+        v1.MapMailboxApi();
         return app;
     }
 }

@@ -64,6 +64,9 @@ internal sealed class HistoryHarness : IAsyncDisposable
         return await body(scope.ServiceProvider);
     }
 
+    /// <summary>A request scope the caller disposes (for tests that use several services of one request).</summary>
+    public AsyncServiceScope RunScope() => _services.CreateAsyncScope();
+
     public async Task<InsuredPerson> PersonAsync(string givenName = "Jürgen", string familyName = "Müßig", DateOnly? birthDate = null)
     {
         var n = Interlocked.Increment(ref _persons);

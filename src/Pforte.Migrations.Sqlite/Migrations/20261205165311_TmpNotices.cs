@@ -41,39 +41,6 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "mailbox_notices",
-                columns: table => new
-                {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    kasse_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    person_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    next_attempt_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    leased_until = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    leased_by = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    sent_at = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    given_up_at = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    last_error_code = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_mailbox_notices", x => x.id);
-                    table.ForeignKey(
-                        name: "FK_mailbox_notices_insured_persons_person_id",
-                        column: x => x.person_id,
-                        principalTable: "insured_persons",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_mailbox_notices_kassen_kasse_id",
-                        column: x => x.kasse_id,
-                        principalTable: "kassen",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "contact_attachments",
                 columns: table => new
                 {
@@ -116,21 +83,6 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 name: "IX_contact_requests_status_at",
                 table: "contact_requests",
                 column: "status_at");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_mailbox_notices_kasse_id",
-                table: "mailbox_notices",
-                column: "kasse_id");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_mailbox_notices_person_id",
-                table: "mailbox_notices",
-                column: "person_id");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_mailbox_notices_sent_at_given_up_at_next_attempt_at",
-                table: "mailbox_notices",
-                columns: new[] { "sent_at", "given_up_at", "next_attempt_at" });
         }
 
         /// <inheritdoc />
@@ -138,9 +90,6 @@ namespace Pforte.Migrations.Sqlite.Migrations
         {
             migrationBuilder.DropTable(
                 name: "contact_attachments");
-
-            migrationBuilder.DropTable(
-                name: "mailbox_notices");
 
             migrationBuilder.DropTable(
                 name: "contact_requests");
