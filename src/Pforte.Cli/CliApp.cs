@@ -46,6 +46,7 @@ public static class CliApp
                      ImportCommands.Build(context),
                      LettersCommands.Build(context),
                      BranchesCommands.Build(context),
+                     MailboxCommands.Build(context),
                  })
         {
             root.Subcommands.Add(command);

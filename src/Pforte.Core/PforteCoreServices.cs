@@ -129,6 +129,9 @@ public static class PforteCoreServices
             .Configure(o => o.PortalUrl ??= configuration["Pforte:Portal:PublicBaseUrl"]);
         services.AddScoped<Notices.MailboxNotices>();
         services.AddScoped<Notices.SendMailboxNotices>();
+        services.AddOptions<ContactForm.ContactFormOptions>().Bind(configuration.GetSection(ContactForm.ContactFormOptions.Section));
+        services.AddScoped<ContactForm.SubmitContactRequest>();
+        services.AddScoped<ContactForm.StaffContactRequests>();
     }
 
     /// <summary>The secure mailbox (issue 13, ADR 0019): content encrypted at rest, person and staff use cases.</summary>

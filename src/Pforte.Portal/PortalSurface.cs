@@ -24,6 +24,7 @@ public static class PortalSurface
         services.AddHttpContextAccessor();
         services.AddScoped<PortalKasse>();
         SelfService.SelfServiceRegistration.AddPortalSelfService(services, configuration);
+        services.AddScoped<ContactForm.ContactFormToken>();
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         services.AddRazorPages();
         // German text as it is (ä, „“, –), not as numeric character references; HTML-significant characters stay encoded.

@@ -41,6 +41,12 @@ internal static class KeysCommands
             {
                 await cli.Out.WriteLineAsync($"letter-seal v{k.Version}  angelegt {k.CreatedAt.ToString("dd.MM.yyyy HH:mm", ErrorTexts.German)}").ConfigureAwait(false);
             }
+            var mailbox = services.GetRequiredService<Pforte.Core.Mailbox.MailboxMaintenance>();
+            foreach (var k in keys.All(KeyPurpose.ContentWrap))
+            {
+                var used = await mailbox.UsingKeyAsync(k.Version, token).ConfigureAwait(false);
+                await cli.Out.WriteLineAsync($"content-wrap v{k.Version}  angelegt {k.CreatedAt.ToString("dd.MM.yyyy HH:mm", ErrorTexts.German)}  Inhaltsschlüssel: {GermanText.Number(used)}").ConfigureAwait(false);
+            }
             return CliApp.ExitCodes.Ok;
         }, ct));
 

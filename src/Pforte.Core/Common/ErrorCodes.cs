@@ -285,4 +285,5 @@ public static class ErrorCodes
     public const string MailboxLetterKindUnknown = "PF-MBX-018";
     public const string MailboxContentUnreadable = "PF-MBX-019";
     public const string MailboxClosed = "PF-MBX-020";
+    public const string MailboxFileNotBase64 = "PF-MBX-021";
 }

@@ -329,6 +329,28 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.Property(x => x.Address).HasMaxLength(SelfService.RequestContactEmail.MaxAddressLength);
         });
 
+        modelBuilder.Entity<ContactForm.ContactRequest>(e =>
+        {
+            e.ToTable("contact_requests");
+            e.HasKey(x => x.Id);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.ReceiptNumber).HasMaxLength(20);
+            e.HasIndex(x => x.ReceiptNumber).IsUnique();
+            e.Property(x => x.Topic).HasMaxLength(64);
+            e.Property(x => x.WrappedKey).HasMaxLength(Mailbox.ContentCipher.WrappedKeySize);
+            e.HasIndex(x => new { x.KasseId, x.CreatedAt });
+            e.HasIndex(x => x.StatusAt);
+            e.HasMany(x => x.Attachments).WithOne().HasForeignKey(a => a.RequestId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ContactForm.ContactAttachment>(e =>
+        {
+            e.ToTable("contact_attachments");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.ContentType).HasMaxLength(100);
+            e.HasIndex(x => x.RequestId);
+        });
+
         modelBuilder.Entity<Notices.MailboxNotice>(e =>
         {
             e.ToTable("mailbox_notices");

@@ -29,6 +29,9 @@ public static class PortalAccountsSetup
     /// <summary>Rate-limit policy of registration and the activation letter.</summary>
     public const string RegistrationLimit = "portal-registration";
 
+    /// <summary>The public contact form: 5 submissions per minute and IP (scaled by the factor).</summary>
+    public const string ContactFormLimit = "portal-contact-form";
+
     public static IServiceCollection AddPortalAccounts(this IServiceCollection services, IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -71,6 +74,7 @@ public static class PortalAccountsSetup
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(SignInLimit, http => PerIp(http, 20));
             o.AddPolicy(RegistrationLimit, http => PerIp(http, 10));
+            o.AddPolicy(ContactFormLimit, http => PerIp(http, 5));
         });
         return services;
     }

@@ -16,6 +16,8 @@ public static class ApiEndpoints
         v1.MapDisclosureApi();
         v1.MapPrintServiceApi();
         v1.MapAuditApi();
+        v1.MapContactRequestsApi();
+        v1.MapMailboxApi();
         return app;
     }
 }

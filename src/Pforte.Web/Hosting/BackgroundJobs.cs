@@ -10,12 +10,13 @@ namespace Pforte.Web.Hosting;
 /// exactly one process per day runs it, decided by a job lease in the database; moves reported ahead in the portal
 /// take effect first), the hand-over of letters into the
 /// print service's hot folder (<c>Pforte:Letters:HotFolder</c>, one run per slot), the failure-rate watch every
-/// 15 seconds, and the purge of old source failures. <c>Pforte:Jobs:Enabled=false</c> switches all of it off
+/// 15 seconds, the purge of old source failures, and once a day the mailbox's retention purge. <c>Pforte:Jobs:Enabled=false</c> switches all of it off
 /// (tests, or nodes that should only serve requests).
 /// </summary>
 public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCodeOptions> options, IConfiguration configuration, TimeProvider clock, ILogger<BackgroundJobs> logger) : BackgroundService
 {
     public const string DailyIssueJob = "issue-due";
+    public const string MailboxPurgeJob = "mailbox-purge";
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,6 +38,7 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
                     await scope.ServiceProvider.GetRequiredService<SourceThrottle>().PurgeAsync(stoppingToken).ConfigureAwait(false);
                 }
                 await RunDailyIssueIfDueAsync(stoppingToken).ConfigureAwait(false);
+                await RunMailboxPurgeIfDueAsync(stoppingToken).ConfigureAwait(false);
                 await using (var exportScope = scopes.CreateAsyncScope())
                 {
                     if (await exportScope.ServiceProvider.GetRequiredService<Pforte.Core.Letters.ScheduledLetterExport>().RunIfDueAsync(stoppingToken).ConfigureAwait(false) is { Letters: > 0 } exported)
@@ -61,6 +63,25 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
                 logger.LogError(ex, "Hintergrundaufgabe fehlgeschlagen.");
             }
             await Task.Delay(Tick, clock, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Once a day (first tick of the Berlin day, one process by lease): threads past the mailbox's retention are deleted (ADR 0019).</summary>
+    private async Task RunMailboxPurgeIfDueAsync(CancellationToken cancellationToken)
+    {
+        var today = BerlinCalendar.Today(clock);
+        await using var scope = scopes.CreateAsyncScope();
+        var lease = scope.ServiceProvider.GetRequiredService<JobLease>();
+        if (!await lease.TryStartAsync(MailboxPurgeJob, today, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+        var result = await scope.ServiceProvider.GetRequiredService<Pforte.Core.Mailbox.MailboxMaintenance>()
+            .PurgeAsync(AuditContext.System(MailboxPurgeJob), Pforte.Core.Mailbox.MailboxMaintenance.DefaultBatch, cancellationToken).ConfigureAwait(false);
+        await lease.FinishAsync(MailboxPurgeJob, today, cancellationToken).ConfigureAwait(false);
+        if (result.Threads > 0)
+        {
+            logger.LogInformation("Postfach-Aufbewahrung: {Threads} gelöscht.", GermanText.Count(result.Threads, "Vorgang", "Vorgänge"));
         }
     }
 

@@ -90,10 +90,21 @@ public sealed class InProcessSmtp : IAsyncDisposable
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Port(port).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(Messages));
+        // Recipients are refused (550) while Accepting is false: a server that does not take the mail now.
+        services.Add(new DelegatingMailboxFilter((SmtpServer.Mail.IMailbox to, SmtpServer.Mail.IMailbox from) => Accepting));
         _running = new SmtpServer.SmtpServer(options, services).StartAsync(_stop.Token);
     }
 
     public int Port { get; }
+
+    private volatile bool _accepting = true;
+
+    /// <summary>False: every recipient is refused, until set back to true.</summary>
+    public bool Accepting
+    {
+        get => _accepting;
+        set => _accepting = value;
+    }
 
     public List<MimeMessage> Messages { get; } = [];
 
