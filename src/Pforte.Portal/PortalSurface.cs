@@ -83,9 +83,42 @@ public static class PortalSurface
             portal.Use(PortalHeaders.SetAsync);
             portal.UseExceptionHandler(PathPrefix + "/fehler/500");
             portal.UseStatusCodePagesWithReExecute(PathPrefix + "/fehler/{0}");
+            portal.Use(RefuseTooLarge);
         });
         return app;
     }
+
+    /// <summary>
+    /// A form larger than it may be (a few fields; with files what the attachment limits allow, <see cref="PortalUploads"/>)
+    /// is answered with the German 413 page, and nothing of it is kept. A browser shows that page only once it has sent
+    /// its whole form (an answer while it still uploads reads to it as a broken connection), so a body up to twice the
+    /// limit is read to its end and thrown away first; a larger one is cut off unread. The host has set the limit on
+    /// the connection, so a body without a declared length is cut off there.
+    /// </summary>
+    private static async Task RefuseTooLarge(HttpContext context, Func<Task> next)
+    {
+        var limit = PortalUploads.Is(context.Request) ? PortalUploads.Limit(context.RequestServices) : MaxFormBytes;
+        // The error page itself is re-executed with the same request headers: it is let through.
+        if (context.Request.ContentLength is not { } length || length <= limit
+            || context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null)
+        {
+            await next().ConfigureAwait(false);
+            return;
+        }
+        if (length <= 2 * limit && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = length;
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted).ConfigureAwait(false);
+        }
+        // The error page is rendered for a request without a form: nothing of the refused one is read again.
+        context.Request.Body = Stream.Null;
+        context.Request.ContentLength = 0;
+        context.Request.ContentType = null;
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+    }
+
+    /// <summary>A form without files: its fields fit into this many bytes.</summary>
+    public const long MaxFormBytes = 64 * 1024;
 
     /// <summary>
     /// Plain HTTP from another machine: a GET is redirected to the same address over HTTPS (308), anything else is

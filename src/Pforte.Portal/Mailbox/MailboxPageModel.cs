@@ -1,9 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Pforte.Core.Common;
 using Pforte.Core.Mailbox;
 using Pforte.Core.Mailbox.Attachments;
@@ -34,22 +30,6 @@ public abstract class MailboxPageModel(PortalRepresentation representation) : Su
             return (null, stop);
         }
         return (new MailboxActor(subject.KasseId, subject.PersonId, subject.Acting?.RepresentativeId, subject.Actor.AuthenticationId, subject.Audit), null);
-    }
-
-    /// <summary>
-    /// A form with files may carry at most the allowed number of files of the allowed size and the text around them;
-    /// a larger request is cut off by the server before it is read (413), instead of being buffered.
-    /// </summary>
-    public override Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (HttpMethods.IsPost(context.HttpContext.Request.Method)
-            && context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            var limits = context.HttpContext.RequestServices.GetRequiredService<IOptions<AttachmentLimits>>().Value;
-            size.MaxRequestBodySize = (limits.MaxBytes * limits.MaxPerMessage) + (1024 * 1024);
-        }
-        return Task.CompletedTask;
     }
 
     /// <summary>The uploaded files as the mailbox takes them (empty file inputs — nothing chosen — are left out).</summary>

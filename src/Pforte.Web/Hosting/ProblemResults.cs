@@ -106,8 +106,8 @@ public static class ProblemDetailsSetup
         return services;
     }
 
-    /// <summary>The API takes small JSON documents; anything larger is refused before it is read.</summary>
-    public const long MaxBodyBytes = 64 * 1024;
+    /// <summary>The API takes small JSON documents; anything larger is refused before it is read (files: <see cref="RequestBodyLimits"/>).</summary>
+    public const long MaxBodyBytes = RequestBodyLimits.Default;
 
     public static WebApplication UsePforteProblemDetails(this WebApplication app)
     {
@@ -123,19 +123,22 @@ public static class ProblemDetailsSetup
         app.Use((context, next) =>
         {
             // A declared length over the limit is refused before a byte is read; the server limit below catches
-            // chunked bodies while they are read (BadHttpRequestException 413 → the exception handler above).
-            if (context.Request.ContentLength > MaxBodyBytes)
+            // chunked bodies while they are read (BadHttpRequestException 413 → the exception handler above). Only the
+            // few requests that carry files may be larger (RequestBodyLimits).
+            var limit = RequestBodyLimits.For(context);
+            // The portal answers a form that is too large with a German page of its own (PortalSurface).
+            if (context.Request.ContentLength > limit && !Pforte.Portal.PortalSurface.IsPortal(context))
             {
-                return ProblemResults.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, new Error(ErrorCodes.ApiBodyTooLarge, MaxBodyBytes));
+                return ProblemResults.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, new Error(ErrorCodes.ApiBodyTooLarge, limit));
             }
             var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
             if (feature is { IsReadOnly: false })
             {
-                feature.MaxRequestBodySize = MaxBodyBytes;
+                feature.MaxRequestBodySize = limit;
             }
             else
             {
-                context.Request.Body = new BodySizeLimitStream(context.Request.Body, MaxBodyBytes);
+                context.Request.Body = new BodySizeLimitStream(context.Request.Body, limit);
             }
             return next(context);
         });

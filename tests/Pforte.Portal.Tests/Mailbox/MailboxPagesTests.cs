@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Pforte.Core.Audit;
@@ -168,6 +169,42 @@ public sealed partial class MailboxPagesTests(Chromium chromium)
         await PortalSignIn.SubmitAsync(page, Main);
         Assert.Contains("abbestellt", await page.InnerTextAsync("main"));
         Assert.Contains("ist ausgeschaltet", await page.InnerTextAsync("#zustellung-stand"));
+    }
+
+    [Fact]
+    public async Task A_file_near_the_size_limit_goes_through_and_a_form_over_the_limit_gets_the_german_413_page()
+    {
+        await using var host = await PortalHost.StartAsync("sqlite");
+        var (page, _) = await PortalSignIn.SignedInPageAsync(chromium, host, 61);
+        await page.GotoAsync("/portal/postfach/neu");
+        await page.SelectOptionAsync("#thema", "general-information");
+        await page.FillAsync("#betreff", "Großer Scan");
+        await page.FillAsync("#nachricht", "Anbei der Scan.");
+        var large = TestFiles.Pdf("Scan", padding: (9 * 1024 * 1024) + 512 * 1024);
+        await page.SetInputFilesAsync("#anhaenge", new FilePayload { Name = "scan.pdf", MimeType = "application/pdf", Buffer = large });
+        await PortalSignIn.SubmitAsync(page, Main);
+        Assert.True(ThreadUrl().IsMatch(page.Url), page.Url + ": " + await page.InnerTextAsync("main"));
+        Assert.Contains("scan.pdf", await page.InnerTextAsync("main"));
+
+        // Six files of 9.5 MB: more than five files of 10 MB may weigh — refused before the body is read.
+        await page.GotoAsync("/portal/postfach/neu");
+        await page.SelectOptionAsync("#thema", "general-information");
+        await page.FillAsync("#betreff", "Zu viel");
+        await page.FillAsync("#nachricht", "Sechs große Dateien.");
+        var folder = Directory.CreateTempSubdirectory("pforte-upload-");
+        var paths = Enumerable.Range(1, 6).Select(i => Path.Combine(folder.FullName, $"scan{i}.pdf")).ToList();
+        paths.ForEach(path => File.WriteAllBytes(path, large));
+        await page.SetInputFilesAsync("#anhaenge", paths);
+        var response = page.WaitForResponseAsync(r => r.Request.Method == "POST");
+        await page.ClickAsync(Main);
+        Assert.Equal(413, (await response).Status);
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        Assert.Contains("Das war zu viel auf einmal", await page.InnerTextAsync("main"));
+        await PageChecks.AssertGoodAsync(page, "mailbox-413");
+        await using var scope = host.Scope();
+        var threads = await scope.ServiceProvider.GetRequiredService<Pforte.Core.Persistence.PforteDbContext>().MailboxThreads.CountAsync();
+        Assert.Equal(1, threads);
+        folder.Delete(recursive: true);
     }
 
     [GeneratedRegex("/portal/postfach/([0-9a-f-]{36})")]

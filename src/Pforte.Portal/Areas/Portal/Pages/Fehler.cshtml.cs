@@ -21,7 +21,7 @@ public sealed class FehlerModel : PageModel
 
     private void Describe(int code)
     {
-        var key = code is 400 or 404 or 429 ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "Other";
+        var key = code is 400 or 404 or 413 or 429 ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "Other";
         Title = Texts.Shell["ErrorTitle" + key];
         Text = Texts.Shell["ErrorText" + key];
         // Only as a re-executed error page: asked for directly, it is itself not found.
