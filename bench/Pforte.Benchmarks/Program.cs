@@ -31,4 +31,9 @@ if (Pforte.Benchmarks.PortalSeedCommand.TryRun(args, out var portalSeed))
     await portalSeed;
     return;
 }
+if (Pforte.Benchmarks.MailboxPagesCommand.TryRun(args, out var mailboxPages))
+{
+    await mailboxPages;
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Pforte.Benchmarks.IdentifierBenchmarks).Assembly).Run(args);
