@@ -84,7 +84,7 @@ internal static partial class MailboxPages
     public static async Task UploadAsync(string baseUrl, string cookiesFile, int count, int megabytes)
     {
         var sessions = await File.ReadAllLinesAsync(cookiesFile);
-        var pdf = Pdf(megabytes * 1024 * 1024);
+        var pdf = Pdf((megabytes * 1024 * 1024) - 4096); // just under the limit with the PDF around the image
         var times = new List<double>();
         using var http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(2) };
         for (var i = 0; i < count; i++)
@@ -113,7 +113,9 @@ internal static partial class MailboxPages
             watch.Stop();
             if (answer.StatusCode != HttpStatusCode.Redirect || answer.Headers.Location?.ToString().StartsWith("/portal/postfach/", StringComparison.Ordinal) != true)
             {
-                throw new InvalidOperationException($"POST /portal/postfach/neu: {(int)answer.StatusCode} {answer.Headers.Location}");
+                var page = await answer.Content.ReadAsStringAsync();
+                var alert = Regex.Match(page, "role=\"alert\"[^>]*>(.{0,600})", RegexOptions.Singleline).Groups[1].Value;
+                throw new InvalidOperationException($"POST /portal/postfach/neu: {(int)answer.StatusCode} {answer.Headers.Location} {Regex.Replace(alert, "<[^>]+>", " ")}");
             }
             times.Add(watch.Elapsed.TotalMilliseconds);
         }

@@ -32,9 +32,10 @@ CSV="$WORK/insured.csv"
 $BENCH generate-import "$PERSONS" "$CSV"
 export Pforte__Portal__RateLimits__Factor=100
 
-# count, sum and the share at or under 25/50/100/250/500 ms of one route's server time (Prometheus histogram).
+# route_histogram ROUTE [FILTER]: count, sum and the share at or under 25/50/100/250/500 ms of one route's server time
+# (Prometheus histogram), of the series matching FILTER (e.g. the method).
 route_histogram() {
-  curl -s "http://127.0.0.1:$PORT/metrics" | { grep -E "^http_server_request_duration_seconds_(bucket|sum|count)\{.*http_route=\"$1\"" || true; } \
+  curl -s "http://127.0.0.1:$PORT/metrics" | { grep -E "^http_server_request_duration_seconds_(bucket|sum|count)\{.*http_route=\"$1\"" | grep -E "${2:-.}" || true; } \
     | awk '/_count/ { c += $NF } /_sum/ { s += $NF } /le="0.025"/ { b25 += $NF } /le="0.05"/ { b50 += $NF } /le="0.1"/ { b100 += $NF } /le="0.25"/ { b250 += $NF } /le="0.5"/ { b500 += $NF }
       END { printf "%d %.6f %d %d %d %d %d", c, s, b25, b50, b100, b250, b500 }' || true
 }
@@ -56,17 +57,18 @@ run_one() {
   settle_database
   COOKIES="$WORK/$label-cookies.txt" wrk -t2 -c"$SESSIONS" -d"${WARMUP:-10}s" -s bench/mailbox/inbox.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up
   local before after
-  before=$(route_histogram "Portal/Postfach/Index")
+  before=$(route_histogram "Portal/Postfach")
   echo "-- $SESSIONS sessions, $SESSIONS connections, ${DURATION}s: /portal/postfach"
   COOKIES="$WORK/$label-cookies.txt" wrk -t2 -c"$SESSIONS" -d"${DURATION}s" -s bench/mailbox/inbox.lua "http://127.0.0.1:$PORT" | tail -n 1
-  after=$(route_histogram "Portal/Postfach/Index")
+  after=$(route_histogram "Portal/Postfach")
   report "inbox page" "$before" "$after"
   echo "-- 1 connection"
   COOKIES="$WORK/$label-cookies.txt" wrk -t1 -c1 -d10s -s bench/mailbox/inbox.lua "http://127.0.0.1:$PORT" | tail -n 1
-  before=$(route_histogram "Portal/Postfach/Neu")
+  $BENCH mailbox-upload "http://127.0.0.1:$PORT" "$WORK/$label-cookies.txt" 3 10 >/dev/null  # warm-up
+  before=$(route_histogram "Portal/Postfach/Neu" 'http_request_method="POST"')
   echo "-- $UPLOADS uploads of a 10 MB PDF, one after the other"
   $BENCH mailbox-upload "http://127.0.0.1:$PORT" "$WORK/$label-cookies.txt" "$UPLOADS" 10
-  after=$(route_histogram "Portal/Postfach/Neu")
+  after=$(route_histogram "Portal/Postfach/Neu" 'http_request_method="POST"')
   report "upload (compose with a 10 MB PDF)" "$before" "$after"
   stop_web
 }
