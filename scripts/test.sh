@@ -54,11 +54,35 @@ export PFORTE_SCREENSHOTS="${PFORTE_SCREENSHOTS:-$PWD/TestResults/screenshots/$(
 log "screenshots of the portal's pages go to $PFORTE_SCREENSHOTS"
 passed=0; failed=0; skipped=0; broken=0
 results_dir=$(mktemp -d)
-for project in tests/*.Tests/*.csproj; do
+# run_project PROJECT: runs one test project into $results_dir/<name>.log and writes its duration beside it.
+run_project() {
+  local project="$1" name start
   name=$(basename "$project" .csproj)
-  log "running $name"
+  start=$(date +%s)
+  dotnet test --project "$project" -c Release --no-build >"$results_dir/$name.log" 2>&1
+  echo $(( $(date +%s) - start )) >"$results_dir/$name.seconds"
+}
+# The browser tests (Pforte.Portal.Tests) spend most of their time waiting for Chromium and for deliberately slow
+# password hashes: they run beside the other projects, which run one after the other (PFORTE_TEST_SERIAL=1: all in
+# turn). Each project still runs its own tests in parallel as xunit decides.
+projects=(tests/*.Tests/*.csproj)
+browser=tests/Pforte.Portal.Tests/Pforte.Portal.Tests.csproj
+browser_pid=""
+if [ "${PFORTE_TEST_SERIAL:-0}" != "1" ] && [ -f "$browser" ]; then
+  log "running Pforte.Portal.Tests (beside the others)"
+  run_project "$browser" & browser_pid=$!
+fi
+for project in "${projects[@]}"; do
+  if [ -n "$browser_pid" ] && [ "$project" = "$browser" ]; then continue; fi
+  log "running $(basename "$project" .csproj)"
+  run_project "$project"
+done
+if [ -n "$browser_pid" ]; then wait "$browser_pid"; fi
+
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
   out="$results_dir/$name.log"
-  dotnet test --project "$project" -c Release --no-build 2>&1 | tee "$out" | grep -E "^(  (failed|error)|failed |Test run summary)" || true
+  grep -E "^(  (failed|error)|failed |Test run summary)" "$out" || true
   total_line=$(grep -E '^\s+total: [0-9]+' "$out" | tail -n 1)
   if [ -z "$total_line" ]; then
     echo "!! $name produced no test summary" >&2
@@ -69,6 +93,7 @@ for project in tests/*.Tests/*.csproj; do
   p=$(grep -E '^\s+succeeded: [0-9]+' "$out" | tail -n 1 | grep -oE '[0-9]+')
   f=$(grep -E '^\s+failed: [0-9]+' "$out" | tail -n 1 | grep -oE '[0-9]+')
   s=$(grep -E '^\s+skipped: [0-9]+' "$out" | tail -n 1 | grep -oE '[0-9]+')
+  log "$name: ${p:-0} passed, ${f:-0} failed, ${s:-0} skipped in $(cat "$results_dir/$name.seconds" 2>/dev/null || echo '?') s"
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
   if [ "${f:-0}" != "0" ]; then
     grep -E -A 25 '^failed ' "$out" | head -n 200 >&2

@@ -367,6 +367,8 @@ public static class PdfLetterServices
     public static IServiceCollection AddPdfLetters(this IServiceCollection services)
     {
         services.AddSingleton<ILetterRenderer, PdfLetterRenderer>();
+        // The attachment inspector's parser check (ADR 0020): this project is the only one that knows PDFsharp.
+        services.AddSingleton<Core.Mailbox.Attachments.IPdfStructureCheck, PdfSharpStructureCheck>();
         return services;
     }
 }
