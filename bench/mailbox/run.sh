@@ -9,10 +9,15 @@ MESSAGES=${1:-1000000}
 RUNS=${2:-200}
 PORT=${3:-55433}
 DB=pforte_mailbox_bench
-psql -h 127.0.0.1 -p "$PORT" -U postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" postgres
+# KEEP=1: time again on the data seeded before (same key ring), without seeding.
+KEYS=${KEYS:-/tmp/pforte-mailbox-bench-keys}
+if [ "${KEEP:-0}" != 1 ]; then
+  psql -h 127.0.0.1 -p "$PORT" -U postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" postgres
+  rm -rf "$KEYS"
+fi
+mkdir -p "$KEYS"
 dotnet build -c Release bench/Pforte.Benchmarks >/dev/null
 dotnet build -c Release src/Pforte.Cli >/dev/null
-KEYS=$(mktemp -d)
 export Pforte__Database__Provider=postgres
 export Pforte__Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=$DB"
 export Pforte__Keys__Path="$KEYS/keyring.json"

@@ -63,6 +63,11 @@ public sealed class MailboxContent(PforteDbContext db, ContentCipher cipher, Mic
     /// <summary>Adds a message with its attachments to a thread and updates the thread's list columns.</summary>
     public MailboxMessage AddMessage(MailboxThread thread, MessageSender sender, string? senderId, string body, IReadOnlyList<CheckedAttachment> files, DateTimeOffset now)
     {
+        if (thread.MessageCount > 0 && now <= thread.LastMessageAt)
+        {
+            // Messages of a thread keep a strict order even when two arrive within the clock's resolution.
+            now = thread.LastMessageAt.AddMilliseconds(1);
+        }
         var message = new MailboxMessage { Id = Guid.CreateVersion7(now), ThreadId = thread.Id, Sender = sender, SenderId = senderId, SentAt = now };
         var key = cipher.NewDataKey();
         using (key.Key)

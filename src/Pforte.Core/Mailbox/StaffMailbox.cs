@@ -92,7 +92,8 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
             {
                 return new Error(ErrorCodes.MailboxCursorInvalid);
             }
-            threads = threads.Where(t => t.DueAt > c.At || (t.DueAt == c.At && t.Id.CompareTo(c.Id) > 0));
+            // The first condition starts the index range at the cursor (an OR alone made PostgreSQL scan from the start).
+            threads = threads.Where(t => t.DueAt >= c.At && (t.DueAt > c.At || t.Id.CompareTo(c.Id) > 0));
         }
         var rows = await (from t in threads.OrderBy(t => t.DueAt).ThenBy(t => t.Id).Take(query.PageSize + 1)
                           join p in db.InsuredPersons.AsNoTracking() on t.PersonId equals p.Id
