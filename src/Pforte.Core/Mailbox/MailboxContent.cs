@@ -32,14 +32,14 @@ public sealed class MailboxContent(PforteDbContext db, ContentCipher cipher, Mic
     {
         var max = Options.SubjectMaxLength;
         var checkedSubject = TextInput.Required("subject", subject, max, new Error(ErrorCodes.MailboxSubjectLength, max));
-        return checkedSubject.Error is { Code: ErrorCodes.FieldTooLong } ? new Error(ErrorCodes.MailboxSubjectLength, max) : checkedSubject;
+        return checkedSubject; // too long: PF-REC-011 naming the field and the limit
     }
 
     public Result<string> Body(string? body)
     {
         var max = Options.BodyMaxLength;
         var checkedBody = TextInput.RequiredMultiline("body", body, max, new Error(ErrorCodes.MailboxBodyLength, max));
-        return checkedBody.Error is { Code: ErrorCodes.FieldTooLong } ? new Error(ErrorCodes.MailboxBodyLength, max) : checkedBody;
+        return checkedBody; // too long: PF-REC-011 naming the field and the limit
     }
 
     public static Result<string> Topic(string? topic) =>

@@ -174,6 +174,11 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
     public Task<Result<ThreadStatus>> AssignAsync(Guid kasseId, string? staffId, string? threadId, string? assignTo, AuditContext context, CancellationToken cancellationToken = default)
     {
         Result<string?> target = assignTo is null ? (string?)null : StaffId(assignTo).TryGetValue(out var a, out var e) ? a : e;
+        if (target.Error is { } badTarget)
+        {
+            // Bad input is answered before the thread is looked up.
+            return Task.FromResult<Result<ThreadStatus>>(badTarget);
+        }
         return ChangeAsync(kasseId, staffId, threadId, context, AuditAction.MailboxAssigned, thread =>
         {
             if (!target.TryGetValue(out var to, out var error))

@@ -100,7 +100,8 @@ public static class MailboxApi
             {
                 if (Base64(f.Content) is not { } bytes)
                 {
-                    return Problem(new Error(ErrorCodes.MailboxFileNotBase64, TextInput.Echo(f.FileName)));
+                    return Problem(TextInput.Check("staffId", body.StaffId, 64) ?? TextInput.Check("body", body.Body?.Replace('\n', ' '), 100_000)
+                        ?? TextInput.Check("files.fileName", f.FileName, 255) ?? new Error(ErrorCodes.MailboxFileNotBase64, TextInput.Echo(f.FileName)));
                 }
                 files.Add(new NewFile(f.FileName, bytes));
             }
@@ -137,7 +138,9 @@ public static class MailboxApi
         {
             if (Base64(body.Content) is not { } content)
             {
-                return Problem(new Error(ErrorCodes.MailboxFileNotBase64, TextInput.Echo(body.FileName)));
+                // Bad text in the other fields is named first (one input policy), then the file.
+                return Problem(TextInput.Check("subject", body.Subject, 1000) ?? TextInput.Check("letterKind", body.LetterKind, 64)
+                    ?? TextInput.Check("topic", body.Topic, 32) ?? TextInput.Check("fileName", body.FileName, 255) ?? new Error(ErrorCodes.MailboxFileNotBase64, TextInput.Echo(body.FileName)));
             }
             var result = await documents.DeliverAsync(http.User.GetKasseId(), new DocumentInput(kvnr, body.Subject, body.FileName, content, body.LetterKind, body.Topic),
                 RequestAuditContext.ForClient(http, Channels.Portal), ct).ConfigureAwait(false);
