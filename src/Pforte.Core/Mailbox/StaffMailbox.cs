@@ -71,7 +71,7 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
         }
         if (query.AssignedTo is not null)
         {
-            if (!StaffId(query.AssignedTo).TryGetValue(out var assigned, out error))
+            if (!StaffId(query.AssignedTo, "assignedTo").TryGetValue(out var assigned, out error))
             {
                 return error;
             }
@@ -173,7 +173,7 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
     /// <summary>Assigns the thread to a staff member (null: unassigns); a new thread becomes in progress.</summary>
     public Task<Result<ThreadStatus>> AssignAsync(Guid kasseId, string? staffId, string? threadId, string? assignTo, AuditContext context, CancellationToken cancellationToken = default)
     {
-        Result<string?> target = assignTo is null ? (string?)null : StaffId(assignTo).TryGetValue(out var a, out var e) ? a : e;
+        Result<string?> target = assignTo is null ? (string?)null : StaffId(assignTo, "assignTo").TryGetValue(out var a, out var e) ? a : e;
         if (target.Error is { } badTarget)
         {
             // Bad input is answered before the thread is looked up.
@@ -362,10 +362,9 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
 
     private static string Json(string value) => Authentication.PhoneQuestionRounds.Json(value);
 
-    internal static Result<string> StaffId(string? staffId) =>
-        TextInput.Required("staffId", staffId, MailboxModel.StaffIdLength, new Error(ErrorCodes.MailboxStaffIdInvalid)).TryGetValue(out var id, out _)
-            ? id
-            : new Error(ErrorCodes.MailboxStaffIdInvalid);
+    /// <summary>A staff id: missing → PF-MBX-009; bad characters or too long → the input policy's error naming the field.</summary>
+    internal static Result<string> StaffId(string? staffId, string field = "staffId") =>
+        TextInput.Required(field, staffId, MailboxModel.StaffIdLength, new Error(ErrorCodes.MailboxStaffIdInvalid));
 
     private async Task<Result<MailboxThread>> FindAsync(Guid kasseId, string? threadId, CancellationToken cancellationToken)
     {
