@@ -195,7 +195,7 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
     }
 
     public Task<Result<ThreadStatus>> SetStatusAsync(Guid kasseId, string? staffId, string? threadId, string? status, AuditContext context, CancellationToken cancellationToken = default) =>
-        ChangeAsync(kasseId, staffId, threadId, context, AuditAction.MailboxStatusChanged, thread =>
+        TextInput.Check("status", status, TextInput.ShortText) is { } badStatus ? Task.FromResult<Result<ThreadStatus>>(badStatus) : ChangeAsync(kasseId, staffId, threadId, context, AuditAction.MailboxStatusChanged, thread =>
         {
             if (ParseStatus(status) is not { } next || !Allowed(thread.Status, next))
             {
@@ -210,7 +210,7 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
 
     /// <summary>Sets the due date (a day in Germany; due at its start). Not in the past.</summary>
     public Task<Result<ThreadStatus>> SetDueAsync(Guid kasseId, string? staffId, string? threadId, string? due, AuditContext context, CancellationToken cancellationToken = default) =>
-        ChangeAsync(kasseId, staffId, threadId, context, AuditAction.MailboxDueChanged, thread =>
+        TextInput.Check("due", due, TextInput.ShortText) is { } badDue ? Task.FromResult<Result<ThreadStatus>>(badDue) : ChangeAsync(kasseId, staffId, threadId, context, AuditAction.MailboxDueChanged, thread =>
         {
             if (!DateOnly.TryParseExact(due, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) || day < content.Today)
             {
