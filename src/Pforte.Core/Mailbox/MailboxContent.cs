@@ -35,10 +35,10 @@ public sealed class MailboxContent(PforteDbContext db, ContentCipher cipher, Mic
         return checkedSubject; // too long: PF-REC-011 naming the field and the limit
     }
 
-    public Result<string> Body(string? body)
+    public Result<string> Body(string? body, string field = "body")
     {
         var max = Options.BodyMaxLength;
-        var checkedBody = TextInput.RequiredMultiline("body", body, max, new Error(ErrorCodes.MailboxBodyLength, max));
+        var checkedBody = TextInput.RequiredMultiline(field, body, max, new Error(ErrorCodes.MailboxBodyLength, max));
         return checkedBody; // too long: PF-REC-011 naming the field and the limit
     }
 

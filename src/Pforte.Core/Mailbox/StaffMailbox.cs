@@ -223,7 +223,7 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
     public async Task<Result<Guid>> AddNoteAsync(Guid kasseId, string? staffId, string? threadId, string? text, AuditContext context, CancellationToken cancellationToken = default)
     {
         if (!StaffId(staffId).TryGetValue(out var staff, out var error)
-            || !content.Body(text).TryGetValue(out var body, out error)
+            || !content.Body(text, "text").TryGetValue(out var body, out error)
             || !(await FindAsync(kasseId, threadId, cancellationToken).ConfigureAwait(false)).TryGetValue(out var thread, out error))
         {
             return error;
