@@ -248,6 +248,10 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
         {
             return error;
         }
+        if (body is not null && content.Body(body).Error is { Code: not ErrorCodes.MailboxBodyLength } badBody)
+        {
+            return badBody; // bad text is answered before a template or thread is looked up
+        }
         string? templateText = null;
         if (templateId is not null)
         {
