@@ -252,6 +252,10 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
         {
             return badBody; // bad text is answered before a template or thread is looked up
         }
+        if (TextInput.Check("templateId", templateId, TextInput.ShortText) is { } badTemplate)
+        {
+            return badTemplate;
+        }
         string? templateText = null;
         if (templateId is not null)
         {
