@@ -26,6 +26,13 @@ if (args.Length is >= 1 and <= 3 && args[0] == "render-probe")
     Pforte.Benchmarks.RenderProbe.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000, args.Length == 3 ? args[2] : null);
     return;
 }
+// dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll mailbox MESSAGES [RUNS]   (bench/mailbox/run.sh)
+if (args.Length is 2 or 3 && args[0] == "mailbox")
+{
+    var ci = System.Globalization.CultureInfo.InvariantCulture;
+    await Pforte.Benchmarks.MailboxBench.RunAsync(int.Parse(args[1], ci), args.Length == 3 ? int.Parse(args[2], ci) : 200);
+    return;
+}
 if (Pforte.Benchmarks.PortalSeedCommand.TryRun(args, out var portalSeed))
 {
     await portalSeed;

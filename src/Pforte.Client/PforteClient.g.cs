@@ -2268,7 +2268,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-INPUT-001, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-MBX-004, PF-MBX-014, PF-MBX-018, PF-MBX-021, PF-MBX-100, PF-MBX-101, PF-MBX-102, PF-MBX-103, PF-MBX-104, PF-MBX-105, PF-MBX-106, PF-MBX-107, PF-MBX-108, PF-MBX-109, PF-MBX-110, PF-MBX-111, PF-MBX-112, PF-MBX-113, PF-MBX-114, PF-MBX-115, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-INPUT-001, PF-KVNR-001, PF-KVNR-002, PF-KVNR-003, PF-KVNR-004, PF-KVNR-005, PF-KVNR-006, PF-MBX-002, PF-MBX-004, PF-MBX-014, PF-MBX-018, PF-MBX-021, PF-MBX-100, PF-MBX-101, PF-MBX-102, PF-MBX-103, PF-MBX-104, PF-MBX-105, PF-MBX-106, PF-MBX-107, PF-MBX-108, PF-MBX-109, PF-MBX-110, PF-MBX-111, PF-MBX-112, PF-MBX-113, PF-MBX-114, PF-MBX-115, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -7355,12 +7355,13 @@ namespace Pforte.Client
     public partial class DocumentBody
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public DocumentBody(string @content, string? @fileName, string? @letterKind, string @subject)
+        public DocumentBody(string @content, string? @fileName, string? @letterKind, string @subject, string? @topic)
         {
             this.Subject = @subject;
             this.FileName = @fileName;
             this.Content = @content;
             this.LetterKind = @letterKind;
+            this.Topic = @topic;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("subject")]
@@ -7378,6 +7379,10 @@ namespace Pforte.Client
         [System.Text.Json.Serialization.JsonPropertyName("letterKind")]
         [System.ComponentModel.DataAnnotations.StringLength(64)]
         public string? LetterKind { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("topic")]
+        [System.ComponentModel.DataAnnotations.StringLength(32)]
+        public string? Topic { get; }
 
     }
 

@@ -32,14 +32,14 @@ public sealed class MailboxContent(PforteDbContext db, ContentCipher cipher, Mic
     {
         var max = Options.SubjectMaxLength;
         var checkedSubject = TextInput.Required("subject", subject, max, new Error(ErrorCodes.MailboxSubjectLength, max));
-        return checkedSubject.Error is { Code: ErrorCodes.FieldTooLong } ? new Error(ErrorCodes.MailboxSubjectLength, max) : checkedSubject;
+        return checkedSubject; // too long: PF-REC-011 naming the field and the limit
     }
 
-    public Result<string> Body(string? body)
+    public Result<string> Body(string? body, string field = "body")
     {
         var max = Options.BodyMaxLength;
-        var checkedBody = TextInput.RequiredMultiline("body", body, max, new Error(ErrorCodes.MailboxBodyLength, max));
-        return checkedBody.Error is { Code: ErrorCodes.FieldTooLong } ? new Error(ErrorCodes.MailboxBodyLength, max) : checkedBody;
+        var checkedBody = TextInput.RequiredMultiline(field, body, max, new Error(ErrorCodes.MailboxBodyLength, max));
+        return checkedBody; // too long: PF-REC-011 naming the field and the limit
     }
 
     public static Result<string> Topic(string? topic) =>
@@ -63,6 +63,11 @@ public sealed class MailboxContent(PforteDbContext db, ContentCipher cipher, Mic
     /// <summary>Adds a message with its attachments to a thread and updates the thread's list columns.</summary>
     public MailboxMessage AddMessage(MailboxThread thread, MessageSender sender, string? senderId, string body, IReadOnlyList<CheckedAttachment> files, DateTimeOffset now)
     {
+        if (thread.MessageCount > 0 && now <= thread.LastMessageAt)
+        {
+            // Messages of a thread keep a strict order even when two arrive within the clock's resolution.
+            now = thread.LastMessageAt.AddMilliseconds(1);
+        }
         var message = new MailboxMessage { Id = Guid.CreateVersion7(now), ThreadId = thread.Id, Sender = sender, SenderId = senderId, SentAt = now };
         var key = cipher.NewDataKey();
         using (key.Key)

@@ -8,8 +8,11 @@ using Pforte.Core.Persistence;
 
 namespace Pforte.Core.Mailbox;
 
-/// <summary>A document for a person: a PDF, optionally with the letter kind it stands for.</summary>
-public sealed record DocumentInput(string? Kvnr, string? Subject, string? FileName, byte[]? Content, string? LetterKind = null);
+/// <summary>
+/// A document for a person: a PDF, optionally with the letter kind it stands for, and the topic (request kind) it
+/// belongs to — reading it needs what that topic needs (default <see cref="DefaultTopic"/>).
+/// </summary>
+public sealed record DocumentInput(string? Kvnr, string? Subject, string? FileName, byte[]? Content, string? LetterKind = null, string? Topic = null);
 
 /// <summary>
 /// Documents from the Kasse (elektronische Zustellung, ADR 0019): a PDF goes into the person's mailbox as a document
@@ -18,6 +21,8 @@ public sealed record DocumentInput(string? Kvnr, string? Subject, string? FileNa
 /// </summary>
 public sealed class MailboxDocuments(PforteDbContext db, MailboxContent content, AttachmentInspector inspector, OutboundGuard guard, Notices.MailboxNotices notices, AuditLog audit)
 {
+    public const string DefaultTopic = RequestKinds.InsuranceStatus;
+
     public const string DocumentBody = "Ihre Krankenkasse hat Ihnen ein Dokument zugestellt. Sie finden es im Anhang dieser Nachricht.";
 
     public async Task<Result<Guid>> DeliverAsync(Guid kasseId, DocumentInput input, AuditContext context, CancellationToken cancellationToken = default)
@@ -50,7 +55,8 @@ public sealed class MailboxDocuments(PforteDbContext db, MailboxContent content,
         {
             return await RefuseAsync(kasseId, person.Id, kvnr.Value, new Error(ErrorCodes.MailboxNoElectronicDelivery), context, cancellationToken).ConfigureAwait(false);
         }
-        if (!content.Subject(input.Subject).TryGetValue(out var subject, out error))
+        if (!MailboxContent.Topic(input.Topic ?? DefaultTopic).TryGetValue(out var topic, out error)
+            || !content.Subject(input.Subject).TryGetValue(out var subject, out error))
         {
             return error;
         }
@@ -72,7 +78,7 @@ public sealed class MailboxDocuments(PforteDbContext db, MailboxContent content,
             return error;
         }
         var now = content.Now;
-        var thread = content.NewThread(kasseId, person.Id, RequestKinds.SendDocuments, subject, now);
+        var thread = content.NewThread(kasseId, person.Id, topic, subject, now);
         thread.IsDocument = true;
         thread.Status = ThreadStatus.Closed;
         thread.Open = false;

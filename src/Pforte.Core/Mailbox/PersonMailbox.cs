@@ -97,7 +97,8 @@ public sealed class PersonMailbox(
         }
         if (cursor is { } c)
         {
-            threads = threads.Where(t => t.LastMessageAt < c.At || (t.LastMessageAt == c.At && t.Id.CompareTo(c.Id) < 0));
+            // The first condition starts the index range at the cursor; the second drops the rows of equal time already shown.
+            threads = threads.Where(t => t.LastMessageAt <= c.At && (t.LastMessageAt < c.At || t.Id.CompareTo(c.Id) < 0));
         }
         threads = threads.OrderByDescending(t => t.LastMessageAt).ThenByDescending(t => t.Id);
         List<MailboxThread> page;

@@ -71,7 +71,7 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
         }
         if (query.AssignedTo is not null)
         {
-            if (!StaffId(query.AssignedTo).TryGetValue(out var assigned, out error))
+            if (!StaffId(query.AssignedTo, "assignedTo").TryGetValue(out var assigned, out error))
             {
                 return error;
             }
@@ -92,7 +92,8 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
             {
                 return new Error(ErrorCodes.MailboxCursorInvalid);
             }
-            threads = threads.Where(t => t.DueAt > c.At || (t.DueAt == c.At && t.Id.CompareTo(c.Id) > 0));
+            // The first condition starts the index range at the cursor (an OR alone made PostgreSQL scan from the start).
+            threads = threads.Where(t => t.DueAt >= c.At && (t.DueAt > c.At || t.Id.CompareTo(c.Id) > 0));
         }
         var rows = await (from t in threads.OrderBy(t => t.DueAt).ThenBy(t => t.Id).Take(query.PageSize + 1)
                           join p in db.InsuredPersons.AsNoTracking() on t.PersonId equals p.Id
@@ -172,7 +173,12 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
     /// <summary>Assigns the thread to a staff member (null: unassigns); a new thread becomes in progress.</summary>
     public Task<Result<ThreadStatus>> AssignAsync(Guid kasseId, string? staffId, string? threadId, string? assignTo, AuditContext context, CancellationToken cancellationToken = default)
     {
-        Result<string?> target = assignTo is null ? (string?)null : StaffId(assignTo).TryGetValue(out var a, out var e) ? a : e;
+        Result<string?> target = assignTo is null ? (string?)null : StaffId(assignTo, "assignTo").TryGetValue(out var a, out var e) ? a : e;
+        if (target.Error is { } badTarget)
+        {
+            // Bad input is answered before the thread is looked up.
+            return Task.FromResult<Result<ThreadStatus>>(badTarget);
+        }
         return ChangeAsync(kasseId, staffId, threadId, context, AuditAction.MailboxAssigned, thread =>
         {
             if (!target.TryGetValue(out var to, out var error))
@@ -189,7 +195,7 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
     }
 
     public Task<Result<ThreadStatus>> SetStatusAsync(Guid kasseId, string? staffId, string? threadId, string? status, AuditContext context, CancellationToken cancellationToken = default) =>
-        ChangeAsync(kasseId, staffId, threadId, context, AuditAction.MailboxStatusChanged, thread =>
+        TextInput.Check("status", status, TextInput.ShortText) is { } badStatus ? Task.FromResult<Result<ThreadStatus>>(badStatus) : ChangeAsync(kasseId, staffId, threadId, context, AuditAction.MailboxStatusChanged, thread =>
         {
             if (ParseStatus(status) is not { } next || !Allowed(thread.Status, next))
             {
@@ -204,7 +210,7 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
 
     /// <summary>Sets the due date (a day in Germany; due at its start). Not in the past.</summary>
     public Task<Result<ThreadStatus>> SetDueAsync(Guid kasseId, string? staffId, string? threadId, string? due, AuditContext context, CancellationToken cancellationToken = default) =>
-        ChangeAsync(kasseId, staffId, threadId, context, AuditAction.MailboxDueChanged, thread =>
+        TextInput.Check("due", due, TextInput.ShortText) is { } badDue ? Task.FromResult<Result<ThreadStatus>>(badDue) : ChangeAsync(kasseId, staffId, threadId, context, AuditAction.MailboxDueChanged, thread =>
         {
             if (!DateOnly.TryParseExact(due, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) || day < content.Today)
             {
@@ -217,7 +223,7 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
     public async Task<Result<Guid>> AddNoteAsync(Guid kasseId, string? staffId, string? threadId, string? text, AuditContext context, CancellationToken cancellationToken = default)
     {
         if (!StaffId(staffId).TryGetValue(out var staff, out var error)
-            || !content.Body(text).TryGetValue(out var body, out error)
+            || !content.Body(text, "text").TryGetValue(out var body, out error)
             || !(await FindAsync(kasseId, threadId, cancellationToken).ConfigureAwait(false)).TryGetValue(out var thread, out error))
         {
             return error;
@@ -241,6 +247,14 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
         if (!StaffId(staffId).TryGetValue(out var staff, out var error))
         {
             return error;
+        }
+        if (body is not null && content.Body(body).Error is { Code: not ErrorCodes.MailboxBodyLength } badBody)
+        {
+            return badBody; // bad text is answered before a template or thread is looked up
+        }
+        if (TextInput.Check("templateId", templateId, TextInput.ShortText) is { } badTemplate)
+        {
+            return badTemplate;
         }
         string? templateText = null;
         if (templateId is not null)
@@ -356,10 +370,9 @@ public sealed class StaffMailbox(PforteDbContext db, MailboxContent content, Att
 
     private static string Json(string value) => Authentication.PhoneQuestionRounds.Json(value);
 
-    internal static Result<string> StaffId(string? staffId) =>
-        TextInput.Required("staffId", staffId, MailboxModel.StaffIdLength, new Error(ErrorCodes.MailboxStaffIdInvalid)).TryGetValue(out var id, out _)
-            ? id
-            : new Error(ErrorCodes.MailboxStaffIdInvalid);
+    /// <summary>A staff id: missing → PF-MBX-009; bad characters or too long → the input policy's error naming the field.</summary>
+    internal static Result<string> StaffId(string? staffId, string field = "staffId") =>
+        TextInput.Required(field, staffId, MailboxModel.StaffIdLength, new Error(ErrorCodes.MailboxStaffIdInvalid));
 
     private async Task<Result<MailboxThread>> FindAsync(Guid kasseId, string? threadId, CancellationToken cancellationToken)
     {

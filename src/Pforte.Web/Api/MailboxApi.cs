@@ -100,7 +100,8 @@ public static class MailboxApi
             {
                 if (Base64(f.Content) is not { } bytes)
                 {
-                    return Problem(new Error(ErrorCodes.MailboxFileNotBase64, TextInput.Echo(f.FileName)));
+                    return Problem(TextInput.Check("staffId", body.StaffId, 64) ?? TextInput.Check("body", body.Body?.Replace('\n', ' '), 100_000)
+                        ?? TextInput.Check("files.fileName", f.FileName, 255) ?? new Error(ErrorCodes.MailboxFileNotBase64, TextInput.Echo(f.FileName)));
                 }
                 files.Add(new NewFile(f.FileName, bytes));
             }
@@ -137,16 +138,18 @@ public static class MailboxApi
         {
             if (Base64(body.Content) is not { } content)
             {
-                return Problem(new Error(ErrorCodes.MailboxFileNotBase64, TextInput.Echo(body.FileName)));
+                // Bad text in the other fields is named first (one input policy), then the file.
+                return Problem(TextInput.Check("subject", body.Subject, 1000) ?? TextInput.Check("letterKind", body.LetterKind, 64)
+                    ?? TextInput.Check("topic", body.Topic, 32) ?? TextInput.Check("fileName", body.FileName, 255) ?? new Error(ErrorCodes.MailboxFileNotBase64, TextInput.Echo(body.FileName)));
             }
-            var result = await documents.DeliverAsync(http.User.GetKasseId(), new DocumentInput(kvnr, body.Subject, body.FileName, content, body.LetterKind),
+            var result = await documents.DeliverAsync(http.User.GetKasseId(), new DocumentInput(kvnr, body.Subject, body.FileName, content, body.LetterKind, body.Topic),
                 RequestAuditContext.ForClient(http, Channels.Portal), ct).ConfigureAwait(false);
             return result.TryGetValue(out var threadId, out var error) ? Results.Ok(new CreatedResponse(threadId)) : Problem(error);
         })
         .RequireAuthorization(ScopePolicy.For(ApiScopes.Staff)).WithTags("Postfach")
         .WithName("DeliverDocument").Produces<CreatedResponse>()
         .Problems(StatusCodes.Status400BadRequest, ApiDocs.KvnrCodes, ApiDocs.Codes(ErrorCodes.MailboxSubjectLength, ErrorCodes.MailboxDocumentNotPdf, ErrorCodes.MailboxLetterKindUnknown,
-            ErrorCodes.MailboxFileNotBase64),
+            ErrorCodes.MailboxFileNotBase64, ErrorCodes.MailboxTopicUnknown),
             ApiDocs.Family("PF-MBX-1"))
         .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ApiPersonNotFound))
         .Problems(StatusCodes.Status409Conflict, ApiDocs.Codes(ErrorCodes.MailboxNoElectronicDelivery, ErrorCodes.MailboxCodeLetterByPost))
@@ -222,4 +225,6 @@ public sealed record ReplyBody([property: MaxLength(64)] string StaffId, string?
 public sealed record TemplateBody([property: MaxLength(64)] string StaffId, string Name, string Text, [property: MaxLength(32)] string? Topic = null);
 
 /// <param name="Content">The PDF's bytes, Base64.</param>
-public sealed record DocumentBody(string Subject, [property: MaxLength(255)] string? FileName, string Content, [property: MaxLength(64)] string? LetterKind = null);
+/// <param name="Topic">The request kind the document belongs to (reading it needs what the topic needs); default insurance-status.</param>
+public sealed record DocumentBody(string Subject, [property: MaxLength(255)] string? FileName, string Content, [property: MaxLength(64)] string? LetterKind = null,
+    [property: MaxLength(32)] string? Topic = null);

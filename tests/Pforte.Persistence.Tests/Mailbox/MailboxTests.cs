@@ -110,12 +110,12 @@ public sealed class MailboxTests
             (RequestKinds.PortalRegistration, "Betreff", "Text", ErrorCodes.MailboxTopicUnknown),
             (RequestKinds.InsuranceStatus, "", "Text", ErrorCodes.MailboxSubjectLength),
             (RequestKinds.InsuranceStatus, "   ", "Text", ErrorCodes.MailboxSubjectLength),
-            (RequestKinds.InsuranceStatus, new string('a', 201), "Text", ErrorCodes.MailboxSubjectLength),
+            (RequestKinds.InsuranceStatus, new string('a', 201), "Text", ErrorCodes.FieldTooLong),
             (RequestKinds.InsuranceStatus, "Be\ntreff", "Text", ErrorCodes.InputForbiddenCharacter),
             (RequestKinds.InsuranceStatus, "Betreff\u202E", "Text", ErrorCodes.InputForbiddenCharacter),
             (RequestKinds.InsuranceStatus, "Betreff", null, ErrorCodes.MailboxBodyLength),
             (RequestKinds.InsuranceStatus, "Betreff", " \n \r\n ", ErrorCodes.MailboxBodyLength),
-            (RequestKinds.InsuranceStatus, "Betreff", new string('x', 20_001), ErrorCodes.MailboxBodyLength),
+            (RequestKinds.InsuranceStatus, "Betreff", new string('x', 20_001), ErrorCodes.FieldTooLong),
             (RequestKinds.InsuranceStatus, "Betreff", "Null\0Byte", ErrorCodes.InputForbiddenCharacter),
             (RequestKinds.InsuranceStatus, "Betreff", "Escape\u001b[31m", ErrorCodes.InputForbiddenCharacter),
             (RequestKinds.InsuranceStatus, "Betreff", "lone \ud800 surrogate", ErrorCodes.InputForbiddenCharacter),
@@ -212,7 +212,7 @@ public sealed class MailboxTests
         await using var h = await HistoryHarness.CreateAsync(provider);
         var person = await h.PersonAsync();
         var actor = await LoginAsync(h, person);
-        var pdf = "%PDF-1.4\n%%EOF\n"u8.ToArray();
+        var pdf = Pdf();
         Task<Result<Guid>> DeliverAsync(string? kind = null) => h.RunAsync(s => s.GetRequiredService<MailboxDocuments>().DeliverAsync(h.KasseId,
             new DocumentInput(person.Kvnr, "Beitragsbescheid 2027", "bescheid.pdf", pdf, kind), Staff, Ct));
 
@@ -227,17 +227,18 @@ public sealed class MailboxTests
         Assert.Equal(ErrorCodes.MailboxCodeLetterByPost, (await DeliverAsync(Pforte.Core.Letters.LetterKinds.PortalActivation)).Error?.Code);
 
         var delivered = await DeliverAsync(Pforte.Core.Letters.LetterKinds.AddressChanged);
-        // The attachment inspector decides whether the bytes are a safe PDF; a refusal of it is passed through unchanged.
-        if (!delivered.IsSuccess)
-        {
-            Assert.StartsWith("PF-MBX-1", delivered.Error.Code, StringComparison.Ordinal);
-        }
-        else
-        {
-            var thread = Assert.Single((await PersonAsync(h, m => m.ListAsync(actor, new InboxQuery(), Ct))).Value.Items);
-            Assert.True(thread.IsDocument && thread.Unread && thread.HasAttachments);
-            Assert.Equal(ErrorCodes.MailboxNoReplyToDocument, (await PersonAsync(h, m => m.ReplyAsync(actor, thread.Id.ToString(), "x", [], Ct))).Error?.Code);
-        }
+        Assert.True(delivered.IsSuccess, delivered.Error?.ToString());
+        var thread = Assert.Single((await PersonAsync(h, m => m.ListAsync(actor, new InboxQuery(), Ct))).Value.Items);
+        Assert.True(thread.IsDocument && thread.Unread && thread.HasAttachments);
+        Assert.Equal(("Beitragsbescheid 2027", RequestKinds.InsuranceStatus), (thread.Subject, thread.Topic));
+        var document = (await PersonAsync(h, m => m.ReadAsync(actor, thread.Id.ToString(), Ct))).Value;
+        Assert.False(document.MayReply);
+        var file = Assert.Single(document.Messages[0].Attachments);
+        Assert.Equal(pdf, (await PersonAsync(h, m => m.AttachmentAsync(actor, thread.Id.ToString(), file.Id.ToString(), Ct))).Value.Content);
+        Assert.Equal(ErrorCodes.MailboxNoReplyToDocument, (await PersonAsync(h, m => m.ReplyAsync(actor, thread.Id.ToString(), "x", [], Ct))).Error?.Code);
+        // A picture is no document.
+        var picture = await h.RunAsync(s => s.GetRequiredService<MailboxDocuments>().DeliverAsync(h.KasseId, new DocumentInput(person.Kvnr, "Foto", "foto.png", Png), Staff, Ct));
+        Assert.Equal(ErrorCodes.MailboxDocumentNotPdf, picture.Error?.Code);
         Assert.False((await PersonAsync(h, m => m.SetElectronicDeliveryAsync(actor, false, Ct))).Value);
         Assert.Equal(ErrorCodes.MailboxNoElectronicDelivery, (await DeliverAsync()).Error?.Code);
 
@@ -246,6 +247,8 @@ public sealed class MailboxTests
         Assert.Equal(1, actions.Count(a => a == AuditAction.ElectronicDeliveryOptedIn));
         Assert.Equal(1, actions.Count(a => a == AuditAction.ElectronicDeliveryOptedOut));
         Assert.Equal(4, actions.Count(a => a == AuditAction.MailboxDocumentRefused));
+        Assert.Equal(1, actions.Count(a => a == AuditAction.MailboxDocumentDelivered));
+        Assert.Equal(1, actions.Count(a => a == AuditAction.OutboundReleased));
     }
 
     [Theory]
@@ -275,7 +278,11 @@ public sealed class MailboxTests
         Assert.Equal((attachmentId, "anlage.pdf", "application/pdf", (long)bytes.Length), (info.Id, info.FileName, info.ContentType, info.Size));
         var file = (await PersonAsync(h, m => m.AttachmentAsync(actor, threadId.ToString(), attachmentId.ToString(), Ct))).Value;
         Assert.Equal(bytes, file.Content);
-        var other = (await PersonAsync(h, m => m.StartAsync(actor, RequestKinds.GeneralInformation, "Anderer", "Text", [], Ct))).Value;
+        var other = (await PersonAsync(h, m => m.StartAsync(actor, RequestKinds.GeneralInformation, "Anderer", "Text", [new NewFile("C:\\fotos\\rücken.png", Png)], Ct))).Value;
+        var uploaded = Assert.Single((await PersonAsync(h, m => m.ReadAsync(actor, other.ToString(), Ct))).Value.Messages[0].Attachments);
+        Assert.Equal(("image/png", "rücken.png"), (uploaded.ContentType, uploaded.FileName));
+        var refused = await PersonAsync(h, m => m.StartAsync(actor, RequestKinds.GeneralInformation, "Zip", "Text", [new NewFile("a.zip", "PK\u0003\u0004xxxx"u8.ToArray())], Ct));
+        Assert.StartsWith("PF-MBX-1", refused.Error?.Code, StringComparison.Ordinal);
         Assert.Equal(ErrorCodes.MailboxNotFound, (await PersonAsync(h, m => m.AttachmentAsync(actor, other.ToString(), attachmentId.ToString(), Ct))).Error?.Code);
         var staffFile = (await StaffAsync(h, m => m.AttachmentAsync(h.KasseId, "agent-2", threadId.ToString(), attachmentId.ToString(), Staff, Ct))).Value;
         Assert.Equal(bytes, staffFile.Content);
