@@ -580,6 +580,12 @@ public sealed class AttachmentInspectorTests
         var tricked = ClassicPdf([objects[0], objects[1], "%>>stream\n" + objects[2], "<< /S /JavaScript /JS (x) >>\n% endstream"]);
         Refused(inspector.Inspect("a.pdf", tricked), ErrorCodes.AttachmentPdfJavaScript);
         Assert.False(inspector.InspectAll([("1.png", Png), ("2.png", Png), ("3.png", Png), ("4.png", Png)]).IsSuccess);
+
+        // Without the PDF project (a component test's container) the inspector still resolves, with the raw scan only.
+        var coreOnly = new ServiceCollection();
+        coreOnly.AddPforteCore(new ConfigurationBuilder().Build());
+        using var coreProvider = coreOnly.BuildServiceProvider();
+        Assert.True(coreProvider.GetRequiredService<AttachmentInspector>().Inspect("a.pdf", tricked).IsSuccess);
     }
 
     private static PdfDictionary JavaScriptAction(PdfDocument document, string script)
