@@ -241,9 +241,13 @@ public sealed class AttachmentInspectorTests
     [Fact]
     public void A_png_with_a_bad_crc_is_refused()
     {
-        var broken = (byte[])Png.Clone();
-        broken[40] ^= 0x01; // inside IDAT
-        Refused(Inspector.Inspect("a.png", broken), ErrorCodes.AttachmentPngDamaged);
+        // The last 12 bytes are IEND; before them the 4 bytes of IDAT's CRC, before that IDAT's data.
+        foreach (var at in new[] { Png.Length - 20, Png.Length - 13 })
+        {
+            var broken = (byte[])Png.Clone();
+            broken[at] ^= 0x01;
+            Refused(Inspector.Inspect("a.png", broken), ErrorCodes.AttachmentPngDamaged);
+        }
     }
 
     [Fact]
@@ -375,6 +379,11 @@ public sealed class AttachmentInspectorTests
         Refused(RawOnly.Inspect("a.pdf", packed), ErrorCodes.AttachmentPdfJavaScript);
         Assert.Equal(PdfFinding.JavaScript, Parser.Check(packed));
         Refused(Inspector.Inspect("a.pdf", packed), ErrorCodes.AttachmentPdfJavaScript);
+
+        // An object stream without a filter: stream data the raw scan otherwise skips, so it reads this one's objects.
+        var plain = PackedPdf(compress: false, OnePage("/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>"));
+        Refused(RawOnly.Inspect("a.pdf", plain), ErrorCodes.AttachmentPdfJavaScript);
+        Assert.Equal(PdfFinding.JavaScript, Parser.Check(plain));
 
         // The same file without the script passes both: it is the script that is refused, not the packing.
         var clean = PackedPdf(OnePage());
@@ -571,6 +580,12 @@ public sealed class AttachmentInspectorTests
         var tricked = ClassicPdf([objects[0], objects[1], "%>>stream\n" + objects[2], "<< /S /JavaScript /JS (x) >>\n% endstream"]);
         Refused(inspector.Inspect("a.pdf", tricked), ErrorCodes.AttachmentPdfJavaScript);
         Assert.False(inspector.InspectAll([("1.png", Png), ("2.png", Png), ("3.png", Png), ("4.png", Png)]).IsSuccess);
+
+        // Without the PDF project (a component test's container) the inspector still resolves, with the raw scan only.
+        var coreOnly = new ServiceCollection();
+        coreOnly.AddPforteCore(new ConfigurationBuilder().Build());
+        using var coreProvider = coreOnly.BuildServiceProvider();
+        Assert.True(coreProvider.GetRequiredService<AttachmentInspector>().Inspect("a.pdf", tricked).IsSuccess);
     }
 
     private static PdfDictionary JavaScriptAction(PdfDocument document, string script)

@@ -186,7 +186,10 @@ internal static class CraftedFiles
     /// A PDF 1.5 written by hand whose objects all sit in one Flate-compressed object stream (object n+1), indexed by a
     /// cross-reference stream (object n+2): what the raw bytes show is only "/Type /ObjStm" and compressed data.
     /// </summary>
-    public static byte[] PackedPdf(params string[] objects)
+    public static byte[] PackedPdf(params string[] objects) => PackedPdf(compress: true, objects);
+
+    /// <inheritdoc cref="PackedPdf(string[])"/>
+    public static byte[] PackedPdf(bool compress, params string[] objects)
     {
         var header = new StringBuilder();
         var body = new StringBuilder();
@@ -197,14 +200,17 @@ internal static class CraftedFiles
         }
         var packed = Encoding.Latin1.GetBytes(header.ToString() + body);
         var first = Encoding.Latin1.GetByteCount(header.ToString());
-        byte[] compressed;
+        var compressed = packed;
         using (var buffer = new MemoryStream())
         {
-            using (var zlib = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+            if (compress)
             {
-                zlib.Write(packed);
+                using (var zlib = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+                {
+                    zlib.Write(packed);
+                }
+                compressed = buffer.ToArray();
             }
-            compressed = buffer.ToArray();
         }
         var objStm = objects.Length + 1;
         var xrefNumber = objects.Length + 2;
@@ -212,7 +218,7 @@ internal static class CraftedFiles
         void Write(string text) => pdf.Write(Encoding.Latin1.GetBytes(text));
         Write("%PDF-1.5\n%\u00e2\u00e3\u00cf\u00d3\n");
         var objStmOffset = (int)pdf.Position;
-        Write($"{objStm} 0 obj\n<< /Type /ObjStm /N {objects.Length} /First {first} /Filter /FlateDecode /Length {compressed.Length} >>\nstream\n");
+        Write($"{objStm} 0 obj\n<< /Type /ObjStm /N {objects.Length} /First {first} {(compress ? "/Filter /FlateDecode " : "")}/Length {compressed.Length} >>\nstream\n");
         pdf.Write(compressed);
         Write("\nendstream\nendobj\n");
         var xrefOffset = (int)pdf.Position;

@@ -75,6 +75,10 @@ internal static class PdfRawScan
             {
                 objectStreams.Add((dataStart, end));
             }
+            else if (kind == ObjectStream.Plain)
+            {
+                found |= Names(s.Slice(dataStart, end)); // an object stream without a filter: its objects in clear
+            }
             pos = dataStart + end + "endstream"u8.Length;
         }
         if ((found & PdfActiveContent.Found.Encrypted) != 0)
