@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Pforte.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Pforte.Core.Clients;
 using Pforte.Testing;
 using Pforte.Web.Tests.Disclosure;
@@ -28,6 +29,13 @@ public sealed class GeneratedClientTests
         "GetInsured", "PutInsured", "RecordRepresentative", "ListRepresentatives", "ListChannels", "ReleaseOutbound",
         "DrawPhoneQuestions", "AnswerPhoneQuestions", "DecideDisclosure", "RecordInPersonAuthentication",
         "RecordWrittenAuthentication", "RecordPortalLogin",
+    ];
+
+    /// <summary>The contact form's staff operations (ADR 0022).</summary>
+    private static readonly string[] ContactOperations =
+    [
+        "ListContactRequests", "ReadContactRequest", "ReadContactRequestAttachment", "MatchContactRequest", "MarkContactRequestAnswered",
+        "CloseContactRequest",
     ];
 
     private static JsonObject Document => JsonNode.Parse(File.ReadAllText(Path.Combine(Hosting.Repository.Root, "src", "Pforte.Client", "openapi.v1.json")))!.AsObject();
@@ -59,7 +67,7 @@ public sealed class GeneratedClientTests
     public void Together_the_client_tests_call_every_operation_of_the_document()
     {
         var all = Document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => o.Value!["operationId"]!.GetValue<string>())).ToHashSet();
-        Assert.Equal(all.Order(), MachineOperations.Concat(OtherOperations).Order());
+        Assert.Equal(all.Order(), MachineOperations.Concat(OtherOperations).Concat(ContactOperations).Order());
     }
 
     [Theory]
@@ -161,5 +169,35 @@ public sealed class GeneratedClientTests
         var login = await portal.RecordPortalLoginAsync(new PortalLoginBody(factors: ["password", "eid"], kvnr: p.Kvnr, portalSessionId: "sess-42", representativeId: null), Ct);
         Assert.Equal("portal-login", login.Method);
         Assert.Equal(OtherOperations.Order(), called.Operations(Document).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Contact_requests_through_the_client(string provider)
+    {
+        await using var h = await MachineAuthHarness.CreateAsync(provider);
+        h.Factory.SkipContractCheck = true; // the attachment download is a file, not JSON
+        var called = new Called();
+        var staff = await ClientAsync(h.Factory, called, "staff-client", ApiScopes.Staff);
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+        await using (var scope = h.Factory.Services.CreateAsyncScope())
+        {
+            var submitted = await scope.ServiceProvider.GetRequiredService<Pforte.Core.ContactForm.SubmitContactRequest>().ExecuteAsync(h.Kasse.Id,
+                new Pforte.Core.ContactForm.ContactSubmission("general-information", "Hildegard", "Wunderlich", "03.09.1958", null, "Am Kirchberg", "12a", "35037", "Marburg",
+                    "Frage", [new Pforte.Core.Mailbox.NewFile("foto.png", png)]), Pforte.Core.Audit.AuditContext.System("test"), Ct);
+            Assert.True(submitted.IsSuccess);
+        }
+        var person = await h.AddPersonAsync();
+
+        var listed = Assert.Single(await staff.ListContactRequestsAsync("open", 10, Ct));
+        var read = await staff.ReadContactRequestAsync(listed.Id.ToString(), Ct);
+        Assert.Equal("Frage", read.Details.Message);
+        await staff.ReadContactRequestAttachmentAsync(listed.Id.ToString(), read.Attachments.Single().Id.ToString(), Ct);
+        var written = await staff.RecordWrittenAuthenticationAsync(new WrittenBody(channel: "contact-form", kvnr: person.Kvnr, matched: new MatchedDetails(addressOrBirthDate: true, kvnr: true, name: true, signature: false),
+            representativeId: null, staffId: "backoffice-3"), Ct);
+        Assert.Equal(person.Id, (await staff.MatchContactRequestAsync(listed.Id.ToString(), new ContactMatchRequest(written.AuthenticationId), Ct)).MatchedPersonId);
+        Assert.Equal("answered", (await staff.MarkContactRequestAnsweredAsync(listed.Id.ToString(), Ct)).Status);
+        Assert.Equal("closed", (await staff.CloseContactRequestAsync(listed.Id.ToString(), Ct)).Status);
+        Assert.Superset(ContactOperations.ToHashSet(), called.Operations(Document));
     }
 }

@@ -106,6 +106,39 @@ public sealed class ContactRequestsApiTests
         Assert.Single(await db.AuditEntries.AsNoTracking().Where(e => e.Action == AuditAction.ContactRequestsPurged).ToListAsync(TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task An_accepted_attachment_is_stored_sealed_and_staff_download_it(string provider)
+    {
+        await using var h = await MachineAuthHarness.CreateAsync(provider);
+        h.Factory.SkipContractCheck = true; // the recorder checks JSON bodies; this test downloads a file
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+        await using (var scope = h.Factory.Services.CreateAsyncScope())
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<SubmitContactRequest>().ExecuteAsync(h.Kasse.Id,
+                Submission("mit Foto") with { Files = [new NewFile("../../Bescheid Wunderlich.png", png)] }, AuditContext.System("test"));
+            Assert.True(result.IsSuccess, result.Error?.ToString());
+        }
+        var ct = TestContext.Current.CancellationToken;
+        var id = (await h.Staff.GetFromJsonAsync<JsonElement>("/api/v1/contact-requests", ct))[0].GetProperty("id").GetGuid();
+        var read = await h.Staff.GetFromJsonAsync<JsonElement>($"/api/v1/contact-requests/{id}", ct);
+        var file = Assert.Single(read.GetProperty("attachments").EnumerateArray());
+        Assert.Equal("image/png", file.GetProperty("contentType").GetString());
+        Assert.DoesNotContain("/", file.GetProperty("fileName").GetString(), StringComparison.Ordinal);
+        var download = await h.Staff.GetAsync($"/api/v1/contact-requests/{id}/attachments/{file.GetProperty("id").GetGuid()}", ct);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("image/png", download.Content.Headers.ContentType?.MediaType);
+        var stored = await h.WithDbAsync(db => db.Set<ContactAttachment>().AsNoTracking().SingleAsync(ct));
+        Assert.DoesNotContain("Wunderlich"u8.ToArray(), new[] { stored.SealedName }, new SubsequenceComparer());
+    }
+
+    private sealed class SubsequenceComparer : IEqualityComparer<byte[]>
+    {
+        public bool Equals(byte[]? x, byte[]? y) => x is not null && y is not null && y.AsSpan().IndexOf(x) >= 0;
+
+        public int GetHashCode(byte[] obj) => 0;
+    }
+
     [Fact]
     public void Receipt_numbers_are_random_readable_and_carry_nothing_personal()
     {
