@@ -6,11 +6,40 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Pforte.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class TmpMbxCore : Migration
+    public partial class Mailbox : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "contact_requests",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    receipt_number = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    topic = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    status = table.Column<int>(type: "INTEGER", nullable: false),
+                    status_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    wrapped_key = table.Column<byte[]>(type: "BLOB", maxLength: 64, nullable: false),
+                    @sealed = table.Column<byte[]>(name: "sealed", type: "BLOB", nullable: false),
+                    attachment_count = table.Column<int>(type: "INTEGER", nullable: false),
+                    matched_person_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    matched_authentication_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    matched_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_contact_requests", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_contact_requests_kassen_kasse_id",
+                        column: x => x.kasse_id,
+                        principalTable: "kassen",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateTable(
                 name: "electronic_deliveries",
                 columns: table => new
@@ -136,6 +165,29 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "contact_attachments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    request_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    position = table.Column<int>(type: "INTEGER", nullable: false),
+                    content_type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    size = table.Column<long>(type: "INTEGER", nullable: false),
+                    sealed_name = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    sealed_content = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_contact_attachments", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_contact_attachments_contact_requests_request_id",
+                        column: x => x.request_id,
+                        principalTable: "contact_requests",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "mailbox_messages",
                 columns: table => new
                 {
@@ -204,6 +256,27 @@ namespace Pforte.Migrations.Sqlite.Migrations
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_contact_attachments_request_id",
+                table: "contact_attachments",
+                column: "request_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_contact_requests_kasse_id_created_at",
+                table: "contact_requests",
+                columns: new[] { "kasse_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_contact_requests_receipt_number",
+                table: "contact_requests",
+                column: "receipt_number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_contact_requests_status_at",
+                table: "contact_requests",
+                column: "status_at");
 
             migrationBuilder.CreateIndex(
                 name: "IX_electronic_deliveries_kasse_id",
@@ -296,6 +369,9 @@ namespace Pforte.Migrations.Sqlite.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "contact_attachments");
+
+            migrationBuilder.DropTable(
                 name: "electronic_deliveries");
 
             migrationBuilder.DropTable(
@@ -309,6 +385,9 @@ namespace Pforte.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "mailbox_templates");
+
+            migrationBuilder.DropTable(
+                name: "contact_requests");
 
             migrationBuilder.DropTable(
                 name: "mailbox_messages");
