@@ -24,18 +24,21 @@ internal static class MailboxCommands
             var result = await maintenance.RewrapAsync(size, AuditContext.Cli("mailbox rewrap"), token).ConfigureAwait(false);
             var retired = await maintenance.RetireUnusedKeysAsync(token).ConfigureAwait(false);
             await cli.Out.WriteLineAsync($"Umgeschlüsselt auf content-wrap Version {result.CurrentVersion}: {GermanText.Count(result.Threads, "Vorgang", "Vorgänge")}, "
-                + $"{GermanText.Count(result.Messages, "Nachricht", "Nachrichten")}, {GermanText.Count(result.Notes, "Notiz", "Notizen")}.").ConfigureAwait(false);
+                + $"{GermanText.Count(result.Messages, "Nachricht", "Nachrichten")}, {GermanText.Count(result.Notes, "Notiz", "Notizen")}, "
+                + $"{GermanText.Count(result.ContactRequests, "Kontaktanfrage", "Kontaktanfragen")}.").ConfigureAwait(false);
             await cli.Out.WriteLineAsync(retired.Count == 0 ? "Kein alter Schlüssel entfernt."
                 : $"Entfernt: content-wrap Version {string.Join(", ", retired)}.").ConfigureAwait(false);
             return CliApp.ExitCodes.Ok;
         }, ct));
 
-        var purge = new Command("purge", "Löscht Postfach-Vorgänge, deren letzte Nachricht älter als die Aufbewahrungsfrist (Pforte:Mailbox:RetentionDays) ist, mit Nachrichten, Anhängen und Notizen.");
+        var purge = new Command("purge", "Löscht Postfach-Vorgänge, deren letzte Nachricht älter als die Aufbewahrungsfrist (Pforte:Mailbox:RetentionDays) ist, mit Nachrichten, Anhängen und Notizen; dazu Kontaktanfragen nach Pforte:ContactForm:Retention und verschickte Benachrichtigungen nach 30 Tagen.");
         purge.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
         {
             var result = await services.GetRequiredService<MailboxMaintenance>().PurgeAsync(AuditContext.Cli("mailbox purge"), MailboxMaintenance.DefaultBatch, token).ConfigureAwait(false);
             await cli.Out.WriteLineAsync($"{GermanText.Count(result.Threads, "Vorgang", "Vorgänge")} gelöscht (letzte Nachricht vor dem {result.Before.ToString("dd.MM.yyyy", ErrorTexts.German)}).")
                 .ConfigureAwait(false);
+            await cli.Out.WriteLineAsync($"{GermanText.Count(result.ContactRequests, "Kontaktanfrage", "Kontaktanfragen")} gelöscht (zuletzt bearbeitet vor dem {result.ContactBefore.ToString("dd.MM.yyyy", ErrorTexts.German)}), "
+                + $"{GermanText.Count(result.Notices, "verschickte Benachrichtigung", "verschickte Benachrichtigungen")} gelöscht.").ConfigureAwait(false);
             return CliApp.ExitCodes.Ok;
         }, ct));
 

@@ -33,6 +33,9 @@ public sealed class ContactRequest
 
     public required byte[] WrappedKey { get; set; }
 
+    /// <summary>The content-wrap key version <see cref="WrappedKey"/> is wrapped under (so that an old key is retired only when no row needs it).</summary>
+    public int KeyVersion { get; set; }
+
     /// <summary>The sender's details and message (JSON), encrypted; bound to the row id and field "details".</summary>
     public required byte[] Sealed { get; set; }
 

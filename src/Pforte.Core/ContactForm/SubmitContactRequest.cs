@@ -66,7 +66,7 @@ public sealed class SubmitContactRequest(PforteDbContext db, ContentCipher ciphe
         var request = new ContactRequest
         {
             Id = id, KasseId = kasseId, ReceiptNumber = "", Topic = submission.Topic!.Trim(), CreatedAt = now, StatusAt = now,
-            Status = ContactRequestStatus.Open, WrappedKey = newKey.Wrapped, AttachmentCount = files.Count,
+            Status = ContactRequestStatus.Open, WrappedKey = newKey.Wrapped, KeyVersion = newKey.KeyVersion, AttachmentCount = files.Count,
             Sealed = cipher.Encrypt(key, JsonSerializer.SerializeToUtf8Bytes(details!), ContentCipher.Bind(id, DetailsField)),
         };
         for (var i = 0; i < files.Count; i++)

@@ -6,17 +6,21 @@ using Pforte.Core.Persistence;
 
 namespace Pforte.Core.Mailbox;
 
-public sealed record RewrapResult(int Threads, int Messages, int Notes, int CurrentVersion);
+public sealed record RewrapResult(int Threads, int Messages, int Notes, int CurrentVersion, int ContactRequests = 0);
 
-public sealed record PurgeResult(int Threads, DateTimeOffset Before);
+/// <summary>What a purge deleted: mailbox threads before <paramref name="Before"/>, contact-form requests before <paramref name="ContactBefore"/>, and sent or given-up notices.</summary>
+public sealed record PurgeResult(int Threads, DateTimeOffset Before, int ContactRequests = 0, DateTimeOffset ContactBefore = default, int Notices = 0);
 
 /// <summary>
 /// Re-wrapping data keys after a rotation of the content-wrap key, and deleting threads past retention (ADR 0019).
 /// Re-wrapping changes only the wrapped key and its version: ciphertexts are never rewritten.
 /// </summary>
 public sealed class MailboxMaintenance(PforteDbContext db, ContentCipher cipher, IKeyStore keys, Microsoft.Extensions.Options.IOptions<MailboxOptions> options,
-    AuditLog audit, TimeProvider clock)
+    AuditLog audit, TimeProvider clock, ContactForm.StaffContactRequests contactRequests, Microsoft.Extensions.Options.IOptions<ContactForm.ContactFormOptions> contactOptions)
 {
+    /// <summary>A notice that went (or was given up) is kept this long for the operators' questions, then deleted; it holds no content.</summary>
+    public static readonly TimeSpan NoticeRetention = TimeSpan.FromDays(30);
+
     public const int DefaultBatch = 1000;
 
     /// <summary>Re-wraps every data key not under the current content-wrap key, in batches of <paramref name="batchSize"/> rows per transaction.</summary>
@@ -30,27 +34,31 @@ public sealed class MailboxMaintenance(PforteDbContext db, ContentCipher cipher,
             batchSize, cancellationToken).ConfigureAwait(false);
         var notes = await RewrapTableAsync(db.MailboxNotes, n => n.KeyVersion != current, n => n.WrappedKey, (n, w) => { n.WrappedKey = w; n.KeyVersion = current; },
             batchSize, cancellationToken).ConfigureAwait(false);
+        // The contact form's requests are sealed the same way (ADR 0022): their data keys are re-wrapped too.
+        var contactRequests = await RewrapTableAsync(db.Set<ContactForm.ContactRequest>(), r => r.KeyVersion != current, r => r.WrappedKey,
+            (r, w) => { r.WrappedKey = w; r.KeyVersion = current; }, batchSize, cancellationToken).ConfigureAwait(false);
         var kassen = await db.Kassen.AsNoTracking().Select(k => k.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (threads + messages + notes > 0)
+        if (threads + messages + notes + contactRequests > 0)
         {
             await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
             foreach (var kasse in kassen)
             {
                 await audit.AppendAsync(kasse, context, new AuditEvent(AuditAction.MailboxRewrapped, AuditOutcome.Success,
-                    Details: string.Create(CultureInfo.InvariantCulture, $"{{\"key_version\":{current},\"threads\":{threads},\"messages\":{messages},\"notes\":{notes}}}")), cancellationToken)
+                    Details: string.Create(CultureInfo.InvariantCulture, $"{{\"key_version\":{current},\"threads\":{threads},\"messages\":{messages},\"notes\":{notes},\"contact_requests\":{contactRequests}}}")), cancellationToken)
                     .ConfigureAwait(false);
             }
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        return new RewrapResult(threads, messages, notes, current);
+        return new RewrapResult(threads, messages, notes, current, contactRequests);
     }
 
-    /// <summary>How many mailbox rows still use a content-wrap key version (a key in use must not be retired).</summary>
+    /// <summary>How many mailbox rows and contact-form requests still use a content-wrap key version (a key in use must not be retired).</summary>
     public async Task<int> UsingKeyAsync(int version, CancellationToken cancellationToken = default) =>
         await db.MailboxThreads.CountAsync(t => t.KeyVersion == version, cancellationToken).ConfigureAwait(false)
         + await db.MailboxMessages.CountAsync(m => m.KeyVersion == version, cancellationToken).ConfigureAwait(false)
-        + await db.MailboxNotes.CountAsync(n => n.KeyVersion == version, cancellationToken).ConfigureAwait(false);
+        + await db.MailboxNotes.CountAsync(n => n.KeyVersion == version, cancellationToken).ConfigureAwait(false)
+        + await db.Set<ContactForm.ContactRequest>().CountAsync(r => r.KeyVersion == version, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Retires every older content-wrap key that no mailbox row uses any more; returns the retired versions.</summary>
     public async Task<IReadOnlyList<int>> RetireUnusedKeysAsync(CancellationToken cancellationToken = default)
@@ -107,7 +115,14 @@ public sealed class MailboxMaintenance(PforteDbContext db, ContentCipher cipher,
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        return new PurgeResult(counts.Values.Sum(), before);
+        // The contact form's requests after their own retention (Pforte:ContactForm:Retention, ADR 0022), and notices
+        // that went or were given up (ADR 0021): one run of `pforte mailbox purge` and of the daily job does all three.
+        var contactBefore = clock.GetUtcNow() - contactOptions.Value.Retention;
+        var contacts = await contactRequests.PurgeAsync(contactBefore, cancellationToken).ConfigureAwait(false);
+        var noticesBefore = clock.GetUtcNow() - NoticeRetention;
+        var notices = await db.Set<Notices.MailboxNotice>().Where(n => (n.SentAt != null && n.SentAt < noticesBefore) || (n.GivenUpAt != null && n.GivenUpAt < noticesBefore))
+            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        return new PurgeResult(counts.Values.Sum(), before, contacts, contactBefore, notices);
     }
 
     private async Task<int> RewrapTableAsync<T>(DbSet<T> set, System.Linq.Expressions.Expression<Func<T, bool>> stale, Func<T, byte[]> wrapped, Action<T, byte[]> update,

@@ -890,6 +890,10 @@ namespace Pforte.Migrations.Postgres.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("kasse_id");
 
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_version");
+
                     b.Property<DateTimeOffset?>("MatchedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("matched_at");

@@ -879,6 +879,10 @@ namespace Pforte.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("kasse_id");
 
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_version");
+
                     b.Property<DateTime?>("MatchedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("matched_at");

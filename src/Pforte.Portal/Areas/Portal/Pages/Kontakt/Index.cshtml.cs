@@ -20,13 +20,8 @@ namespace Pforte.Portal.Areas.Portal.Pages.Kontakt;
 /// fill-time token; a refusal says one calm sentence, never which defence hit.
 /// </summary>
 [EnableRateLimiting(PortalAccountsSetup.ContactFormLimit)]
-[RequestSizeLimit(MaxRequestBytes)]
-[RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes)]
 public sealed partial class IndexModel(SubmitContactRequest submit, ContactFormToken token, PortalKasse kasse, IOptions<AttachmentLimits> limits) : PageModel
 {
-    /// <summary>Five files at the largest allowed size and the text fields.</summary>
-    public const long MaxRequestBytes = 5L * 50 * 1024 * 1024 + 1024 * 1024;
-
     [BindProperty] public string? Topic { get; set; }
     [BindProperty] public string? GivenName { get; set; }
     [BindProperty] public string? FamilyName { get; set; }

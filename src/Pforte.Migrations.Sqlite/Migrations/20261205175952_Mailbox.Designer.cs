@@ -11,7 +11,7 @@ using Pforte.Core.Persistence;
 namespace Pforte.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(PforteDbContext))]
-    [Migration("20261205175657_Mailbox")]
+    [Migration("20261205175952_Mailbox")]
     partial class Mailbox
     {
         /// <inheritdoc />
@@ -881,6 +881,10 @@ namespace Pforte.Migrations.Sqlite.Migrations
                     b.Property<Guid>("KasseId")
                         .HasColumnType("TEXT")
                         .HasColumnName("kasse_id");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_version");
 
                     b.Property<DateTime?>("MatchedAt")
                         .HasColumnType("TEXT")

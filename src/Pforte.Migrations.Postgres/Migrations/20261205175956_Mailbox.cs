@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Pforte.Migrations.Sqlite.Migrations
+namespace Pforte.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class Mailbox : Migration
@@ -15,19 +15,20 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 name: "contact_requests",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    kasse_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    receipt_number = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    topic = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    status = table.Column<int>(type: "INTEGER", nullable: false),
-                    status_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    wrapped_key = table.Column<byte[]>(type: "BLOB", maxLength: 64, nullable: false),
-                    @sealed = table.Column<byte[]>(name: "sealed", type: "BLOB", nullable: false),
-                    attachment_count = table.Column<int>(type: "INTEGER", nullable: false),
-                    matched_person_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    matched_authentication_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    matched_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    receipt_number = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    topic = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    status_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    wrapped_key = table.Column<byte[]>(type: "bytea", maxLength: 64, nullable: false),
+                    key_version = table.Column<int>(type: "integer", nullable: false),
+                    @sealed = table.Column<byte[]>(name: "sealed", type: "bytea", nullable: false),
+                    attachment_count = table.Column<int>(type: "integer", nullable: false),
+                    matched_person_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    matched_authentication_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    matched_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -44,10 +45,10 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 name: "electronic_deliveries",
                 columns: table => new
                 {
-                    person_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    kasse_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    opted_in = table.Column<bool>(type: "INTEGER", nullable: false),
-                    changed_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    opted_in = table.Column<bool>(type: "boolean", nullable: false),
+                    changed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -70,17 +71,17 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 name: "mailbox_notices",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    kasse_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    person_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    next_attempt_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    leased_until = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    leased_by = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    sent_at = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    given_up_at = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    last_error_code = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    leased_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    leased_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    given_up_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_error_code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -103,13 +104,13 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 name: "mailbox_templates",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    kasse_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    topic = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    text = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
-                    created_by = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    topic = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    text = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    created_by = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -126,26 +127,26 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 name: "mailbox_threads",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    kasse_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    person_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    topic = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    status = table.Column<int>(type: "INTEGER", nullable: false),
-                    open = table.Column<bool>(type: "INTEGER", nullable: false),
-                    assigned_staff_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    due_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    last_message_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    archived_by_person = table.Column<bool>(type: "INTEGER", nullable: false),
-                    unread_by_person = table.Column<bool>(type: "INTEGER", nullable: false),
-                    unread_by_kasse = table.Column<bool>(type: "INTEGER", nullable: false),
-                    is_document = table.Column<bool>(type: "INTEGER", nullable: false),
-                    message_count = table.Column<int>(type: "INTEGER", nullable: false),
-                    has_attachments = table.Column<bool>(type: "INTEGER", nullable: false),
-                    last_from_kasse = table.Column<bool>(type: "INTEGER", nullable: false),
-                    subject_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    wrapped_key = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    key_version = table.Column<int>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    topic = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    open = table.Column<bool>(type: "boolean", nullable: false),
+                    assigned_staff_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_message_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    archived_by_person = table.Column<bool>(type: "boolean", nullable: false),
+                    unread_by_person = table.Column<bool>(type: "boolean", nullable: false),
+                    unread_by_kasse = table.Column<bool>(type: "boolean", nullable: false),
+                    is_document = table.Column<bool>(type: "boolean", nullable: false),
+                    message_count = table.Column<int>(type: "integer", nullable: false),
+                    has_attachments = table.Column<bool>(type: "boolean", nullable: false),
+                    last_from_kasse = table.Column<bool>(type: "boolean", nullable: false),
+                    subject_cipher = table.Column<byte[]>(type: "bytea", nullable: false),
+                    wrapped_key = table.Column<byte[]>(type: "bytea", nullable: false),
+                    key_version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -168,13 +169,13 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 name: "contact_attachments",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    request_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    position = table.Column<int>(type: "INTEGER", nullable: false),
-                    content_type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    size = table.Column<long>(type: "INTEGER", nullable: false),
-                    sealed_name = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    sealed_content = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    request_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    position = table.Column<int>(type: "integer", nullable: false),
+                    content_type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    size = table.Column<long>(type: "bigint", nullable: false),
+                    sealed_name = table.Column<byte[]>(type: "bytea", nullable: false),
+                    sealed_content = table.Column<byte[]>(type: "bytea", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -191,14 +192,14 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 name: "mailbox_messages",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    thread_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    sender = table.Column<int>(type: "INTEGER", nullable: false),
-                    sender_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    sent_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    body_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    wrapped_key = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    key_version = table.Column<int>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    thread_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sender = table.Column<int>(type: "integer", nullable: false),
+                    sender_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    body_cipher = table.Column<byte[]>(type: "bytea", nullable: false),
+                    wrapped_key = table.Column<byte[]>(type: "bytea", nullable: false),
+                    key_version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -215,13 +216,13 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 name: "mailbox_notes",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    thread_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    staff_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    body_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    wrapped_key = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    key_version = table.Column<int>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    thread_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    staff_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    body_cipher = table.Column<byte[]>(type: "bytea", nullable: false),
+                    wrapped_key = table.Column<byte[]>(type: "bytea", nullable: false),
+                    key_version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -238,13 +239,13 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 name: "mailbox_attachments",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    message_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    thread_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    content_type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    size = table.Column<long>(type: "INTEGER", nullable: false),
-                    file_name_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    content_cipher = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    thread_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    content_type = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    size = table.Column<long>(type: "bigint", nullable: false),
+                    file_name_cipher = table.Column<byte[]>(type: "bytea", nullable: false),
+                    content_cipher = table.Column<byte[]>(type: "bytea", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -360,7 +361,7 @@ namespace Pforte.Migrations.Sqlite.Migrations
                 column: "last_message_at");
 
             migrationBuilder.CreateIndex(
-                name: "IX_mailbox_threads_person_id_archived_by_person_last_message_at_id",
+                name: "IX_mailbox_threads_person_id_archived_by_person_last_message_a~",
                 table: "mailbox_threads",
                 columns: new[] { "person_id", "archived_by_person", "last_message_at", "id" });
         }

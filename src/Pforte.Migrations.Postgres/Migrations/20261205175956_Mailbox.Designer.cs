@@ -12,7 +12,7 @@ using Pforte.Core.Persistence;
 namespace Pforte.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(PforteDbContext))]
-    [Migration("20261205175705_Mailbox")]
+    [Migration("20261205175956_Mailbox")]
     partial class Mailbox
     {
         /// <inheritdoc />
@@ -892,6 +892,10 @@ namespace Pforte.Migrations.Postgres.Migrations
                     b.Property<Guid>("KasseId")
                         .HasColumnType("uuid")
                         .HasColumnName("kasse_id");
+
+                    b.Property<int>("KeyVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_version");
 
                     b.Property<DateTimeOffset?>("MatchedAt")
                         .HasColumnType("timestamp with time zone")
