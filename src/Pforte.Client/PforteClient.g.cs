@@ -7355,7 +7355,7 @@ namespace Pforte.Client
     public partial class DocumentBody
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public DocumentBody(string @content, string? @fileName, string? @letterKind, string @subject, string? @topic)
+        public DocumentBody(byte[] @content, string? @fileName, string? @letterKind, string @subject, string? @topic)
         {
             this.Subject = @subject;
             this.FileName = @fileName;
@@ -7374,7 +7374,7 @@ namespace Pforte.Client
 
         [System.Text.Json.Serialization.JsonPropertyName("content")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Content { get; }
+        public byte[] Content { get; }
 
         [System.Text.Json.Serialization.JsonPropertyName("letterKind")]
         [System.ComponentModel.DataAnnotations.StringLength(64)]
@@ -7432,7 +7432,7 @@ namespace Pforte.Client
     public partial class FileBody
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public FileBody(string @content, string? @fileName)
+        public FileBody(byte[] @content, string? @fileName)
         {
             this.FileName = @fileName;
             this.Content = @content;
@@ -7444,7 +7444,7 @@ namespace Pforte.Client
 
         [System.Text.Json.Serialization.JsonPropertyName("content")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Content { get; }
+        public byte[] Content { get; }
 
     }
 

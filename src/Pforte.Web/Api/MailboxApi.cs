@@ -218,7 +218,7 @@ public sealed record DueBody([property: MaxLength(64)] string StaffId, [property
 public sealed record NoteBody([property: MaxLength(64)] string StaffId, string Text);
 
 /// <param name="Content">The file's bytes, Base64.</param>
-public sealed record FileBody([property: MaxLength(255)] string? FileName, string Content);
+public sealed record FileBody([property: MaxLength(255)] string? FileName, [property: Base64String] string Content);
 
 public sealed record ReplyBody([property: MaxLength(64)] string StaffId, string? Body = null, [property: MaxLength(64)] string? TemplateId = null, IReadOnlyList<FileBody>? Files = null);
 
@@ -226,5 +226,5 @@ public sealed record TemplateBody([property: MaxLength(64)] string StaffId, stri
 
 /// <param name="Content">The PDF's bytes, Base64.</param>
 /// <param name="Topic">The request kind the document belongs to (reading it needs what the topic needs); default insurance-status.</param>
-public sealed record DocumentBody(string Subject, [property: MaxLength(255)] string? FileName, string Content, [property: MaxLength(64)] string? LetterKind = null,
+public sealed record DocumentBody(string Subject, [property: MaxLength(255)] string? FileName, [property: Base64String] string Content, [property: MaxLength(64)] string? LetterKind = null,
     [property: MaxLength(32)] string? Topic = null);

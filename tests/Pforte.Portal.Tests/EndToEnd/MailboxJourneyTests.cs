@@ -7,7 +7,6 @@ using Pforte.Core.Audit;
 using Pforte.Core.Clients;
 using Pforte.Core.Notices;
 using Pforte.Portal.Tests.Accounts;
-using Pforte.Portal.Tests.Mailbox;
 using Pforte.Portal.Tests.SelfService;
 using Pforte.Testing;
 

@@ -38,6 +38,13 @@ public sealed class GeneratedClientTests
         "CloseContactRequest",
     ];
 
+    /// <summary>The mailbox's staff operations (ADR 0019).</summary>
+    private static readonly string[] MailboxOperations =
+    [
+        "ListTeamThreads", "ReadThread", "ReadThreadAttachment", "AssignThread", "SetThreadStatus", "SetThreadDue", "AddThreadNote", "ReplyToThread",
+        "ListReplyTemplates", "CreateReplyTemplate", "DeliverDocument",
+    ];
+
     private static JsonObject Document => JsonNode.Parse(File.ReadAllText(Path.Combine(Hosting.Repository.Root, "src", "Pforte.Client", "openapi.v1.json")))!.AsObject();
 
     /// <summary>Sees every request the generated client sends, so a test can show which operations it called.</summary>
@@ -67,7 +74,7 @@ public sealed class GeneratedClientTests
     public void Together_the_client_tests_call_every_operation_of_the_document()
     {
         var all = Document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => o.Value!["operationId"]!.GetValue<string>())).ToHashSet();
-        Assert.Equal(all.Order(), MachineOperations.Concat(OtherOperations).Concat(ContactOperations).Order());
+        Assert.Equal(all.Order(), MachineOperations.Concat(OtherOperations).Concat(ContactOperations).Concat(MailboxOperations).Order());
     }
 
     [Theory]
@@ -199,5 +206,44 @@ public sealed class GeneratedClientTests
         Assert.Equal("answered", (await staff.MarkContactRequestAnsweredAsync(listed.Id.ToString(), Ct)).Status);
         Assert.Equal("closed", (await staff.CloseContactRequestAsync(listed.Id.ToString(), Ct)).Status);
         Assert.Superset(ContactOperations.ToHashSet(), called.Operations(Document));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Mailbox_team_work_through_the_client(string provider)
+    {
+        await using var h = await MachineAuthHarness.CreateAsync(provider);
+        var called = new Called();
+        var staff = await ClientAsync(h.Factory, called, "workspace", ApiScopes.Staff);
+        var person = await h.AddPersonAsync();
+        Guid threadId;
+        await using (var scope = h.Factory.Services.CreateAsyncScope())
+        {
+            var context = Pforte.Core.Portal.PortalAudit.Context(person.Id, null, "198.51.100.7", "s1");
+            var login = await scope.ServiceProvider.GetRequiredService<Pforte.Core.Authentication.RecordAuthentication>().PortalLoginAsync(h.Kasse.Id, Guid.CreateVersion7(),
+                new Pforte.Core.Authentication.PortalLoginInput(person.Kvnr, [Pforte.Core.Authentication.PortalLoginFactors.Password, Pforte.Core.Authentication.PortalLoginFactors.Totp], "s1", null), context, Ct);
+            var actor = new Pforte.Core.Mailbox.MailboxActor(h.Kasse.Id, person.Id, null, login.Value.Id, context);
+            threadId = (await scope.ServiceProvider.GetRequiredService<Pforte.Core.Mailbox.PersonMailbox>().StartAsync(actor, "insurance-status", "Bescheinigung",
+                "Bitte eine Mitgliedsbescheinigung.", [], Ct)).Value;
+        }
+        var id = threadId.ToString();
+        Assert.Contains((await staff.ListTeamThreadsAsync("insurance-status", cancellationToken: Ct)).Items, t => t.Id == threadId);
+        Assert.Equal("Bitte eine Mitgliedsbescheinigung.", (await staff.ReadThreadAsync(id, "bo-1", Ct)).Messages.Single().Body);
+        Assert.Equal("in-progress", (await staff.AssignThreadAsync(id, new AssignBody("bo-2", "bo-1"), Ct)).Status);
+        await staff.SetThreadDueAsync(id, new DueBody(DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "bo-2"), Ct);
+        await staff.AddThreadNoteAsync(id, new NoteBody("bo-2", "Arbeitgeber anrufen"), Ct);
+        var template = await staff.CreateReplyTemplateAsync(new TemplateBody("Bescheinigung verschickt", "bo-2", "Die Bescheinigung ist unterwegs.", "insurance-status"), Ct);
+        Assert.Contains(await staff.ListReplyTemplatesAsync("insurance-status", Ct), t => t.Id == template.Id);
+        await staff.ReplyToThreadAsync(id, new ReplyBody(null, [new FileBody(TestFiles.Pdf("Bescheinigung"), "bescheinigung.pdf")], "bo-2", template.Id.ToString()), Ct);
+        var thread = await staff.ReadThreadAsync(id, "bo-2", Ct);
+        var attachment = thread.Messages.Last().Attachments.Single();
+        Assert.Equal("bescheinigung.pdf", attachment.FileName);
+        await staff.ReadThreadAttachmentAsync(id, attachment.Id.ToString(), "bo-2", Ct);
+        Assert.Equal("closed", (await staff.SetThreadStatusAsync(id, new StatusBody("bo-2", "closed"), Ct)).Status);
+        // A document for a person without electronic delivery: refused (409), to be sent by post.
+        var refused = await Assert.ThrowsAsync<PforteApiException<Problem>>(() => staff.DeliverDocumentAsync(person.Kvnr,
+            new DocumentBody(TestFiles.Pdf("Bescheid"), "bescheid.pdf", null, "Bescheid", null), Ct));
+        Assert.Equal(409, refused.StatusCode);
+        Assert.Superset(MailboxOperations.ToHashSet(), called.Operations(Document));
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Pforte.Portal.Tests.Mailbox;
+namespace Pforte.Testing;
 
 /// <summary>Small real files for uploads: a one-page PDF written byte by byte with a correct cross-reference table.</summary>
 public static class TestFiles
