@@ -62,6 +62,22 @@ public sealed partial class ContractRecorder : IStartupFilter
         next(app);
     };
 
+    private static bool IsJson(string? contentType) => contentType is not null && contentType.Contains("json", StringComparison.Ordinal);
+
+    /// <summary>The non-JSON content types the document names for a 200 of this exchange's operation, or null.</summary>
+    private static HashSet<string>? DocumentedFileTypes(JsonObject document, Exchange x)
+    {
+        foreach (var (template, item) in document["paths"]!.AsObject())
+        {
+            if (TemplatePattern(template).IsMatch(x.Path) && item![x.Method.ToLowerInvariant()]?["responses"]?["200"]?["content"] is JsonObject content)
+            {
+                var types = content.Select(c => c.Key).Where(t => !IsJson(t)).ToHashSet();
+                return types.Count > 0 ? types : null;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Every disagreement between the recorded answers and the document, one line each.</summary>
     public static IReadOnlyList<string> Check(JsonObject document, IEnumerable<Exchange> exchanges)
     {
@@ -74,6 +90,15 @@ public sealed partial class ContractRecorder : IStartupFilter
             var where = $"{x.Method} {x.Path} → {x.Status}";
             JsonElement body = default;
             var hasBody = x.Body.Length > 0;
+            // A file (an attachment's download) is checked against its documented content types, not parsed as JSON.
+            if (hasBody && x.Status == StatusCodes.Status200OK && !IsJson(x.ContentType) && DocumentedFileTypes(document, x) is { } fileTypes)
+            {
+                if (!fileTypes.Contains(x.ContentType?.Split(';')[0].Trim() ?? ""))
+                {
+                    violations.Add($"{where}: content type {x.ContentType} is not documented ({string.Join(", ", fileTypes)})");
+                }
+                continue;
+            }
             if (hasBody)
             {
                 try

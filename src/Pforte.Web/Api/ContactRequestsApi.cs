@@ -54,6 +54,7 @@ public static class ContactRequestsApi
                 : ProblemResults.Result(StatusCodes.Status404NotFound, error);
         })
         .WithName("ReadContactRequestAttachment")
+        .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "image/jpeg", "image/png")
         .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.ContactRequestNotFound))
         .WithSummary("Ein Anhang einer Kontaktanfrage (geprüft beim Hochladen, entschlüsselt); protokolliert.");
 

@@ -57,6 +57,7 @@ public static class MailboxApi
             return result.TryGetValue(out var file, out var error) ? Results.File(file.Content, file.ContentType, file.FileName) : Problem(error);
         })
         .WithName("ReadThreadAttachment")
+        .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "image/jpeg", "image/png")
         .Problems(StatusCodes.Status400BadRequest, ApiDocs.Codes(ErrorCodes.MailboxStaffIdInvalid))
         .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.MailboxNotFound))
         .WithSummary("Lädt einen Anhang (protokolliert).");
