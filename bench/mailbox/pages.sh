@@ -55,15 +55,15 @@ run_one() {
   $BENCH portal-seed "http://127.0.0.1:$PORT" "$SESSIONS" 10 "$WORK/$label-cookies.txt"
   $BENCH mailbox-pages-seed "$MESSAGES" "$PER_SESSION"
   settle_database
-  COOKIES="$WORK/$label-cookies.txt" wrk -t2 -c"$SESSIONS" -d"${WARMUP:-10}s" -s bench/mailbox/inbox.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up
+  PAGES=/portal/postfach COOKIES="$WORK/$label-cookies.txt" wrk -t2 -c"$SESSIONS" -d"${WARMUP:-10}s" -s bench/portal/portal.lua "http://127.0.0.1:$PORT" >/dev/null  # warm-up
   local before after
   before=$(route_histogram "Portal/Postfach")
   echo "-- $SESSIONS sessions, $SESSIONS connections, ${DURATION}s: /portal/postfach"
-  COOKIES="$WORK/$label-cookies.txt" wrk -t2 -c"$SESSIONS" -d"${DURATION}s" -s bench/mailbox/inbox.lua "http://127.0.0.1:$PORT" | tail -n 1
+  PAGES=/portal/postfach COOKIES="$WORK/$label-cookies.txt" wrk -t2 -c"$SESSIONS" -d"${DURATION}s" -s bench/portal/portal.lua "http://127.0.0.1:$PORT" | tail -n 1
   after=$(route_histogram "Portal/Postfach")
   report "inbox page" "$before" "$after"
   echo "-- 1 connection"
-  COOKIES="$WORK/$label-cookies.txt" wrk -t1 -c1 -d10s -s bench/mailbox/inbox.lua "http://127.0.0.1:$PORT" | tail -n 1
+  PAGES=/portal/postfach COOKIES="$WORK/$label-cookies.txt" wrk -t1 -c1 -d10s -s bench/portal/portal.lua "http://127.0.0.1:$PORT" | tail -n 1
   $BENCH mailbox-upload "http://127.0.0.1:$PORT" "$WORK/$label-cookies.txt" 3 10 >/dev/null  # warm-up
   before=$(route_histogram "Portal/Postfach/Neu" 'http_request_method="POST"')
   echo "-- $UPLOADS uploads of a 10 MB PDF, one after the other"

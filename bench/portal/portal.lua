@@ -1,9 +1,11 @@
 -- wrk script: signed-in sessions browsing the portal (issue 12: overview, security history with 1,000 entries,
 -- letters; p95 <= 50 ms). Each request takes the next session's cookies (COOKIES: one Cookie header per line, written
--- by `Pforte.Benchmarks portal-seed`) and one of the three pages. Any answer but 200 (a redirect to the sign-in page
+-- by `Pforte.Benchmarks portal-seed`) and one of the pages (PAGES: space-separated paths; default the three below;
+-- bench/mailbox/pages.sh sets PAGES=/portal/postfach). Any answer but 200 (a redirect to the sign-in page
 -- included) is counted as an error.
 local sessions = {}
-local pages = { "/portal/uebersicht", "/portal/verlauf", "/portal/briefe" }
+local pages = {}
+for path in string.gmatch(os.getenv("PAGES") or "/portal/uebersicht /portal/verlauf /portal/briefe", "%S+") do pages[#pages + 1] = path end
 local threads = {}
 local counter = 0
 bad = 0
