@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Pforte.Core.Common;
 using Pforte.Core.Mailbox;
 using Pforte.Core.Mailbox.Attachments;
@@ -60,6 +61,38 @@ public abstract class MailboxPageModel(PortalRepresentation representation) : Su
     public static string When(DateTimeOffset at) => Texts.Mailbox.Format("WhenFormat", TimeZoneInfo.ConvertTime(at, BerlinCalendar.Zone).DateTime);
 
     public static string TopicText(string topic) => Pforte.Core.Disclosure.RequestKindNames.German(topic);
+}
+
+/// <summary>
+/// A mailbox page with the message form (compose, reply): the text and the files as posted, their limits, and the
+/// form's errors, each shown at its field.
+/// </summary>
+public abstract class MailboxFormPageModel(IOptions<AttachmentLimits> limits, IOptions<MailboxOptions> options, PortalRepresentation representation)
+    : MailboxPageModel(representation)
+{
+    [BindProperty(Name = BodyFieldId)]
+    public string? Body { get; set; }
+
+    [BindProperty(Name = FilesFieldId)]
+    public List<IFormFile>? Files { get; set; }
+
+    public List<FieldError> Errors { get; } = [];
+
+    public AttachmentLimits Limits => limits.Value;
+
+    public MailboxOptions Mailbox => options.Value;
+
+    public int MaxMegabytes => (int)(Limits.MaxBytes / (1024 * 1024));
+
+    /// <summary>The text area's label.</summary>
+    protected abstract string BodyLabel { get; }
+
+    public BodyField BodyInput(string? error) => new(BodyLabel, Body, error, Mailbox.BodyMaxLength);
+
+    public string? ErrorOf(string field) => Errors.FirstOrDefault(e => e.Field == field)?.Message;
+
+    /// <summary>The files of this post as the mailbox takes them.</summary>
+    protected Task<IReadOnlyList<NewFile>> PostedFilesAsync() => FilesAsync(Files, HttpContext.RequestAborted);
 }
 
 /// <summary>What the partial <c>_MessageBody</c> needs: a labelled text area with its hint and error.</summary>

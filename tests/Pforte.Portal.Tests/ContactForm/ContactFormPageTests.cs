@@ -20,7 +20,8 @@ public sealed class ContactFormPageTests(Chromium chromium)
 
     private static readonly Dictionary<string, string?> NoWait = new() { ["Pforte:ContactForm:MinimumFillTime"] = "00:00:00" };
 
-    private static async Task FillAsync(IPage page, string message = Secret)
+    /// <summary>Fills the whole form with a valid request (the journey test uses it too).</summary>
+    internal static async Task FillAsync(IPage page, string message = Secret)
     {
         await page.SelectOptionAsync("#topic", "contributions");
         await page.FillAsync("#givenName", "Hildegard");

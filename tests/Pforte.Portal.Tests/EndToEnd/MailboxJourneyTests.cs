@@ -118,15 +118,7 @@ public sealed partial class MailboxJourneyTests(Chromium chromium)
         await visitor.GotoAsync("/portal");
         await visitor.ClickAsync("a[href='/portal/kontakt']");
         await Check(visitor, "contact-form");
-        await visitor.SelectOptionAsync("#topic", "new-egk");
-        await visitor.FillAsync("#givenName", "Karl");
-        await visitor.FillAsync("#familyName", "Ohnekonto");
-        await visitor.FillAsync("#birthDate", "14.02.1961");
-        await visitor.FillAsync("#street", "Lindenweg");
-        await visitor.FillAsync("#houseNumber", "3");
-        await visitor.FillAsync("#postalCode", "04109");
-        await visitor.FillAsync("#city", "Leipzig");
-        await visitor.FillAsync("#message", "Meine Gesundheitskarte ist gebrochen. Bitte schicken Sie mir eine neue.");
+        await Pforte.Portal.Tests.ContactForm.ContactFormPageTests.FillAsync(visitor, "Meine Gesundheitskarte ist gebrochen. Bitte schicken Sie mir eine neue.");
         await Task.Delay(1100);
         await visitor.ClickAsync("main button[type=submit]");
         await visitor.WaitForURLAsync("**/portal/kontakt?nummer=KF-*");

@@ -13,30 +13,20 @@ namespace Pforte.Portal.Areas.Portal.Pages.Postfach;
 /// <summary>A new message to the Kasse: topic, subject, text and up to five files (ADR 0019, ADR 0020).</summary>
 [Authorize(Policy = PortalAuth.PersonPolicy)]
 public sealed class NeuModel(PersonMailbox mailbox, IOptions<AttachmentLimits> limits, IOptions<MailboxOptions> options, PortalRepresentation representation)
-    : MailboxPageModel(representation)
+    : MailboxFormPageModel(limits, options, representation)
 {
+    protected override string BodyLabel => Texts.Mailbox["BodyLabel"];
+
     [BindProperty(Name = "thema")]
     public string? Topic { get; set; }
 
     [BindProperty(Name = "betreff")]
     public string? Subject { get; set; }
 
-    [BindProperty(Name = "nachricht")]
-    public string? Body { get; set; }
-
-    [BindProperty(Name = "anhaenge")]
-    public List<IFormFile>? Files { get; set; }
-
-    public List<FieldError> Errors { get; private set; } = [];
-
     /// <summary>The topics this login may write about, and the ones it may not (named, so the person knows why).</summary>
     public IReadOnlyList<string> Topics { get; private set; } = [];
 
     public IReadOnlyList<string> LockedTopics { get; private set; } = [];
-
-    public AttachmentLimits Limits => limits.Value;
-
-    public MailboxOptions Mailbox => options.Value;
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -56,7 +46,7 @@ public sealed class NeuModel(PersonMailbox mailbox, IOptions<AttachmentLimits> l
         {
             return stop!;
         }
-        var files = await FilesAsync(Files, HttpContext.RequestAborted);
+        var files = await PostedFilesAsync();
         var started = await mailbox.StartAsync(actor, Topic, Subject, Body, files, HttpContext.RequestAborted);
         if (started.TryGetValue(out var threadId, out var error))
         {
@@ -67,13 +57,6 @@ public sealed class NeuModel(PersonMailbox mailbox, IOptions<AttachmentLimits> l
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }
-
-    public BodyField BodyInput(string? error) => new(Texts.Mailbox["BodyLabel"], Body, error, Mailbox.BodyMaxLength);
-
-    public string? ErrorOf(string field) => Errors.FirstOrDefault(e => e.Field == field)?.Message;
-
-
-    public int MaxMegabytes => (int)(Limits.MaxBytes / (1024 * 1024));
 
     private async Task LoadTopicsAsync(MailboxActor actor)
     {

@@ -16,8 +16,10 @@ namespace Pforte.Portal.Areas.Portal.Pages.Postfach;
 /// </summary>
 [Authorize(Policy = PortalAuth.PersonPolicy)]
 public sealed class UnterhaltungModel(PersonMailbox mailbox, IOptions<AttachmentLimits> limits, IOptions<MailboxOptions> options, PortalRepresentation representation)
-    : MailboxPageModel(representation)
+    : MailboxFormPageModel(limits, options, representation)
 {
+    protected override string BodyLabel => Texts.Mailbox["ReplyLabel"];
+
     [BindProperty(SupportsGet = true)]
     public string? Id { get; set; }
 
@@ -25,19 +27,7 @@ public sealed class UnterhaltungModel(PersonMailbox mailbox, IOptions<Attachment
     [BindProperty(SupportsGet = true, Name = "erledigt")]
     public string? Done { get; set; }
 
-    [BindProperty(Name = "nachricht")]
-    public string? Body { get; set; }
-
-    [BindProperty(Name = "anhaenge")]
-    public List<IFormFile>? Files { get; set; }
-
     public ThreadView Thread { get; private set; } = null!;
-
-    public List<FieldError> Errors { get; private set; } = [];
-
-    public AttachmentLimits Limits => limits.Value;
-
-    public MailboxOptions Mailbox => options.Value;
 
     public async Task<IActionResult> OnGetAsync() => await ShowAsync() ?? Page();
 
@@ -48,7 +38,7 @@ public sealed class UnterhaltungModel(PersonMailbox mailbox, IOptions<Attachment
         {
             return stop!;
         }
-        var files = await FilesAsync(Files, HttpContext.RequestAborted);
+        var files = await PostedFilesAsync();
         var replied = await mailbox.ReplyAsync(actor, Id, Body, files, HttpContext.RequestAborted);
         if (replied.TryGetValue(out _, out var error))
         {
@@ -77,11 +67,6 @@ public sealed class UnterhaltungModel(PersonMailbox mailbox, IOptions<Attachment
         }
         return error.Code == ErrorCodes.MailboxNotFound ? NotFound() : Refuse(error.Message, StatusCodes.Status400BadRequest);
     }
-
-    public BodyField BodyInput(string? error) => new(Texts.Mailbox["ReplyLabel"], Body, error, Mailbox.BodyMaxLength);
-
-    public string? ErrorOf(string field) => Errors.FirstOrDefault(e => e.Field == field)?.Message;
-
 
     /// <summary>Reads the thread (marks it read); null when the page can be shown, else the result to answer with.</summary>
     private async Task<IActionResult?> ShowAsync()
