@@ -60,7 +60,7 @@ internal static class MailboxBench
         await TimeAsync("person inbox, page after 900 threads", runs, provider, async s =>
             (await s.GetRequiredService<PersonMailbox>().ListAsync(actor, new InboxQuery(Older: deepCursor))).Value.Items.Count);
         await TimeAsync("person inbox, search (decrypts the readable ones of ≤ 1,000 threads)", Math.Max(5, runs / 20), provider, async s =>
-            (await s.GetRequiredService<PersonMailbox>().ListAsync(actor, new InboxQuery(Search: "Frage (Nr. 99"))).Value.Items.Count);
+            (await s.GetRequiredService<PersonMailbox>().ListAsync(actor, new InboxQuery(Search: "Anliegen (Nr. 99"))).Value.Items.Count);
         await TimeAsync("team inbox (100,000 open), first page of 50 by due date", runs, provider, async s =>
             (await s.GetRequiredService<StaffMailbox>().TeamInboxAsync(kasseId, new TeamInboxQuery(Team))).Value.Items.Count);
         string? teamCursor;
@@ -161,21 +161,13 @@ internal static class MailboxBench
                 var teamThread = made >= 1000 && made < 101_000;
                 var topic = teamThread ? Team : topics[random.Next(topics.Length)];
                 var at = now.AddMinutes(-random.Next(0, 2 * 365 * 24 * 60));
-                var thread = content.NewThread(kasseId, person, topic, $"Rückfrage {made} zu {topic}", at);
-                content.AddMessage(thread, MessageSender.Person, null, $"Guten Tag, ich habe eine Frage (Nr. {made}). Mit freundlichen Grüßen", [], at);
-                content.AddMessage(thread, MessageSender.Staff, "agent-" + random.Next(1, 50), "Vielen Dank für Ihre Nachricht. Wir melden uns.", [], at.AddHours(2));
+                var thread = AddConversation(content, kasseId, person, topic, made, at, random);
                 if (teamThread)
                 {
                     thread.Status = random.Next(3) == 0 ? ThreadStatus.InProgress : ThreadStatus.New;
                     thread.Open = true;
                     thread.AssignedStaffId = thread.Status == ThreadStatus.InProgress ? "agent-" + random.Next(1, 50) : null;
                 }
-                else
-                {
-                    thread.Status = (ThreadStatus)random.Next(1, 5);
-                    thread.Open = thread.Status is ThreadStatus.New or ThreadStatus.InProgress;
-                }
-                thread.DueAt = at.AddDays(5);
             }
             await db.SaveChangesAsync();
             if (made % 50_000 == 0)
@@ -193,5 +185,21 @@ internal static class MailboxBench
             }
         }
         return (kasseId, heavy);
+    }
+
+    /// <summary>
+    /// Thread number <paramref name="n"/> of a seed: the person's question and the staff's answer two hours later, each
+    /// encrypted under its own data key as the use cases write them; a random state, due five days after the question.
+    /// </summary>
+    internal static MailboxThread AddConversation(MailboxContent content, Guid kasseId, Guid person, string topic, int n, DateTimeOffset at, Random random)
+    {
+        var thread = content.NewThread(kasseId, person, topic, $"Rückfrage {n} zu {RequestKindNames.German(topic)}", at);
+        content.AddMessage(thread, MessageSender.Person, null, $"Guten Tag, ich habe eine Frage zu meinem Anliegen (Nr. {n}). Mit freundlichen Grüßen", [], at);
+        content.AddMessage(thread, MessageSender.Staff, "agent-" + random.Next(1, 50),
+            "Vielen Dank für Ihre Nachricht. Wir haben Ihr Anliegen geprüft und melden uns mit dem Ergebnis.", [], at.AddHours(2));
+        thread.Status = (ThreadStatus)random.Next(1, 5);
+        thread.Open = thread.Status is ThreadStatus.New or ThreadStatus.InProgress;
+        thread.DueAt = at.AddDays(5);
+        return thread;
     }
 }

@@ -56,13 +56,7 @@ internal static partial class MailboxPages
                 var person = made < sessions.Count * perSession ? sessions[made % sessions.Count] : others[random.Next(others.Count)];
                 var topic = made < sessions.Count * perSession ? RequestKinds.GeneralInformation : topics[random.Next(topics.Length)];
                 var at = now.AddMinutes(-random.Next(0, 2 * 365 * 24 * 60));
-                var thread = content.NewThread(kasseId, person, topic, $"Rückfrage {made} zu {RequestKindNames.German(topic)}", at);
-                content.AddMessage(thread, MessageSender.Person, null, $"Guten Tag, ich habe eine Frage zu meinem Anliegen (Nr. {made}). Mit freundlichen Grüßen", [], at);
-                content.AddMessage(thread, MessageSender.Staff, "agent-" + random.Next(1, 50),
-                    "Vielen Dank für Ihre Nachricht. Wir haben Ihr Anliegen geprüft und melden uns mit dem Ergebnis.", [], at.AddHours(2));
-                thread.Status = (ThreadStatus)random.Next(1, 5);
-                thread.Open = thread.Status is ThreadStatus.New or ThreadStatus.InProgress;
-                thread.DueAt = at.AddDays(5);
+                MailboxBench.AddConversation(content, kasseId, person, topic, made, at, random);
             }
             await db.SaveChangesAsync();
             if (made % 100_000 == 0)
