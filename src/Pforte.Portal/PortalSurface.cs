@@ -210,7 +210,10 @@ public static class PortalHeaders
     {
         var headers = context.Response.Headers;
         headers.ContentSecurityPolicy = Policy(Nonce(context));
-        headers.CacheControl = "no-store";
+        // What antiforgery sets on every page with a form (the header's sign-out form is on nearly all): set already
+        // here, the framework has nothing to override — and no warning to log on every request.
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
         return next();
     }

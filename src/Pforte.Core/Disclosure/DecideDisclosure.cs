@@ -43,7 +43,7 @@ public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy
         {
             return error;
         }
-        var facts = await ReadFactsAsync(kasseId, kvnr.Value, request.AuthenticationId, cancellationToken).ConfigureAwait(false);
+        var facts = await ReadFactsAsync(kasseId, SubjectKey.Of(kvnr.Value), request.AuthenticationId, cancellationToken).ConfigureAwait(false);
         if (facts.Subject is not { } subject)
         {
             return new Error(ErrorCodes.ApiPersonNotFound);
@@ -74,11 +74,12 @@ public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy
     /// then disclosed or accepted goes through <see cref="ExecuteAsync"/>, which records. Null when the subject or the
     /// authentication is unknown (or another Kasse's).
     /// </summary>
+    /// <remarks>The subject by its person id: a screen that has the person already needs no KVNR lookup first.</remarks>
     public async Task<IReadOnlyDictionary<string, Decision>?> PreviewAsync(
-        Guid kasseId, Guid authenticationId, string channel, Direction direction, string subjectKvnr, IEnumerable<string> requestKinds, CancellationToken cancellationToken = default)
+        Guid kasseId, Guid authenticationId, string channel, Direction direction, Guid subjectPersonId, IEnumerable<string> requestKinds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requestKinds);
-        var facts = await ReadFactsAsync(kasseId, subjectKvnr, authenticationId, cancellationToken).ConfigureAwait(false);
+        var facts = await ReadFactsAsync(kasseId, SubjectKey.Of(subjectPersonId), authenticationId, cancellationToken).ConfigureAwait(false);
         if (facts.Subject is not { } subject || facts.Authentication is not { } auth || auth.KasseId != kasseId)
         {
             return null;
@@ -89,6 +90,16 @@ public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy
             DisclosureDecision.Decide(policy, new DecisionInput(channel, k, direction, subject, auth, facts.Representations, now, today)), StringComparer.Ordinal);
     }
 
+    /// <summary>The subject of a decision: by KVNR (an API request) or by person id (a screen that has the person).</summary>
+    private readonly record struct SubjectKey(string? Kvnr, Guid? PersonId)
+    {
+        public static SubjectKey Of(string kvnr) => new(kvnr, null);
+
+        public static SubjectKey Of(Guid personId) => new(null, personId);
+
+        public string Condition(string alias) => Kvnr is null ? $"{alias}id = @subject" : $"{alias}kvnr = @subject";
+    }
+
     private sealed record Facts(SubjectFacts? Subject, IReadOnlyList<RepresentationFacts> Representations, AuthenticationFacts? Authentication);
 
     /// <summary>
@@ -96,17 +107,24 @@ public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy
     /// PostgreSQL one round trip), read through the EF model's type mappings (this runs on every screen an agent
     /// opens; EF Core's query pipeline cost more than the reads themselves).
     /// </summary>
-    private async Task<Facts> ReadFactsAsync(Guid kasseId, string kvnr, Guid? authenticationId, CancellationToken cancellationToken)
+    private async Task<Facts> ReadFactsAsync(Guid kasseId, SubjectKey key, Guid? authenticationId, CancellationToken cancellationToken)
     {
-        var sql = await PlainSql.CreateAsync(db, "SELECT id, birth_date FROM insured_persons WHERE kasse_id = @kasse AND kvnr = @kvnr; "
+        var sql = await PlainSql.CreateAsync(db, $"SELECT id, birth_date FROM insured_persons WHERE kasse_id = @kasse AND {key.Condition("")}; "
             + "SELECT r.id, r.kind, r.representative_person_id, r.scope, r.valid_from, r.valid_to, r.einwilligungsvorbehalt FROM representatives r "
-            + "JOIN insured_persons p ON p.id = r.represented_person_id WHERE p.kasse_id = @kasse AND p.kvnr = @kvnr"
+            + $"JOIN insured_persons p ON p.id = r.represented_person_id WHERE p.kasse_id = @kasse AND {key.Condition("p.")}"
             + (authenticationId is null ? "" : "; SELECT id, kasse_id, person_id, level, channel, valid_until, representative_id FROM authentications WHERE id = @auth"),
             cancellationToken).ConfigureAwait(false);
         await using (sql.ConfigureAwait(false))
         {
             sql.With<InsuredPerson>("@kasse", nameof(InsuredPerson.KasseId), kasseId);
-            sql.With<InsuredPerson>("@kvnr", nameof(InsuredPerson.Kvnr), kvnr);
+            if (key.Kvnr is { } kvnr)
+            {
+                sql.With<InsuredPerson>("@subject", nameof(InsuredPerson.Kvnr), kvnr);
+            }
+            else
+            {
+                sql.With<InsuredPerson>("@subject", nameof(InsuredPerson.Id), key.PersonId!.Value);
+            }
             if (authenticationId is { } id)
             {
                 sql.With<PersonAuthentication>("@auth", nameof(PersonAuthentication.Id), id);

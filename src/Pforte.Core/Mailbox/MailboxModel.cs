@@ -109,7 +109,7 @@ internal static class MailboxModel
     public const int TopicLength = 32;
     public const int StaffIdLength = 64;
 
-    public static void Configure(ModelBuilder modelBuilder)
+    public static void Configure(ModelBuilder modelBuilder, bool isSqlite)
     {
         modelBuilder.Entity<MailboxThread>(e =>
         {
@@ -121,6 +121,10 @@ internal static class MailboxModel
             e.Property(x => x.AssignedStaffId).HasMaxLength(StaffIdLength);
             // The person's inbox: one range read, newest first (keyset cursor on last message time and id).
             e.HasIndex(x => new { x.PersonId, x.ArchivedByPerson, x.LastMessageAt, x.Id });
+            // The inbox's unread count on every page: only the unread threads are in it (without it, counting read
+            // every thread row of the person — 3.4 ms for 1,000 threads on PostgreSQL, the largest part of the page).
+            e.HasIndex(x => new { x.PersonId, x.KasseId }, "IX_mailbox_threads_unread")
+                .HasFilter(isSqlite ? "unread_by_person AND NOT archived_by_person" : "\"unread_by_person\" AND NOT \"archived_by_person\"");
             // A team's inbox: open threads of a topic by due date (then age) — one range read, no sort.
             e.HasIndex(x => new { x.KasseId, x.Topic, x.Open, x.DueAt, x.Id });
             e.HasIndex(x => new { x.KasseId, x.Topic, x.Status, x.DueAt, x.Id });

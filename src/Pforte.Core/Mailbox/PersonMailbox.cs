@@ -369,13 +369,10 @@ public sealed class PersonMailbox(
         return found;
     }
 
-    private async Task<IReadOnlyDictionary<string, Decision>?> ReadDecisionsAsync(MailboxActor actor, Direction direction, CancellationToken cancellationToken)
+    private Task<IReadOnlyDictionary<string, Decision>?> ReadDecisionsAsync(MailboxActor actor, Direction direction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var kvnr = await db.InsuredPersons.AsNoTracking().Where(p => p.Id == actor.SubjectPersonId && p.KasseId == actor.KasseId).Select(p => p.Kvnr)
-            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return kvnr is null ? null
-            : await decide.PreviewAsync(actor.KasseId, actor.AuthenticationId, Channels.Portal, direction, kvnr, MailboxContent.Topics, cancellationToken).ConfigureAwait(false);
+        return decide.PreviewAsync(actor.KasseId, actor.AuthenticationId, Channels.Portal, direction, actor.SubjectPersonId, MailboxContent.Topics, cancellationToken);
     }
 
     /// <summary>The recorded decision for one topic; null when allowed, else the refusal (PF-MBX-003).</summary>

@@ -274,7 +274,7 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
         });
 
         Accounts.PortalAccountModel.Configure(modelBuilder);
-        Mailbox.MailboxModel.Configure(modelBuilder);
+        Mailbox.MailboxModel.Configure(modelBuilder, IsSqlite);
 
         modelBuilder.Entity<Portal.Branch>(e =>
         {

@@ -1644,6 +1644,9 @@ namespace Pforte.Migrations.Sqlite.Migrations
 
                     b.HasIndex("KasseId", "Topic", "Status", "DueAt", "Id");
 
+                    b.HasIndex(new[] { "PersonId", "KasseId" }, "IX_mailbox_threads_unread")
+                        .HasFilter("unread_by_person AND NOT archived_by_person");
+
                     b.ToTable("mailbox_threads", (string)null);
                 });
 

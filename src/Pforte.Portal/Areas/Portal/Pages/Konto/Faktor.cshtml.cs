@@ -37,7 +37,7 @@ public sealed class FaktorModel(RegisterPortalAccount register, SignInPortalAcco
         }
         using var data = QRCodeGenerator.GenerateQrCode(setup.Uri, QRCodeGenerator.ECCLevel.M);
         var png = new PngByteQRCode(data).GetGraphic(6);
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         return File(png, "image/png");
     }
 
