@@ -104,6 +104,7 @@ public static class PforteCoreServices
         services.AddOptions<LetterExportOptions>().Bind(configuration.GetSection(LetterExportOptions.Section));
         services.AddScoped<ScheduledLetterExport>();
         services.AddScoped<Portal.ManageBranches>();
+        services.AddScoped<Authentication.AlternativeAuthentication>();
         services.AddScoped<Portal.FindBranches>();
         services.AddScoped<Portal.ReadSecurityHistory>();
         services.AddScoped<Portal.PortalLetters>();

@@ -128,4 +128,8 @@ public enum AuditAction
     DemoSeeded = 9005,
     AuditEntriesRead = 9006,
     AuditChainVerified = 9007,
+
+    // 119xx the flag "braucht einen anderen Weg zur Authentifizierung" (docs/authentication.md)
+    AlternativeAuthenticationFlagSet = 11901,
+    AlternativeAuthenticationFlagCleared = 11902,
 }

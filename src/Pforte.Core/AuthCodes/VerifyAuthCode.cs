@@ -405,6 +405,7 @@ public sealed class VerifyAuthCode(
             Level = TrustLevels.Hoch,
             Channel = request.Channel,
             ClientId = attempt.ClientId,
+            CallId = request.CallId,
             CreatedAt = now,
             ValidUntil = now + _options.AuthenticationValidity,
         };

@@ -81,6 +81,12 @@ public sealed class PersonAuthentication
     /// </summary>
     public Guid? RepresentativeId { get; set; }
 
+    /// <summary>
+    /// The telephony platform's id of the call in which the person was authenticated (the IVR's or the agent's
+    /// <c>source.callId</c>): the staff workspace finds the authentication of the call an agent takes by it.
+    /// </summary>
+    public string? CallId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset ValidUntil { get; set; }

@@ -214,6 +214,7 @@ public sealed class PhoneQuestionRounds(PforteDbContext db, AuditLog audit, IOpt
             Channel = Channels.Phone,
             ClientId = performer.ClientId,
             StaffId = performer.StaffId ?? session.StaffId,
+            CallId = context.SourceCallId,
             CreatedAt = now,
             ValidUntil = now + _options.AuthenticationValidity,
         };

@@ -33,6 +33,8 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
 
     public DbSet<PersonAuthentication> Authentications => Set<PersonAuthentication>();
 
+    public DbSet<AlternativeAuthenticationNeed> AlternativeAuthenticationNeeds => Set<AlternativeAuthenticationNeed>();
+
     public DbSet<PhoneQuestionSession> PhoneQuestionSessions => Set<PhoneQuestionSession>();
 
     public DbSet<PhoneQuestionTries> PhoneQuestionTries => Set<PhoneQuestionTries>();
@@ -224,6 +226,18 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.Property(x => x.StaffId).HasMaxLength(64);
             e.HasOne<Representative>().WithMany().HasForeignKey(x => x.RepresentativeId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => new { x.PersonId, x.CreatedAt });
+            e.Property(x => x.CallId).HasMaxLength(128);
+            // The staff workspace's screen pop: the call an agent takes, by its id.
+            e.HasIndex(x => new { x.KasseId, x.CallId });
+        });
+
+        modelBuilder.Entity<AlternativeAuthenticationNeed>(e =>
+        {
+            e.ToTable("alternative_authentication_needs");
+            e.HasKey(x => x.PersonId);
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.SetBy).HasMaxLength(AlternativeAuthentication.SetByLength);
         });
 
         modelBuilder.Entity<PhoneQuestionSession>(e =>

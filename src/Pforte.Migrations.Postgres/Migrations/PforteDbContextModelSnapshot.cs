@@ -636,12 +636,44 @@ namespace Pforte.Migrations.Postgres.Migrations
                     b.ToTable("source_failures", (string)null);
                 });
 
+            modelBuilder.Entity("Pforte.Core.Authentication.AlternativeAuthenticationNeed", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<Guid>("KasseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("kasse_id");
+
+                    b.Property<DateTimeOffset>("SetAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("PersonId");
+
+                    b.HasIndex("KasseId");
+
+                    b.ToTable("alternative_authentication_needs", (string)null);
+                });
+
             modelBuilder.Entity("Pforte.Core.Authentication.PersonAuthentication", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("CallId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("call_id");
 
                     b.Property<string>("Channel")
                         .IsRequired()
@@ -692,9 +724,9 @@ namespace Pforte.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("KasseId");
-
                     b.HasIndex("RepresentativeId");
+
+                    b.HasIndex("KasseId", "CallId");
 
                     b.HasIndex("PersonId", "CreatedAt");
 
@@ -2110,6 +2142,21 @@ namespace Pforte.Migrations.Postgres.Migrations
                     b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
                         .WithOne()
                         .HasForeignKey("Pforte.Core.AuthCodes.AuthCode", "PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Authentication.AlternativeAuthenticationNeed", b =>
+                {
+                    b.HasOne("Pforte.Core.Insured.Kasse", null)
+                        .WithMany()
+                        .HasForeignKey("KasseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -625,12 +625,44 @@ namespace Pforte.Migrations.Sqlite.Migrations
                     b.ToTable("source_failures", (string)null);
                 });
 
+            modelBuilder.Entity("Pforte.Core.Authentication.AlternativeAuthenticationNeed", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<Guid>("KasseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kasse_id");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("PersonId");
+
+                    b.HasIndex("KasseId");
+
+                    b.ToTable("alternative_authentication_needs", (string)null);
+                });
+
             modelBuilder.Entity("Pforte.Core.Authentication.PersonAuthentication", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
+
+                    b.Property<string>("CallId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("call_id");
 
                     b.Property<string>("Channel")
                         .IsRequired()
@@ -681,9 +713,9 @@ namespace Pforte.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("KasseId");
-
                     b.HasIndex("RepresentativeId");
+
+                    b.HasIndex("KasseId", "CallId");
 
                     b.HasIndex("PersonId", "CreatedAt");
 
@@ -2099,6 +2131,21 @@ namespace Pforte.Migrations.Sqlite.Migrations
                     b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
                         .WithOne()
                         .HasForeignKey("Pforte.Core.AuthCodes.AuthCode", "PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pforte.Core.Authentication.AlternativeAuthenticationNeed", b =>
+                {
+                    b.HasOne("Pforte.Core.Insured.Kasse", null)
+                        .WithMany()
+                        .HasForeignKey("KasseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Pforte.Core.Insured.InsuredPerson", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

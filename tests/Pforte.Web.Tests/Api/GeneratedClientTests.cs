@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Pforte.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Pforte.Core.Clients;
@@ -93,6 +94,8 @@ public sealed class GeneratedClientTests
             source: new SourceBody(callerId: "+4964211234", callId: "call-1", ip: null)), Ct);
         Assert.True(verified.Verified);
         Assert.Equal("hoch", verified.Level);
+        // The authentication is bound to the call: the staff workspace's screen pop finds it by the call id.
+        Assert.Equal("call-1", await h.WithDbAsync(db => db.Authentications.Where(a => a.Id == verified.AuthenticationId).Select(a => a.CallId).SingleAsync(Ct)));
 
         var wrong = await Assert.ThrowsAsync<PforteApiException<Problem>>(() => ivr.VerifyMachineAuthAsync(
             new VerifyBody(cardNumber: person.Card, channel: "portal", code: code == "0000" ? "1111" : "0000", kvnr: person.Kvnr, source: null), Ct));
