@@ -7,6 +7,7 @@ using Pforte.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UsePforteRejectedRequests();
+builder.UsePforteTls();
 var surfaces = Surfaces.From(builder.Configuration);
 // The portal's styles and fonts come from its Razor class library; found there in every environment (a published
 // host has them in wwwroot/_content, where this is a no-op).

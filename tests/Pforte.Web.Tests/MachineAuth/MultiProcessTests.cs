@@ -87,9 +87,10 @@ public sealed class MultiProcessTests
 
         public int Port { get; }
 
-        public static ServerProcess Start(IReadOnlyDictionary<string, string?> configuration)
+        /// <param name="port">The plain HTTP port (for the readiness check); a free one when not given.</param>
+        public static ServerProcess Start(IReadOnlyDictionary<string, string?> configuration, int? port = null)
         {
-            var port = FreePort();
+            var httpPort = port ?? FreePort();
             var dll = WebHostDll();
             var psi = new ProcessStartInfo("dotnet", [dll])
             {
@@ -101,7 +102,7 @@ public sealed class MultiProcessTests
             {
                 psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
             }
-            psi.Environment["Urls"] = $"http://127.0.0.1:{port}";
+            psi.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
             psi.Environment["Pforte__Jobs__Enabled"] = "false";
             psi.Environment["Pforte__Demo__SeedEmptyDatabase"] = "false";
             psi.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -111,13 +112,14 @@ public sealed class MultiProcessTests
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            return new ServerProcess(process, port);
+            return new ServerProcess(process, httpPort);
         }
 
         public async Task<HttpClient> WaitUntilReadyAsync(string key)
         {
             var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
-            for (var i = 0; i < 300; i++)
+            // Up to a minute: a loaded CI machine starts a host slowly.
+            for (var i = 0; i < 600; i++)
             {
                 Assert.False(_process.HasExited, "web host process exited");
                 try
@@ -147,7 +149,7 @@ public sealed class MultiProcessTests
             _process.Dispose();
         }
 
-        private static int FreePort()
+        public static int FreePort()
         {
             using var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
