@@ -15,6 +15,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
   log "installing ${missing[*]}"
@@ -23,6 +24,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   # Debian's package starts a cluster of its own; the tests use their own throwaway one.
   if [[ " ${missing[*]} " == *" postgresql "* ]]; then
     (service postgresql stop || pg_ctlcluster --all stop) >/dev/null 2>&1 || true
+  fi
+  # Only promtool is needed from the prometheus package: its server and exporter do not run here.
+  if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+    (service prometheus stop; service prometheus-node-exporter stop) >/dev/null 2>&1 || true
   fi
 fi
 

@@ -79,6 +79,8 @@ public static class PforteCoreServices
         });
         services.AddMetrics();
         services.AddSingleton<AuthCodeMetrics>();
+        services.AddSingleton<Common.OperationsGauges>();
+        services.AddScoped<Common.OperationsMonitor>();
         services.AddSingleton<CodeHasher>();
         services.AddSingleton<CodeSealer>();
         services.AddSingleton<CodeGenerator>();

@@ -91,6 +91,10 @@ public sealed class ChangeAuthCode(PforteDbContext db, VerifyAuthCode verify, So
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         metrics.Attempt(verification.Status == VerifyStatus.Verified ? "verified" : "failed");
+        if (verification.Failure == VerifyFailure.WrongCodeNowLocked)
+        {
+            metrics.Locked();
+        }
         return outcome;
     }
 }

@@ -182,6 +182,10 @@ public sealed class VerifyAuthCode(
         foreach (var outcome in outcomes)
         {
             metrics.Attempt(outcome.Status switch { VerifyStatus.Verified => "verified", VerifyStatus.Failed => "failed", VerifyStatus.Invalid => "invalid", _ => "throttled" });
+            if (outcome.Failure == VerifyFailure.WrongCodeNowLocked)
+            {
+                metrics.Locked();
+            }
         }
         return outcomes;
     }
@@ -437,6 +441,7 @@ public sealed class AuthCodeMetrics
     public const string MeterName = Common.PforteMetrics.MeterName;
     private readonly Counter<long> _attempts;
     private readonly Counter<long> _clientAlarms;
+    private readonly Counter<long> _locks;
 
     public AuthCodeMetrics(IMeterFactory meters)
     {
@@ -445,6 +450,8 @@ public sealed class AuthCodeMetrics
         _attempts = meter.CreateCounter<long>("pforte.machine_auth.attempts", description: "Machine authentication attempts by outcome (verified, failed, throttled).");
         _clientAlarms = meter.CreateCounter<long>("pforte.machine_auth.client_alarms",
             description: "Alarms for an API client whose failed attempts reached many distinct accounts across changing sources (ClientSprayAlarm).");
+        _locks = meter.CreateCounter<long>("pforte.machine_auth.locks", unit: "{lock}",
+            description: "Codes locked after the last allowed wrong attempt (each lock sends a re-issue letter unless the cap is reached).");
         meter.CreateObservableGauge("pforte.machine_auth.failures_per_minute", () => FailuresPerMinute,
             description: "Failed machine authentication attempts in the last minute, across all server processes.");
     }
@@ -453,6 +460,8 @@ public sealed class AuthCodeMetrics
     public int FailuresPerMinute { get; set; }
 
     public void ClientAlarm() => _clientAlarms.Add(1);
+
+    public void Locked() => _locks.Add(1);
 
     public void Attempt(string outcome) => _attempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }

@@ -495,6 +495,8 @@ namespace Pforte.Migrations.Postgres.Migrations
 
                     b.HasIndex("KasseId", "OccurredAt");
 
+                    b.HasIndex("KasseId", "Action", "OccurredAt");
+
                     b.HasIndex("KasseId", "Chain", "Seq")
                         .IsUnique();
 

@@ -486,6 +486,8 @@ namespace Pforte.Migrations.Sqlite.Migrations
 
                     b.HasIndex("KasseId", "OccurredAt");
 
+                    b.HasIndex("KasseId", "Action", "OccurredAt");
+
                     b.HasIndex("KasseId", "Chain", "Seq")
                         .IsUnique();
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pforte.Core.Audit;
 using Pforte.Core.AuthCodes;
@@ -17,6 +18,7 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
 {
     public const string DailyIssueJob = "issue-due";
     public const string MailboxPurgeJob = "mailbox-purge";
+    public const string AuditVerifyJob = "audit-verify";
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,12 +35,18 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
             {
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<FailureRateMonitor>().CheckAsync(stoppingToken).ConfigureAwait(false);
+                if (ticks % 4 == 0)
+                {
+                    // Once a minute: the installation's figures for /metrics and the alert rules (ops/prometheus).
+                    await scope.ServiceProvider.GetRequiredService<OperationsMonitor>().RefreshAsync(stoppingToken).ConfigureAwait(false);
+                }
                 if (ticks++ % 20 == 0)
                 {
                     await scope.ServiceProvider.GetRequiredService<SourceThrottle>().PurgeAsync(stoppingToken).ConfigureAwait(false);
                 }
                 await RunDailyIssueIfDueAsync(stoppingToken).ConfigureAwait(false);
                 await RunMailboxPurgeIfDueAsync(stoppingToken).ConfigureAwait(false);
+                await RunAuditVerificationIfDueAsync(stoppingToken).ConfigureAwait(false);
                 await using (var exportScope = scopes.CreateAsyncScope())
                 {
                     if (await exportScope.ServiceProvider.GetRequiredService<Pforte.Core.Letters.ScheduledLetterExport>().RunIfDueAsync(stoppingToken).ConfigureAwait(false) is { Letters: > 0 } exported)
@@ -83,6 +91,31 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
         {
             logger.LogInformation("Postfach-Aufbewahrung: {Threads} gelöscht.", GermanText.Count(result.Threads, "Vorgang", "Vorgänge"));
         }
+    }
+
+    /// <summary>
+    /// Once a day (first tick of the Berlin day, one process by lease): every Kasse's audit chains are verified and the
+    /// result recorded (9007), which the operations monitor turns into <c>pforte_audit_chain_intact</c>.
+    /// </summary>
+    private async Task RunAuditVerificationIfDueAsync(CancellationToken cancellationToken)
+    {
+        var today = BerlinCalendar.Today(clock);
+        await using var scope = scopes.CreateAsyncScope();
+        var lease = scope.ServiceProvider.GetRequiredService<JobLease>();
+        if (!await lease.TryStartAsync(AuditVerifyJob, today, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+        var db = scope.ServiceProvider.GetRequiredService<Pforte.Core.Persistence.PforteDbContext>();
+        var verify = scope.ServiceProvider.GetRequiredService<VerifyOwnAuditChain>();
+        foreach (var kasse in await db.Kassen.AsNoTracking().Select(k => k.Id).ToListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if ((await verify.ExecuteAsync(kasse, AuditContext.System(AuditVerifyJob), cancellationToken).ConfigureAwait(false)).Value is { IsIntact: false } broken)
+            {
+                logger.LogError("Prüfkette der Kasse {Ik} ist unterbrochen (Kette {Chain}, Eintrag {Seq}).", broken.Ik, broken.FirstBreak?.Chain, broken.FirstBreak?.Seq);
+            }
+        }
+        await lease.FinishAsync(AuditVerifyJob, today, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RunDailyIssueIfDueAsync(CancellationToken cancellationToken)

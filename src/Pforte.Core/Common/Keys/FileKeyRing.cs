@@ -9,7 +9,7 @@ namespace Pforte.Core.Common.Keys;
 /// Writes go to a temp file that replaces the ring atomically, under an exclusive lock file, so the web host and
 /// the CLI can share it. A process notices a rotation by another one at its next look-up (file time check).
 /// </summary>
-public sealed class FileKeyRing : IKeyStore
+public sealed class FileKeyRing : IKeyStore, IKeyStoreHealth
 {
     private const int KeyBytes = 32;
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -32,6 +32,13 @@ public sealed class FileKeyRing : IKeyStore
     }
 
     public string FilePath => _path;
+
+    /// <summary>Reads and parses the file again (without keeping it): what a restarted process would find.</summary>
+    public bool CheckReadable()
+    {
+        Read();
+        return true;
+    }
 
     public KeyVersion Current(KeyPurpose purpose)
     {
