@@ -47,6 +47,7 @@ public static class CliApp
                      LettersCommands.Build(context),
                      BranchesCommands.Build(context),
                      MailboxCommands.Build(context),
+                     BackupCommands.Build(context),
                  })
         {
             root.Subcommands.Add(command);

@@ -81,6 +81,8 @@ public static class PforteCoreServices
         services.AddSingleton<AuthCodeMetrics>();
         services.AddSingleton<Common.OperationsGauges>();
         services.AddScoped<Common.OperationsMonitor>();
+        services.AddScoped<Persistence.DatabaseBackup>();
+        services.AddOptions<Persistence.BackupOptions>().Bind(configuration.GetSection(Persistence.BackupOptions.Section));
         services.AddSingleton<CodeHasher>();
         services.AddSingleton<CodeSealer>();
         services.AddSingleton<CodeGenerator>();

@@ -286,4 +286,10 @@ public static class ErrorCodes
     public const string MailboxContentUnreadable = "PF-MBX-019";
     public const string MailboxClosed = "PF-MBX-020";
     public const string MailboxFileNotBase64 = "PF-MBX-021";
+    public const string BackupFolderInvalid = "PF-BAK-001";
+    public const string BackupToolMissing = "PF-BAK-002";
+    public const string BackupToolFailed = "PF-BAK-003";
+    public const string BackupFileInvalid = "PF-BAK-004";
+    public const string RestoreTargetNotEmpty = "PF-BAK-005";
+    public const string KeyRingBackupExists = "PF-BAK-006";
 }
