@@ -43,10 +43,12 @@ public sealed class DatabaseBackup(PforteDbContext db, IKeyStore keys, IOptions<
             return new Error(ErrorCodes.BackupFolderInvalid, folder ?? "");
         }
         var stamp = clock.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(folder), $"pforte-{stamp}{(db.IsSqlite ? ".db" : ".dump")}");
-        if (File.Exists(path))
+        var extension = db.IsSqlite ? ".db" : ".dump";
+        var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(folder), $"pforte-{stamp}{extension}");
+        for (var n = 2; File.Exists(path); n++)
         {
-            return new Error(ErrorCodes.KeyRingBackupExists, path);
+            // Two backups in one second: the later one gets a suffix, an earlier backup is never overwritten.
+            path = System.IO.Path.Combine(System.IO.Path.GetFullPath(folder), $"pforte-{stamp}-{n}{extension}");
         }
         if (db.IsSqlite)
         {
