@@ -129,7 +129,7 @@ public enum AuditAction
     AuditEntriesRead = 9006,
     AuditChainVerified = 9007,
 
-    // 119xx the flag "braucht einen anderen Weg zur Authentifizierung" (docs/authentication.md)
+    // 119xx the flag "braucht einen anderen Weg zur Authentifizierung" (docs/glossary.md, AlternativeAuthentication)
     AlternativeAuthenticationFlagSet = 11901,
     AlternativeAuthenticationFlagCleared = 11902,
 }
