@@ -200,8 +200,11 @@ public sealed class ImportInsured(PforteDbContext db, AuditLog audit, InsuredVal
             return headerError;
         }
         var invalid = new HashSet<long>();
-        var kvnrLines = new Dictionary<long, long>();
-        var cards = new HashSet<long>();
+        // Sized up front (a re-delivery has about as many rows as the Kasse has persons, a first delivery about one per
+        // 100 bytes): growing a set of a million keys step by step leaves every smaller array behind as garbage.
+        var expected = (int)Math.Min(Math.Max(snapshot.Count, new FileInfo(path).Length / 100), 5_000_000);
+        var kvnrLines = new Dictionary<long, long>(expected);
+        var cards = new HashSet<long>(expected);
         var pendingCards = new List<(long Line, string Kvnr, string Card)>(batching.Changed);
         var errors = new List<FieldError>();
         long rows = 0;
