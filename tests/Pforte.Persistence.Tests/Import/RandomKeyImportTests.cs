@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Pforte.Benchmarks;
 using Pforte.Core.Audit;
+using Pforte.Core.AuthCodes;
 using Pforte.Core.Common;
 using Pforte.Core.Insured.Import;
 using Pforte.Testing;
@@ -121,6 +122,37 @@ public sealed class RandomKeyImportTests : IDisposable
             Assert.Equal(row[13], Assert.Single(p.Cards, c => c.EndedAt is null).CardNumber);
         }
         Assert.Equal(3_150, persons.Sum(p => p.Cards.Count));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_returned_letter_gives_way_for_the_persons_who_moved_and_only_for_them(string provider)
+    {
+        await using var testDb = await TestDb.CreateAsync(provider);
+        Guid kasseId;
+        await using (var db = testDb.NewContext())
+        {
+            kasseId = (await TestData.CreateKasseAsync(db)).Id;
+        }
+        await ImportAsync(testDb, kasseId, FileOf(100), null);
+        var rows = Rows(100);
+        // Rows 10 and 20 move in the later delivery, rows 11 and 21 do not; all four had a letter come back.
+        var kvnrs = new[] { rows[9][0], rows[19][0], rows[10][0], rows[20][0] };
+        await using (var db = testDb.NewContext())
+        {
+            foreach (var person in await db.InsuredPersons.Where(p => kvnrs.Contains(p.Kvnr)).ToListAsync(TestContext.Current.CancellationToken))
+            {
+                db.AuthCodes.Add(new AuthCode { PersonId = person.Id, KasseId = kasseId, State = AuthCodeState.None, Reason = AuthCodeReasons.LetterReturned, StateSince = DateTimeOffset.UtcNow });
+            }
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        var changed = await ImportAsync(testDb, kasseId, FileOf(100, changeEvery: 10), 3);
+        Assert.Equal(10L, changed.Updated);
+        await using var check = testDb.NewContext();
+        var reasons = await check.AuthCodes.Join(check.InsuredPersons, a => a.PersonId, p => p.Id, (a, p) => new { p.Kvnr, a.Reason })
+            .ToDictionaryAsync(x => x.Kvnr, x => x.Reason, TestContext.Current.CancellationToken);
+        Assert.Equal([AuthCodeReasons.AddressChanged, AuthCodeReasons.AddressChanged, AuthCodeReasons.LetterReturned, AuthCodeReasons.LetterReturned],
+            kvnrs.Select(k => reasons[k]));
     }
 
     private static async Task<ImportSummary> ImportAsync(TestDb testDb, Guid kasseId, string path, int? batchSize)
