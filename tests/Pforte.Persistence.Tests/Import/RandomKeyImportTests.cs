@@ -97,11 +97,7 @@ public sealed class RandomKeyImportTests : IDisposable
     public async Task Random_keys_import_again_and_change_like_the_benchmark(string provider)
     {
         await using var testDb = await TestDb.CreateAsync(provider);
-        Guid kasseId;
-        await using (var db = testDb.NewContext())
-        {
-            kasseId = (await TestData.CreateKasseAsync(db)).Id;
-        }
+        var kasseId = await KasseAsync(testDb);
         // 3,000 rows in batches of 700: several sorted batches and a short last one; the default batch size once.
         var first = await ImportAsync(testDb, kasseId, FileOf(3_000), 700);
         Assert.Equal((3_000L, 3_000L, 0L, 0L, 3_000L), (first.Rows, first.Created, first.Updated, first.Unchanged, first.CardsRecorded));
@@ -129,11 +125,7 @@ public sealed class RandomKeyImportTests : IDisposable
     public async Task A_returned_letter_gives_way_for_the_persons_who_moved_and_only_for_them(string provider)
     {
         await using var testDb = await TestDb.CreateAsync(provider);
-        Guid kasseId;
-        await using (var db = testDb.NewContext())
-        {
-            kasseId = (await TestData.CreateKasseAsync(db)).Id;
-        }
+        var kasseId = await KasseAsync(testDb);
         await ImportAsync(testDb, kasseId, FileOf(100), null);
         var rows = Rows(100);
         // Rows 10 and 20 move in the later delivery, rows 11 and 21 do not; all four had a letter come back.
@@ -153,6 +145,12 @@ public sealed class RandomKeyImportTests : IDisposable
             .ToDictionaryAsync(x => x.Kvnr, x => x.Reason, TestContext.Current.CancellationToken);
         Assert.Equal([AuthCodeReasons.AddressChanged, AuthCodeReasons.AddressChanged, AuthCodeReasons.LetterReturned, AuthCodeReasons.LetterReturned],
             kvnrs.Select(k => reasons[k]));
+    }
+
+    private static async Task<Guid> KasseAsync(TestDb testDb)
+    {
+        await using var db = testDb.NewContext();
+        return (await TestData.CreateKasseAsync(db)).Id;
     }
 
     private static async Task<ImportSummary> ImportAsync(TestDb testDb, Guid kasseId, string path, int? batchSize)
