@@ -1,11 +1,13 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/Pforte.Benchmarks -- --filter '*'
-// dotnet run -c Release --project bench/Pforte.Benchmarks -- generate-import 1000000 /tmp/insured.csv [CHANGE_EVERY]
-if (args.Length is 3 or 4 && args[0] == "generate-import")
+// dotnet run -c Release --project bench/Pforte.Benchmarks -- generate-import 1000000 /tmp/insured.csv [CHANGE_EVERY] [random|sequential]
+//   random (default): random valid KVNRs and card serials as a core system's export; sequential: the old ascending keys
+if (args.Length is 3 or 4 or 5 && args[0] == "generate-import")
 {
     var ci = System.Globalization.CultureInfo.InvariantCulture;
-    Pforte.Benchmarks.ImportFileGenerator.Write(args[2], int.Parse(args[1], ci), args.Length == 4 ? int.Parse(args[3], ci) : 0);
+    var keys = args.Length == 5 ? Enum.Parse<Pforte.Benchmarks.ImportKeyOrder>(args[4], ignoreCase: true) : Pforte.Benchmarks.ImportKeyOrder.Random;
+    Pforte.Benchmarks.ImportFileGenerator.Write(args[2], int.Parse(args[1], ci), args.Length >= 4 ? int.Parse(args[3], ci) : 0, keys);
     return;
 }
 // dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll handover-codes /tmp/codes.csv

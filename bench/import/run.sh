@@ -4,6 +4,8 @@
 #   bench/import/run.sh            # 1,000,000 rows, SQLite + PostgreSQL
 #   ROWS=100000 bench/import/run.sh
 #   SKIP_PG=1 bench/import/run.sh  # SQLite only
+#   KEYS=sequential bench/import/run.sh  # the old ascending KVNRs and card serials, only as a comparison
+#     (default KEYS=random: random valid KVNRs and card serials in random order, as a core system's export)
 # PostgreSQL: uses PFORTE_BENCH_PG (server connection string, database "pforte_bench" is dropped and recreated);
 # without it a throwaway cluster is started with scripts/pg-test-cluster.sh on PFORTE_PG_PORT (default 55499).
 set -euo pipefail
@@ -12,8 +14,9 @@ cd "$(dirname "$0")/../.."
 ROWS="${ROWS:-1000000}"
 WORK="${BENCH_DIR:-/tmp/pforte-import-bench}"
 mkdir -p "$WORK"
-CSV="$WORK/insured-$ROWS.csv"
-CHANGED="$WORK/insured-$ROWS-changed.csv"
+KEYS="${KEYS:-random}"
+CSV="$WORK/insured-$ROWS-$KEYS.csv"
+CHANGED="$WORK/insured-$ROWS-$KEYS-changed.csv"
 
 echo "== build (Release)"
 dotnet build -c Release src/Pforte.Cli -v q -nologo >/dev/null
@@ -22,12 +25,12 @@ PFORTE="dotnet src/Pforte.Cli/bin/Release/net10.0/pforte.dll"
 
 if [ ! -f "$CSV" ]; then
   echo "== generate $ROWS rows -> $CSV"
-  dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll generate-import "$ROWS" "$CSV"
+  dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll generate-import "$ROWS" "$CSV" 0 "$KEYS"
 fi
 if [ ! -f "$CHANGED" ]; then
-  dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll generate-import "$ROWS" "$CHANGED" 10
+  dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll generate-import "$ROWS" "$CHANGED" 10 "$KEYS"
 fi
-echo "   $(du -h "$CSV" | cut -f1) $(wc -l < "$CSV") lines"
+echo "   $(du -h "$CSV" | cut -f1) $(wc -l < "$CSV") lines, keys: $KEYS"
 
 # Runs a command, prints its output tail plus wall time and peak RSS.
 measure() {
@@ -62,9 +65,9 @@ run_provider() {
   local name="$1"
   $PFORTE db migrate >/dev/null
   $PFORTE kasse create --ik 260326822 --name "Benchmark-Kasse" --street "Musterstraße" --house-number 1 --postal-code 60311 --city "Frankfurt am Main" >/dev/null
-  measure "$name-first" $PFORTE import insured "$CSV"
-  measure "$name-again" $PFORTE import insured "$CSV"
-  measure "$name-10pct-changed" $PFORTE import insured "$CHANGED"
+  measure "$name-$KEYS-first" $PFORTE import insured "$CSV"
+  measure "$name-$KEYS-again" $PFORTE import insured "$CSV"
+  measure "$name-$KEYS-10pct-changed" $PFORTE import insured "$CHANGED"
 }
 
 echo "== SQLite (fresh file)"
@@ -84,7 +87,7 @@ if [ -z "${SKIP_PG:-}" ]; then
   fi
   PSQL="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql"
   PORT=$(echo "$PFORTE_BENCH_PG" | sed -n 's/.*Port=\([0-9]*\).*/\1/p')
-  "$PSQL" -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "DROP DATABASE IF EXISTS pforte_bench WITH (FORCE)"
+  "$PSQL" -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "DROP DATABASE IF EXISTS pforte_bench WITH (FORCE)" -c "CREATE DATABASE pforte_bench"
   export Pforte__Database__Provider=postgres
   export Pforte__Database__ConnectionString="$(echo "$PFORTE_BENCH_PG" | sed 's/Database=[^;]*/Database=pforte_bench/')"
   run_provider postgres

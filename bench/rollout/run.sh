@@ -8,6 +8,7 @@
 #   PERSONS=100000 bench/rollout/run.sh
 #   SKIP_PG=1 bench/rollout/run.sh        # SQLite only (SKIP_SQLITE=1 for PostgreSQL only)
 #   SKIP_KILL=1 bench/rollout/run.sh      # without the kill -9 runs
+#   KEYS=sequential bench/rollout/run.sh  # the import generator's old ascending keys (default: random, see bench/import)
 # PostgreSQL: a throwaway cluster (scripts/pg-test-cluster.sh) on PFORTE_PG_PORT (default 55497), with fsync and
 # synchronous commit like a production server (PFORTE_PG_DURABLE=0 for the tests' fsync-off settings).
 # Checks after every run: `pforte audit verify` passes; issued codes = letters in the manifests = exported letters
@@ -20,7 +21,8 @@ PERSONS="${PERSONS:-1000000}"
 KILLS="${KILLS:-2}"
 WORK="${BENCH_DIR:-/tmp/pforte-rollout-bench}"
 mkdir -p "$WORK"
-CSV="$WORK/insured-$PERSONS.csv"
+KEYS="${KEYS:-random}"
+CSV="$WORK/insured-$PERSONS-$KEYS.csv"
 
 echo "== build (Release)"
 dotnet build -c Release src/Pforte.Cli -v q -nologo >/dev/null
@@ -28,7 +30,7 @@ dotnet build -c Release bench/Pforte.Benchmarks -v q -nologo >/dev/null
 PFORTE="dotnet src/Pforte.Cli/bin/Release/net10.0/pforte.dll"
 if [ ! -f "$CSV" ]; then
   echo "== generate $PERSONS persons -> $CSV"
-  dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll generate-import "$PERSONS" "$CSV"
+  dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll generate-import "$PERSONS" "$CSV" 0 "$KEYS"
 fi
 echo "   machine: $(nproc) cores, $(uptime | sed 's/.*load/load/')"
 

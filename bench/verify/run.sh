@@ -5,6 +5,7 @@
 #   bench/verify/run.sh                 # SQLite + PostgreSQL
 #   SKIP_PG=1 bench/verify/run.sh      (or SKIP_SQLITE=1)
 #   PERSONS=20000 DURATION=10 bench/verify/run.sh
+#   KEYS=sequential bench/verify/run.sh   # the import generator's old ascending keys (default: random, see bench/import)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,7 +25,7 @@ dotnet build -c Release bench/Pforte.Benchmarks -v q -nologo >/dev/null
 PFORTE="dotnet src/Pforte.Cli/bin/Release/net10.0/pforte.dll"
 BENCH="dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll"
 CSV="$WORK/insured.csv"
-$BENCH generate-import "$PERSONS" "$CSV"
+$BENCH generate-import "$PERSONS" "$CSV" 0 "${KEYS:-random}"
 
 run_one() {
   local label="$1"

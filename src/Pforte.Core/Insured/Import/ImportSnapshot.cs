@@ -26,7 +26,8 @@ internal sealed class ImportSnapshot
 
     public static async Task<ImportSnapshot> LoadAsync(PforteDbContext db, Guid kasseId, CancellationToken ct)
     {
-        var entries = new Dictionary<long, Entry>();
+        // Sized up front: growing a dictionary of a million entries holds the old and the new arrays at once.
+        var entries = new Dictionary<long, Entry>(await db.InsuredPersons.CountAsync(p => p.KasseId == kasseId, ct).ConfigureAwait(false));
         var rows = from p in db.InsuredPersons.AsNoTracking().Where(p => p.KasseId == kasseId)
                    from c in db.HealthCards.AsNoTracking().Where(c => c.PersonId == p.Id && c.EndedAt == null).DefaultIfEmpty()
                    select new
