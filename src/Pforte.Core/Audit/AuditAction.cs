@@ -129,6 +129,10 @@ public enum AuditAction
     AuditEntriesRead = 9006,
     AuditChainVerified = 9007,
 
+    // 110xx the phone dialogue (IVR, docs/decisions/0027-ivr-dialogue.md); the code checks themselves are CodeVerified/CodeVerificationFailed
+    IvrCallHandedOver = 11001,
+    IvrCallHungUp = 11002,
+
     // 119xx the flag "braucht einen anderen Weg zur Authentifizierung" (docs/authentication.md)
     AlternativeAuthenticationFlagSet = 11901,
     AlternativeAuthenticationFlagCleared = 11902,
