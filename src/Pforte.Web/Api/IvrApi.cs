@@ -44,7 +44,7 @@ public static class IvrApi
             VoiceXml(http, options.Value, await dialogue.StartAsync(http.User.GetKasseId(), http.User.GetClientId(), new IvrCallStart(callId, callerId, dialledNumber),
                 Context(http), ct).ConfigureAwait(false)))
         .WithName("StartIvrCallVoiceXml")
-        .Produces<string>(StatusCodes.Status200OK, IvrVoiceXml.ContentType)
+        .Produces<Stream>(StatusCodes.Status200OK, IvrVoiceXml.ContentType)
         .Problems(StatusCodes.Status400BadRequest, ApiDocs.Codes(ErrorCodes.IvrCallIdInvalid, ErrorCodes.InputCallerId))
         .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.IvrCallUnknown))
         .Problems(StatusCodes.Status409Conflict, ApiDocs.Codes(ErrorCodes.IvrCallConflict, ErrorCodes.IvrCallOtherClient))
@@ -59,7 +59,7 @@ public static class IvrApi
         .DisableAntiforgery()
         .Accepts<IvrVoiceXmlForm>("application/x-www-form-urlencoded")
         .WithName("SendIvrInputVoiceXml")
-        .Produces<string>(StatusCodes.Status200OK, IvrVoiceXml.ContentType)
+        .Produces<Stream>(StatusCodes.Status200OK, IvrVoiceXml.ContentType)
         .Problems(StatusCodes.Status400BadRequest, ApiDocs.Codes(ErrorCodes.IvrCallIdInvalid, ErrorCodes.IvrInputKindUnknown, ErrorCodes.IvrInputMissing))
         .Problems(StatusCodes.Status404NotFound, ApiDocs.Codes(ErrorCodes.IvrCallUnknown))
         .Problems(StatusCodes.Status409Conflict, ApiDocs.Codes(ErrorCodes.IvrCallConflict))
