@@ -30,7 +30,6 @@ internal static class IvrProbe
         await using (var scope = provider.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PforteDbContext>();
-            await DatabaseSetup.MigrateAsync(db);
             if (!await db.Kassen.AnyAsync())
             {
                 await scope.ServiceProvider.GetRequiredService<Pforte.Core.Demo.SeedDemoData>().ExecuteAsync(200, AuditContext.System("ivr-bench"));
