@@ -22,6 +22,13 @@ if (args.Length is 2 or 3 && args[0] == "verify-probe")
     await Pforte.Benchmarks.VerifyProbe.RunAsync(args[1], args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 500);
     return;
 }
+// dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll ivr [N] [CONCURRENT]   (bench/ivr/run.sh)
+if (args.Length is >= 1 and <= 3 && args[0] == "ivr")
+{
+    var ci = System.Globalization.CultureInfo.InvariantCulture;
+    await Pforte.Benchmarks.IvrProbe.RunAsync(args.Length >= 2 ? int.Parse(args[1], ci) : 500, args.Length == 3 ? int.Parse(args[2], ci) : 1000);
+    return;
+}
 // dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll render-probe [N] [SAMPLE.pdf]
 if (args.Length is >= 1 and <= 3 && args[0] == "render-probe")
 {

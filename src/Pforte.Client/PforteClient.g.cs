@@ -459,6 +459,61 @@ namespace Pforte.Client
         /// <exception cref="PforteApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<CreatedResponse> CreateReplyTemplateAsync(TemplateBody body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Beginnt einen Anruf (Anruf-ID, Rufnummer des Anrufers, gewählte Nummer) und liefert die ersten Ansagen und die erwartete Eingabe.
+        /// </summary>
+        /// <remarks>
+        /// Beginnt einen Anruf (Anruf-ID, Rufnummer des Anrufers, gewählte Nummer) und liefert die ersten Ansagen und die erwartete Eingabe. API-Schlüssel mit Scope machine-auth.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="PforteApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<IvrTurnView> StartIvrCallAsync(IvrStartBody body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Eingabe des Anrufers (Tasten, erkannte Sprache, keine Eingabe, Wiederholung, Mitarbeiter, aufgelegt); liefert den nächsten Schritt.
+        /// </summary>
+        /// <remarks>
+        /// Eingabe des Anrufers (Tasten, erkannte Sprache, keine Eingabe, Wiederholung, Mitarbeiter, aufgelegt); liefert den nächsten Schritt. API-Schlüssel mit Scope machine-auth.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="PforteApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<IvrTurnView> SendIvrInputAsync(string callId, IvrInputBody body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// VoiceXML 2.1: erstes Dokument eines Anrufs; jedes weitere holt der Sprachbrowser per &lt;submit&gt; an …/input.
+        /// </summary>
+        /// <remarks>
+        /// VoiceXML 2.1: erstes Dokument eines Anrufs; jedes weitere holt der Sprachbrowser per &lt;submit&gt; an …/input. API-Schlüssel mit Scope machine-auth.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="PforteApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<FileResponse> StartIvrCallVoiceXmlAsync(string? callId = null, string? callerId = null, string? dialledNumber = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// VoiceXML 2.1: die Eingabe (Formularfelder kind, digits) und das nächste Dokument.
+        /// </summary>
+        /// <remarks>
+        /// VoiceXML 2.1: die Eingabe (Formularfelder kind, digits) und das nächste Dokument. API-Schlüssel mit Scope machine-auth.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="PforteApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<FileResponse> SendIvrInputVoiceXmlAsync(string callId, IvrVoiceXmlForm body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Übergabe an den Arbeitsplatz: Zustand des Anrufs, Grund der Übergabe und die an die Anruf-ID gebundene Authentifizierung.
+        /// </summary>
+        /// <remarks>
+        /// Übergabe an den Arbeitsplatz: Zustand des Anrufs, Grund der Übergabe und die an die Anruf-ID gebundene Authentifizierung. API-Schlüssel mit Scope staff.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="PforteApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<IvrCallRecord> ReadIvrCallAsync(string callId, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NSwag", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -6448,6 +6503,807 @@ namespace Pforte.Client
             }
         }
 
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Beginnt einen Anruf (Anruf-ID, Rufnummer des Anrufers, gewählte Nummer) und liefert die ersten Ansagen und die erwartete Eingabe.
+        /// </summary>
+        /// <remarks>
+        /// Beginnt einen Anruf (Anruf-ID, Rufnummer des Anrufers, gewählte Nummer) und liefert die ersten Ansagen und die erwartete Eingabe. API-Schlüssel mit Scope machine-auth.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="PforteApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<IvrTurnView> StartIvrCallAsync(IvrStartBody body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (body == null)
+                throw new System.ArgumentNullException("body");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
+                    var content_ = new System.Net.Http.ByteArrayContent(json_);
+                    content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
+                    request_.Content = content_;
+                    request_.Method = new System.Net.Http.HttpMethod("POST");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "api/v1/ivr/calls"
+                    urlBuilder_.Append("api/v1/ivr/calls");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<IvrTurnView>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-INPUT-001, PF-INPUT-003, PF-IVR-001, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht authentifiziert. Fehlercodes: PF-API-001.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht erlaubt. Fehlercodes: PF-API-002.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 404)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht gefunden. Fehlercodes: PF-IVR-002.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Konflikt mit dem Zustand. Fehlercodes: PF-IVR-005, PF-IVR-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Anfrage zu gro\u00df. Fehlercodes: PF-API-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Kein JSON. Fehlercodes: PF-API-010.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 500)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Eingabe des Anrufers (Tasten, erkannte Sprache, keine Eingabe, Wiederholung, Mitarbeiter, aufgelegt); liefert den nächsten Schritt.
+        /// </summary>
+        /// <remarks>
+        /// Eingabe des Anrufers (Tasten, erkannte Sprache, keine Eingabe, Wiederholung, Mitarbeiter, aufgelegt); liefert den nächsten Schritt. API-Schlüssel mit Scope machine-auth.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="PforteApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<IvrTurnView> SendIvrInputAsync(string callId, IvrInputBody body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (callId == null)
+                throw new System.ArgumentNullException("callId");
+
+            if (body == null)
+                throw new System.ArgumentNullException("body");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
+                    var content_ = new System.Net.Http.ByteArrayContent(json_);
+                    content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
+                    request_.Content = content_;
+                    request_.Method = new System.Net.Http.HttpMethod("POST");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "api/v1/ivr/calls/{callId}/input"
+                    urlBuilder_.Append("api/v1/ivr/calls/");
+                    urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(callId, System.Globalization.CultureInfo.InvariantCulture)));
+                    urlBuilder_.Append("/input");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<IvrTurnView>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-INPUT-001, PF-IVR-001, PF-IVR-003, PF-IVR-004, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht authentifiziert. Fehlercodes: PF-API-001.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht erlaubt. Fehlercodes: PF-API-002.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 404)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht gefunden. Fehlercodes: PF-IVR-002.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Konflikt mit dem Zustand. Fehlercodes: PF-IVR-005.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Anfrage zu gro\u00df. Fehlercodes: PF-API-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Kein JSON. Fehlercodes: PF-API-010.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 500)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// VoiceXML 2.1: erstes Dokument eines Anrufs; jedes weitere holt der Sprachbrowser per &lt;submit&gt; an …/input.
+        /// </summary>
+        /// <remarks>
+        /// VoiceXML 2.1: erstes Dokument eines Anrufs; jedes weitere holt der Sprachbrowser per &lt;submit&gt; an …/input. API-Schlüssel mit Scope machine-auth.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="PforteApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<FileResponse> StartIvrCallVoiceXmlAsync(string? callId = null, string? callerId = null, string? dialledNumber = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/voicexml+xml"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "api/v1/ivr/vxml/start"
+                    urlBuilder_.Append("api/v1/ivr/vxml/start");
+                    urlBuilder_.Append('?');
+                    if (callId != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("callId")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(callId, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (callerId != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("callerId")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(callerId, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (dialledNumber != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("dialledNumber")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(dialledNumber, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200 || status_ == 206)
+                        {
+                            var responseStream_ = response_.Content == null ? System.IO.Stream.Null : await ReadAsStreamAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            var fileResponse_ = new FileResponse(status_, headers_, responseStream_, null, response_);
+                            disposeClient_ = false; disposeResponse_ = false; // response and client are disposed by FileResponse
+                            return fileResponse_;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-INPUT-003, PF-IVR-001.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht authentifiziert. Fehlercodes: PF-API-001.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht erlaubt. Fehlercodes: PF-API-002.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 404)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht gefunden. Fehlercodes: PF-IVR-002.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Konflikt mit dem Zustand. Fehlercodes: PF-IVR-005, PF-IVR-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Anfrage zu gro\u00df. Fehlercodes: PF-API-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 500)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// VoiceXML 2.1: die Eingabe (Formularfelder kind, digits) und das nächste Dokument.
+        /// </summary>
+        /// <remarks>
+        /// VoiceXML 2.1: die Eingabe (Formularfelder kind, digits) und das nächste Dokument. API-Schlüssel mit Scope machine-auth.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="PforteApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<FileResponse> SendIvrInputVoiceXmlAsync(string callId, IvrVoiceXmlForm body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (callId == null)
+                throw new System.ArgumentNullException("callId");
+
+            if (body == null)
+                throw new System.ArgumentNullException("body");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
+                    var dictionary_ = System.Text.Json.JsonSerializer.Deserialize<System.Collections.Generic.Dictionary<string, string>>(json_, JsonSerializerSettings);
+                    var content_ = new System.Net.Http.FormUrlEncodedContent(dictionary_);
+                    content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/x-www-form-urlencoded");
+                    request_.Content = content_;
+                    request_.Method = new System.Net.Http.HttpMethod("POST");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/voicexml+xml"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "api/v1/ivr/vxml/calls/{callId}/input"
+                    urlBuilder_.Append("api/v1/ivr/vxml/calls/");
+                    urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(callId, System.Globalization.CultureInfo.InvariantCulture)));
+                    urlBuilder_.Append("/input");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200 || status_ == 206)
+                        {
+                            var responseStream_ = response_.Content == null ? System.IO.Stream.Null : await ReadAsStreamAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            var fileResponse_ = new FileResponse(status_, headers_, responseStream_, null, response_);
+                            disposeClient_ = false; disposeResponse_ = false; // response and client are disposed by FileResponse
+                            return fileResponse_;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-API-003, PF-API-011, PF-API-012, PF-API-013, PF-API-014, PF-API-015, PF-API-017, PF-INPUT-001, PF-IVR-001, PF-IVR-003, PF-IVR-004, PF-REC-011.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht authentifiziert. Fehlercodes: PF-API-001.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht erlaubt. Fehlercodes: PF-API-002.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 404)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht gefunden. Fehlercodes: PF-IVR-002.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Konflikt mit dem Zustand. Fehlercodes: PF-IVR-005.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Anfrage zu gro\u00df. Fehlercodes: PF-API-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Kein JSON. Fehlercodes: PF-API-010.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 500)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Übergabe an den Arbeitsplatz: Zustand des Anrufs, Grund der Übergabe und die an die Anruf-ID gebundene Authentifizierung.
+        /// </summary>
+        /// <remarks>
+        /// Übergabe an den Arbeitsplatz: Zustand des Anrufs, Grund der Übergabe und die an die Anruf-ID gebundene Authentifizierung. API-Schlüssel mit Scope staff.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="PforteApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<IvrCallRecord> ReadIvrCallAsync(string callId, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (callId == null)
+                throw new System.ArgumentNullException("callId");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "api/v1/ivr/calls/{callId}"
+                    urlBuilder_.Append("api/v1/ivr/calls/");
+                    urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(callId, System.Globalization.CultureInfo.InvariantCulture)));
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<IvrCallRecord>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Ung\u00fcltige Anfrage. Fehlercodes: PF-IVR-001.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht authentifiziert. Fehlercodes: PF-API-001.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht erlaubt. Fehlercodes: PF-API-002.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 404)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Nicht gefunden. Fehlercodes: PF-IVR-002.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Anfrage zu gro\u00df. Fehlercodes: PF-API-006.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 500)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
         protected struct ObjectResponseResult<T>
         {
             public ObjectResponseResult(T responseObject, string responseText)
@@ -7651,6 +8507,233 @@ namespace Pforte.Client
 
         [System.Text.Json.Serialization.JsonPropertyName("deceasedOn")]
         public System.DateOnly? DeceasedOn { get; }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class IvrCallRecord
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public IvrCallRecord(System.Guid? @authenticationId, string? @authenticationLevel, System.DateTimeOffset? @authenticationValidUntil, string? @callerId, string @callId, string? @dialledNumber, System.DateTimeOffset? @endedAt, string? @enteredKvnr, int @failedChecks, string? @handoverReason, System.Guid? @personId, System.DateTimeOffset @startedAt, string @state, string? @step, bool @verified)
+        {
+            this.CallId = @callId;
+            this.State = @state;
+            this.Step = @step;
+            this.HandoverReason = @handoverReason;
+            this.CallerId = @callerId;
+            this.DialledNumber = @dialledNumber;
+            this.EnteredKvnr = @enteredKvnr;
+            this.Verified = @verified;
+            this.PersonId = @personId;
+            this.AuthenticationId = @authenticationId;
+            this.AuthenticationLevel = @authenticationLevel;
+            this.AuthenticationValidUntil = @authenticationValidUntil;
+            this.FailedChecks = @failedChecks;
+            this.StartedAt = @startedAt;
+            this.EndedAt = @endedAt;
+        }
+
+        [System.Text.Json.Serialization.JsonPropertyName("callId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string CallId { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("state")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string State { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("step")]
+        public string? Step { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("handoverReason")]
+        public string? HandoverReason { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("callerId")]
+        public string? CallerId { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("dialledNumber")]
+        public string? DialledNumber { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("enteredKvnr")]
+        public string? EnteredKvnr { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("verified")]
+        public bool Verified { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("personId")]
+        public System.Guid? PersonId { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("authenticationId")]
+        public System.Guid? AuthenticationId { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("authenticationLevel")]
+        public string? AuthenticationLevel { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("authenticationValidUntil")]
+        public System.DateTimeOffset? AuthenticationValidUntil { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("failedChecks")]
+        public int FailedChecks { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("startedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset StartedAt { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("endedAt")]
+        public System.DateTimeOffset? EndedAt { get; }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class IvrCollectView
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public IvrCollectView(string @field, int @maxDigits, int @minDigits, int @timeoutSeconds)
+        {
+            this.Field = @field;
+            this.MinDigits = @minDigits;
+            this.MaxDigits = @maxDigits;
+            this.TimeoutSeconds = @timeoutSeconds;
+        }
+
+        [System.Text.Json.Serialization.JsonPropertyName("field")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Field { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("minDigits")]
+        public int MinDigits { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("maxDigits")]
+        public int MaxDigits { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("timeoutSeconds")]
+        public int TimeoutSeconds { get; }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class IvrInputBody
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public IvrInputBody(string? @digits, string @kind, string? @text)
+        {
+            this.Kind = @kind;
+            this.Digits = @digits;
+            this.Text = @text;
+        }
+
+        [System.Text.Json.Serialization.JsonPropertyName("kind")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Kind { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("digits")]
+        public string? Digits { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("text")]
+        public string? Text { get; }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class IvrPromptView
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public IvrPromptView(string @id, string @text)
+        {
+            this.Id = @id;
+            this.Text = @text;
+        }
+
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Id { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("text")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Text { get; }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class IvrStartBody
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public IvrStartBody(string? @callerId, string @callId, string? @dialledNumber)
+        {
+            this.CallId = @callId;
+            this.CallerId = @callerId;
+            this.DialledNumber = @dialledNumber;
+        }
+
+        [System.Text.Json.Serialization.JsonPropertyName("callId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string CallId { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("callerId")]
+        public string? CallerId { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("dialledNumber")]
+        public string? DialledNumber { get; }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class IvrTurnView
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public IvrTurnView(string @action, System.Guid? @authenticationId, string @callId, IvrCollectView? @collect, string? @handoverReason, System.Collections.Generic.List<IvrPromptView> @prompts, string @state)
+        {
+            this.CallId = @callId;
+            this.State = @state;
+            this.Action = @action;
+            this.Prompts = @prompts;
+            this.Collect = @collect;
+            this.HandoverReason = @handoverReason;
+            this.AuthenticationId = @authenticationId;
+        }
+
+        [System.Text.Json.Serialization.JsonPropertyName("callId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string CallId { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("state")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string State { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("action")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Action { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("prompts")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.List<IvrPromptView> Prompts { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("collect")]
+        public IvrCollectView? Collect { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("handoverReason")]
+        public string? HandoverReason { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("authenticationId")]
+        public System.Guid? AuthenticationId { get; }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class IvrVoiceXmlForm
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public IvrVoiceXmlForm(string? @digits, string @kind)
+        {
+            this.Kind = @kind;
+            this.Digits = @digits;
+        }
+
+        [System.Text.Json.Serialization.JsonPropertyName("kind")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Kind { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("digits")]
+        public string? Digits { get; }
 
     }
 

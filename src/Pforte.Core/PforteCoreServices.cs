@@ -109,6 +109,9 @@ public static class PforteCoreServices
         services.AddScoped<ScheduledLetterExport>();
         services.AddScoped<Portal.ManageBranches>();
         services.AddScoped<Authentication.AlternativeAuthentication>();
+        services.AddOptions<Ivr.IvrOptions>().Bind(configuration.GetSection(Ivr.IvrOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Ivr.IvrOptions>, Ivr.IvrOptionsValidator>();
+        services.AddScoped<Ivr.IvrDialogue>();
         services.AddScoped<Portal.FindBranches>();
         services.AddScoped<Portal.ReadSecurityHistory>();
         services.AddScoped<Portal.PortalLetters>();

@@ -130,6 +130,11 @@ public enum AuditAction
     AuditChainVerified = 9007,
 
     // 119xx the flag "braucht einen anderen Weg zur Authentifizierung" (docs/glossary.md, AlternativeAuthentication)
+    // 110xx the phone dialogue (IVR, docs/decisions/0027-ivr-dialogue.md); the code checks themselves are CodeVerified/CodeVerificationFailed
+    IvrCallHandedOver = 11001,
+    IvrCallHungUp = 11002,
+
+    // 119xx the flag "braucht einen anderen Weg zur Authentifizierung" (docs/authentication.md)
     AlternativeAuthenticationFlagSet = 11901,
     AlternativeAuthenticationFlagCleared = 11902,
 }

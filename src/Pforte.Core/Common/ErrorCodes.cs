@@ -292,4 +292,11 @@ public static class ErrorCodes
     public const string BackupFileInvalid = "PF-BAK-004";
     public const string RestoreTargetNotEmpty = "PF-BAK-005";
     public const string KeyRingBackupExists = "PF-BAK-006";
+    public const string IvrCallIdInvalid = "PF-IVR-001";
+    public const string IvrCallUnknown = "PF-IVR-002";
+    public const string IvrInputKindUnknown = "PF-IVR-003";
+    public const string IvrInputMissing = "PF-IVR-004";
+    public const string IvrCallConflict = "PF-IVR-005";
+    public const string IvrCallOtherClient = "PF-IVR-006";
+    public const string IvrSimulatorNotSetUp = "PF-IVR-007";
 }

@@ -35,6 +35,8 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
 
     public DbSet<AlternativeAuthenticationNeed> AlternativeAuthenticationNeeds => Set<AlternativeAuthenticationNeed>();
 
+    public DbSet<Ivr.IvrCall> IvrCalls => Set<Ivr.IvrCall>();
+
     public DbSet<PhoneQuestionSession> PhoneQuestionSessions => Set<PhoneQuestionSession>();
 
     public DbSet<PhoneQuestionTries> PhoneQuestionTries => Set<PhoneQuestionTries>();
@@ -240,6 +242,24 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.SetBy).HasMaxLength(AlternativeAuthentication.SetByLength);
+        });
+
+        modelBuilder.Entity<Ivr.IvrCall>(e =>
+        {
+            // The phone dialogue's calls (ADR 0027): one row per (Kasse, call id), changed with optimistic concurrency.
+            e.ToTable("ivr_calls");
+            e.HasKey(x => new { x.KasseId, x.CallId });
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.CallId).HasMaxLength(Ivr.IvrCall.CallIdLength);
+            e.Property(x => x.CallerId).HasMaxLength(Ivr.IvrCall.NumberLength);
+            e.Property(x => x.DialledNumber).HasMaxLength(Ivr.IvrCall.NumberLength);
+            e.Property(x => x.Kvnr).HasMaxLength(10);
+            e.Property(x => x.CardDigits).HasMaxLength(20);
+            e.Property(x => x.HandoverReason).HasMaxLength(Ivr.IvrCall.ReasonLength);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Step).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => x.ExpiresAt);
         });
 
         modelBuilder.Entity<PhoneQuestionSession>(e =>

@@ -18,6 +18,7 @@ public static class ApiEndpoints
         v1.MapAuditApi();
         v1.MapContactRequestsApi();
         v1.MapMailboxApi();
+        v1.MapIvrApi();
         return app;
     }
 }

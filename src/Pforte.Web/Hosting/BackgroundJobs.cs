@@ -43,6 +43,7 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
                 if (ticks++ % 20 == 0)
                 {
                     await scope.ServiceProvider.GetRequiredService<SourceThrottle>().PurgeAsync(stoppingToken).ConfigureAwait(false);
+                    await scope.ServiceProvider.GetRequiredService<Pforte.Core.Ivr.IvrDialogue>().PurgeAsync(stoppingToken).ConfigureAwait(false);
                 }
                 await RunDailyIssueIfDueAsync(stoppingToken).ConfigureAwait(false);
                 await RunMailboxPurgeIfDueAsync(stoppingToken).ConfigureAwait(false);

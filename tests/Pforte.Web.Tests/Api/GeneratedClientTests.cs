@@ -46,6 +46,10 @@ public sealed class GeneratedClientTests
         "ListReplyTemplates", "CreateReplyTemplate", "DeliverDocument",
     ];
 
+    /// <summary>The phone dialogue (ADR 0027): JSON, VoiceXML, and the workspace's read of the call.</summary>
+    private static readonly string[] IvrOperations =
+        ["StartIvrCall", "SendIvrInput", "StartIvrCallVoiceXml", "SendIvrInputVoiceXml", "ReadIvrCall"];
+
     private static JsonObject Document => JsonNode.Parse(File.ReadAllText(Path.Combine(Hosting.Repository.Root, "src", "Pforte.Client", "openapi.v1.json")))!.AsObject();
 
     /// <summary>Sees every request the generated client sends, so a test can show which operations it called.</summary>
@@ -75,7 +79,7 @@ public sealed class GeneratedClientTests
     public void Together_the_client_tests_call_every_operation_of_the_document()
     {
         var all = Document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => o.Value!["operationId"]!.GetValue<string>())).ToHashSet();
-        Assert.Equal(all.Order(), MachineOperations.Concat(OtherOperations).Concat(ContactOperations).Concat(MailboxOperations).Order());
+        Assert.Equal(all.Order(), MachineOperations.Concat(OtherOperations).Concat(ContactOperations).Concat(MailboxOperations).Concat(IvrOperations).Order());
     }
 
     [Theory]
@@ -179,6 +183,37 @@ public sealed class GeneratedClientTests
         var login = await portal.RecordPortalLoginAsync(new PortalLoginBody(factors: ["password", "eid"], kvnr: p.Kvnr, portalSessionId: "sess-42", representativeId: null), Ct);
         Assert.Equal("portal-login", login.Method);
         Assert.Equal(OtherOperations.Order(), called.Operations(Document).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Phone_dialogue_through_the_client(string provider)
+    {
+        await using var h = await MachineAuthHarness.CreateAsync(provider);
+        var called = new Called();
+        var ivr = await ClientAsync(h.Factory, called, "ivr-client", ApiScopes.MachineAuth);
+        var staff = await ClientAsync(h.Factory, called, "staff-client", ApiScopes.Staff);
+        var (person, code) = await h.PersonWithCodeAsync();
+
+        Assert.Equal("kvnr", (await ivr.StartIvrCallAsync(new IvrStartBody(callId: "c-1", callerId: "+4964211234", dialledNumber: null), Ct)).Collect!.Field);
+        foreach (var keys in new[] { Ivr.IvrDriver.Keyed(person.Kvnr), "1", person.Card[^10..] })
+        {
+            await ivr.SendIvrInputAsync("c-1", new IvrInputBody(kind: "dtmf", digits: keys, text: null), Ct);
+        }
+        var end = await ivr.SendIvrInputAsync("c-1", new IvrInputBody(kind: "dtmf", digits: code, text: null), Ct);
+        Assert.Equal("verified", end.HandoverReason);
+        var record = await staff.ReadIvrCallAsync("c-1", Ct);
+        Assert.Equal(end.AuthenticationId, record.AuthenticationId);
+
+        using (var document = await ivr.StartIvrCallVoiceXmlAsync("c-2", null, null, Ct))
+        {
+            Assert.Contains("<vxml", await new StreamReader(document.Stream).ReadToEndAsync(Ct), StringComparison.Ordinal);
+        }
+        using (var document = await ivr.SendIvrInputVoiceXmlAsync("c-2", new IvrVoiceXmlForm(kind: "hangup", digits: null), Ct))
+        {
+            Assert.Contains("<exit", await new StreamReader(document.Stream).ReadToEndAsync(Ct), StringComparison.Ordinal);
+        }
+        Assert.Superset(IvrOperations.ToHashSet(), called.Operations(Document));
     }
 
     [Theory]
