@@ -173,6 +173,7 @@ public static class PforteCoreServices
         services.AddScoped<Staff.StaffAccounts>();
         services.AddScoped<Staff.SignInStaff>();
         services.AddScoped<Staff.StaffSessions>();
+        services.AddScoped<Staff.StaffProvisioning>();
     }
 
     /// <summary>Portal accounts (ADR 0015): Identity's user model and hasher on PforteDbContext, sign-in, sessions.</summary>
