@@ -41,6 +41,7 @@ public static class CliApp
                      DbCommands.Build(context),
                      KasseCommands.Build(context),
                      ClientCommands.Build(context),
+                     StaffCommands.Build(context),
                      CodesCommands.Build(context),
                      KeysCommands.Build(context),
                      ImportCommands.Build(context),

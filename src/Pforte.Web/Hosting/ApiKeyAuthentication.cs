@@ -107,7 +107,8 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Forbidden)
+        // The workspace answers a role without the page's policy with its German 403 page (its cookie scheme's forbid).
+        if (authorizeResult.Forbidden && !Pforte.Workspace.WorkspaceSurface.IsWorkspace(context))
         {
             var missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().FirstOrDefault()?.Scope ?? "?";
             return ProblemResults.WriteAsync(context, StatusCodes.Status403Forbidden, new Error(ErrorCodes.ApiForbidden, missing));
