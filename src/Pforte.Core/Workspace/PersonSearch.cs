@@ -82,9 +82,14 @@ public sealed class PersonSearch(PforteDbContext db, AuditQueue audit)
         return new PersonSearchResult(shown, more);
     }
 
+    private const CompareOptions Loose = CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace;
+
+    // "Groß", "GROSS" and "gross" are one name to a caller spelling it; so are "Müller" and "Muller" (the birth date narrows).
+    private static string Fold(string name) => name.Normalize().Replace("ß", "ss", StringComparison.Ordinal).Replace("ẞ", "SS", StringComparison.Ordinal);
+
     private static bool SameName(string stored, string typed) =>
-        string.Compare(stored.Normalize(), typed.Normalize(), CultureInfo.GetCultureInfo("de-DE"), CompareOptions.IgnoreCase) == 0;
+        string.Compare(Fold(stored), Fold(typed), CultureInfo.InvariantCulture, Loose) == 0;
 
     private static bool StartsWith(string stored, string typed) =>
-        stored.Normalize().StartsWith(typed.Normalize(), true, CultureInfo.GetCultureInfo("de-DE"));
+        CultureInfo.InvariantCulture.CompareInfo.IsPrefix(Fold(stored), Fold(typed), Loose);
 }
