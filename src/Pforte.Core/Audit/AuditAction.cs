@@ -141,4 +141,18 @@ public enum AuditAction
     // 119xx the flag "braucht einen anderen Weg zur Authentifizierung" (docs/authentication.md)
     AlternativeAuthenticationFlagSet = 11901,
     AlternativeAuthenticationFlagCleared = 11902,
+    // 100xx staff workspace: staff accounts, sign-in, sessions (docs/decisions/0023-staff-identity.md)
+    StaffAccountCreated = 10001,
+    StaffAccountDisabled = 10002,
+    StaffRolesChanged = 10003,
+    StaffTotpEnrolled = 10004,
+    StaffSignedIn = 10005,
+    StaffSignInFailed = 10006,
+    StaffAccountLocked = 10007,
+    StaffSignedOut = 10008,
+    StaffSessionsRevoked = 10009,
+    StaffPasskeyAdded = 10010,
+    StaffAccountProvisioned = 10011,
+    StaffAccessDenied = 10012,
+    StaffAccountsListed = 10013,
 }
