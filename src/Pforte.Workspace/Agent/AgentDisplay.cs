@@ -19,6 +19,13 @@ public static class AgentDisplay
         return WorkspaceTexts.Agent.Format("Verified", WorkspaceTexts.Agent["Level_" + a.Level], Time(a.CreatedAt), Method(a.Method, a.Channel));
     }
 
+    /// <summary>The same sentence for the screen pop's event.</summary>
+    public static string Verified(CallVerification v)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        return WorkspaceTexts.Agent.Format("Verified", WorkspaceTexts.Agent["Level_" + v.Level], Time(v.CreatedAt), Method(v.Method, v.Channel));
+    }
+
     public static string Method(string method, string channel) =>
         method == AuthenticationMethods.MachineCode && channel == Channels.Phone ? WorkspaceTexts.Agent["Method_ivr"] : WorkspaceTexts.Agent["Method_" + method];
 

@@ -24,8 +24,9 @@
       return;
     }
     source.close();
+    // Show the verification at once ("Verifiziert, Niveau hoch, 14:02 über IVR"), then load the caller's card.
     if (status) {
-      status.textContent = panel.getAttribute('data-verified-text') || '';
+      status.textContent = typeof data.text === 'string' ? data.text : (panel.getAttribute('data-verified-text') || '');
     }
     window.location.assign(data.href);
   });

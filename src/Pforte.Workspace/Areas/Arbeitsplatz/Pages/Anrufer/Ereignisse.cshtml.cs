@@ -10,7 +10,7 @@ namespace Pforte.Workspace.Areas.Arbeitsplatz.Pages.Anrufer;
 /// <summary>
 /// Screen pop by server-sent events: <c>GET /arbeitsplatz/anrufer/ereignisse?call=ID</c> waits until the call is
 /// verified in the staff member's Kasse (<see cref="CallPop.WatchAsync"/>: one indexed read every 250 ms, so any web
-/// process sees what another wrote) and sends one event <c>verified</c> with the card's address — no name, no code,
+/// process sees what another wrote) and sends one event <c>verified</c> with the card's address and the sentence "Verifiziert, Niveau hoch, 14:02 über IVR" — no name, no code,
 /// nothing secret. A comment every 15 s keeps the connection open; the stream ends after the event or after 10 minutes.
 /// </summary>
 [Authorize(Policy = WorkspacePolicies.Caller)]
@@ -47,7 +47,7 @@ public sealed class EreignisseModel : WorkspacePageModel
                 else
                 {
                     var href = IndexModel.Path + "?call=" + Uri.EscapeDataString(callId) + "&person=" + found.PersonId.ToString("D", CultureInfo.InvariantCulture);
-                    await Response.WriteAsync("event: verified\ndata: " + System.Text.Json.JsonSerializer.Serialize(new { href, level = found.Level }) + "\n\n", timeout.Token);
+                    await Response.WriteAsync("event: verified\ndata: " + System.Text.Json.JsonSerializer.Serialize(new { href, text = Agent.AgentDisplay.Verified(found) + " – " + WorkspaceTexts.Agent["WaitingVerified"] }) + "\n\n", timeout.Token);
                 }
                 await Response.Body.FlushAsync(timeout.Token);
             }

@@ -13,7 +13,7 @@ namespace Pforte.Workspace.Areas.Arbeitsplatz.Pages.Anrufer;
 [Authorize(Policy = WorkspacePolicies.Caller)]
 public sealed class IndexModel : PersonScreenModel
 {
-    public const string Path = "/arbeitsplatz/anrufer";
+    public const string Path = WorkspacePaths.Caller;
 
     public override string PagePath => Path;
 

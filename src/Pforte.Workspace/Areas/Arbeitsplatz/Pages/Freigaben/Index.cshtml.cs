@@ -9,7 +9,7 @@ namespace Pforte.Workspace.Areas.Arbeitsplatz.Pages.Freigaben;
 [Authorize(Policy = WorkspacePolicies.Supervisor)]
 public sealed class IndexModel : WorkspacePageModel
 {
-    public const string Path = "/arbeitsplatz/freigaben";
+    public const string Path = WorkspacePaths.Approvals;
 
     public IReadOnlyList<PendingReissue> Pending { get; private set; } = [];
 

@@ -15,7 +15,7 @@ namespace Pforte.Workspace.Areas.Arbeitsplatz.Pages.Schalter;
 [Authorize(Policy = WorkspacePolicies.Counter)]
 public sealed class IndexModel : PersonScreenModel
 {
-    public const string Path = "/arbeitsplatz/schalter";
+    public const string Path = WorkspacePaths.Counter;
 
     public override string PagePath => Path;
 
