@@ -46,7 +46,7 @@ public sealed class ApprovalTests(Chromium chromium)
         var second = await host.NewPageAsync();
         await host.SignInAsync(second, StaffRoles.Supervisor);
         await second.GotoAsync("/arbeitsplatz/freigaben");
-        await PageChecks.TabToAsync(second, $"button:has-text('Freigeben ({person.Kvnr})')");
+        await PageChecks.TabToAsync(second, "#freigaben button[name=approve][value=true]");
         await second.Keyboard.PressAsync("Enter");
         await Assertions.Expect(second.Locator("main")).ToContainTextAsync("Freigegeben");
         await Assertions.Expect(second.Locator("main")).ToContainTextAsync("Keine offenen Freigaben");
