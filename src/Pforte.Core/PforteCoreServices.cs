@@ -118,6 +118,11 @@ public static class PforteCoreServices
         services.AddScoped<Portal.PortalLetters>();
         services.AddScoped<Portal.PortalRepresentation>();
         services.AddScoped<Portal.ReadOverview>();
+        services.AddScoped<Workspace.PersonSearch>();
+        services.AddScoped<Workspace.ReadCallerCard>();
+        services.AddScoped<Workspace.CallPop>();
+        services.AddScoped<Workspace.CodeReissueRequests>();
+        services.AddScoped<Workspace.CounterAddressChange>();
     }
 
     /// <summary>The portal's self-service use cases (ADR 0016). The portal replaces <see cref="SelfService.IMailSender"/> when SMTP is configured.</summary>

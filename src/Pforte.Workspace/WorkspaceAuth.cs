@@ -69,6 +69,9 @@ public static class WorkspacePaths
     public const string OidcDone = "/arbeitsplatz/anmelden/unternehmenskonto/fertig";
     public const string AccessDenied = "/arbeitsplatz/zugriff-verweigert";
     public const string Account = "/arbeitsplatz/konto";
+    public const string Caller = "/arbeitsplatz/anrufer";
+    public const string Counter = "/arbeitsplatz/schalter";
+    public const string Approvals = "/arbeitsplatz/freigaben";
     public const string StaffAdmin = "/arbeitsplatz/verwaltung/mitarbeitende";
     public const string ApiClients = "/arbeitsplatz/verwaltung/zugaenge";
 

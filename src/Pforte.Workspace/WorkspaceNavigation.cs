@@ -18,6 +18,9 @@ public static class WorkspaceNavigation
 {
     public static readonly IReadOnlyList<WorkspaceNavEntry> Entries =
     [
+        new(WorkspacePaths.Caller, "NavCaller", "NavCallerDescription", WorkspacePolicies.Caller),
+        new(WorkspacePaths.Counter, "NavCounter", "NavCounterDescription", WorkspacePolicies.Counter),
+        new(WorkspacePaths.Approvals, "NavApprovals", "NavApprovalsDescription", WorkspacePolicies.Supervisor),
         new(WorkspacePaths.StaffAdmin, "NavStaff", "NavStaffDescription", WorkspacePolicies.Admin),
         new(WorkspacePaths.ApiClients, "NavApiClients", "NavApiClientsDescription", WorkspacePolicies.Admin),
     ];

@@ -133,6 +133,14 @@ public enum AuditAction
     // 110xx the phone dialogue (IVR, docs/decisions/0027-ivr-dialogue.md); the code checks themselves are CodeVerified/CodeVerificationFailed
     IvrCallHandedOver = 11001,
     IvrCallHungUp = 11002,
+    // 101xx staff workspace: caller screen, counter, screen pop, four eyes (docs/decisions/0025-workspace-caller-screen.md)
+    WorkspacePersonSearched = 10101,
+    WorkspaceCallerCardOpened = 10102,
+    WorkspaceCallTaken = 10103,
+    CodeReissueRequested = 10104,
+    CodeReissueApproved = 10105,
+    CodeReissueRejected = 10106,
+    CodeReissueFourEyesRefused = 10107,
 
     // 119xx the flag "braucht einen anderen Weg zur Authentifizierung" (docs/authentication.md)
     AlternativeAuthenticationFlagSet = 11901,

@@ -299,6 +299,16 @@ public static class ErrorCodes
     public const string IvrCallConflict = "PF-IVR-005";
     public const string IvrCallOtherClient = "PF-IVR-006";
     public const string IvrSimulatorNotSetUp = "PF-IVR-007";
+    public const string WsSearchEmpty = "PF-WS-001";
+    public const string WsSearchBirthDate = "PF-WS-002";
+    public const string WsSearchNameNeedsBirthDate = "PF-WS-003";
+    public const string WsAuthenticationNotCurrent = "PF-WS-004";
+    public const string WsActionNotAllowed = "PF-WS-005";
+    public const string WsReissueRequestUnknown = "PF-WS-006";
+    public const string WsFourEyesSameStaff = "PF-WS-007";
+    public const string WsFourEyesNotSupervisor = "PF-WS-008";
+    public const string WsCallIdInvalid = "PF-WS-009";
+    public const string WsReissueAlreadyPending = "PF-WS-010";
     public const string StaffSignInFailed = "PF-STAFF-001";
     public const string StaffSecondFactorFailed = "PF-STAFF-002";
     public const string StaffTotpFormat = "PF-STAFF-003";

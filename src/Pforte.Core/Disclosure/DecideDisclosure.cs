@@ -90,6 +90,33 @@ public sealed class DecideDisclosure(PforteDbContext db, DisclosurePolicy policy
             DisclosureDecision.Decide(policy, new DecisionInput(channel, k, direction, subject, auth, facts.Representations, now, today)), StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Like <see cref="PreviewAsync"/> (read once, NOT recorded), but each request kind with its own direction and the
+    /// authentication optional: the staff workspace's guidance shows what an agent may tell or do before anyone is
+    /// authenticated too. Null when the subject is unknown, or an authentication is given that is unknown or another Kasse's.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Decision>?> GuideAsync(
+        Guid kasseId, Guid? authenticationId, string channel, Guid subjectPersonId, IEnumerable<KeyValuePair<string, Direction>> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var facts = await ReadFactsAsync(kasseId, SubjectKey.Of(subjectPersonId), authenticationId, cancellationToken).ConfigureAwait(false);
+        if (facts.Subject is not { } subject || (authenticationId is not null && (facts.Authentication is not { } auth || auth.KasseId != kasseId)))
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow();
+        var today = BerlinCalendar.Today(clock);
+        var result = new Dictionary<string, Decision>(StringComparer.Ordinal);
+        foreach (var (kind, direction) in requests)
+        {
+            if (RequestKinds.IsKnown(kind))
+            {
+                result[kind] = DisclosureDecision.Decide(policy, new DecisionInput(channel, kind, direction, subject, facts.Authentication, facts.Representations, now, today));
+            }
+        }
+        return result;
+    }
+
     /// <summary>The subject of a decision: by KVNR (an API request) or by person id (a screen that has the person).</summary>
     private readonly record struct SubjectKey(string? Kvnr, Guid? PersonId)
     {

@@ -110,6 +110,8 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.ToTable("insured_persons");
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.KasseId, x.Kvnr }).IsUnique();
+            // The workspace's search by family name and birth date.
+            e.HasIndex(x => new { x.KasseId, x.BirthDate });
             e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.Kvnr).HasMaxLength(10);
             e.Property(x => x.MainMemberKvnr).HasMaxLength(10);
@@ -237,6 +239,21 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.Property(x => x.CallId).HasMaxLength(128);
             // The staff workspace's screen pop: the call an agent takes, by its id.
             e.HasIndex(x => new { x.KasseId, x.CallId });
+        });
+
+        modelBuilder.Entity<Workspace.CodeReissueRequest>(e =>
+        {
+            e.ToTable("code_reissue_requests");
+            e.HasKey(x => x.Id);
+            e.HasOne<InsuredPerson>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Reason).HasMaxLength(ReissueAuthCode.MaxReasonLength);
+            e.Property(x => x.RequestedBy).HasMaxLength(Workspace.CodeReissueRequest.StaffIdLength);
+            e.Property(x => x.DecidedBy).HasMaxLength(Workspace.CodeReissueRequest.StaffIdLength);
+            e.Property(x => x.State).HasMaxLength(16);
+            // The supervisor's list (pending of a Kasse) and the caller card's "waiting for approval" (per person).
+            e.HasIndex(x => new { x.KasseId, x.State, x.RequestedAt });
+            e.HasIndex(x => new { x.PersonId, x.State });
         });
 
         modelBuilder.Entity<AlternativeAuthenticationNeed>(e =>
