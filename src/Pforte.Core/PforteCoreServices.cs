@@ -38,6 +38,9 @@ public static class PforteCoreServices
         services.AddScoped<PruneAudit>();
         services.AddScoped<ReadAuditEntries>();
         services.AddScoped<VerifyOwnAuditChain>();
+        services.AddScoped<SearchAuditTrail>();
+        services.AddScoped<ExportAuditTrail>();
+        services.AddScoped<ReadAuditAlarms>();
         services.AddScoped<Demo.SeedDemoData>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<AuditChainTips>();

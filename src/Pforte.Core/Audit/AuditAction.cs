@@ -128,4 +128,10 @@ public enum AuditAction
     DemoSeeded = 9005,
     AuditEntriesRead = 9006,
     AuditChainVerified = 9007,
+
+    // 102xx staff workspace: auditor, back office, admin catalogue (docs/decisions/0026-workspace-audit-backoffice.md)
+    AuditSearchedByStaff = 10201,
+    AuditExportedByStaff = 10202,
+    AuditAlarmsViewed = 10203,
+    LetterSampleRendered = 10204,
 }

@@ -286,4 +286,10 @@ public static class ErrorCodes
     public const string MailboxContentUnreadable = "PF-MBX-019";
     public const string MailboxClosed = "PF-MBX-020";
     public const string MailboxFileNotBase64 = "PF-MBX-021";
+    public const string WsAuditTimeInvalid = "PF-WS-100";
+    public const string WsAuditRangeEmpty = "PF-WS-101";
+    public const string WsAuditActionUnknown = "PF-WS-102";
+    public const string WsAuditOutcomeUnknown = "PF-WS-103";
+    public const string WsAuditActorInvalid = "PF-WS-104";
+    public const string WsAuditCursorInvalid = "PF-WS-105";
 }

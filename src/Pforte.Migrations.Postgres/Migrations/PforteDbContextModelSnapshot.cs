@@ -500,6 +500,12 @@ namespace Pforte.Migrations.Postgres.Migrations
 
                     b.HasIndex("KasseId", "SubjectPersonId", "Seq");
 
+                    b.HasIndex("KasseId", "Action", "OccurredAt", "Id");
+
+                    b.HasIndex("KasseId", "ActorId", "OccurredAt", "Id");
+
+                    b.HasIndex("KasseId", "SubjectKvnr", "OccurredAt", "Id");
+
                     b.ToTable("audit_entries", (string)null);
                 });
 

@@ -491,6 +491,12 @@ namespace Pforte.Migrations.Sqlite.Migrations
 
                     b.HasIndex("KasseId", "SubjectPersonId", "Seq");
 
+                    b.HasIndex("KasseId", "Action", "OccurredAt", "Id");
+
+                    b.HasIndex("KasseId", "ActorId", "OccurredAt", "Id");
+
+                    b.HasIndex("KasseId", "SubjectKvnr", "OccurredAt", "Id");
+
                     b.ToTable("audit_entries", (string)null);
                 });
 
