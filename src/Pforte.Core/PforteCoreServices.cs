@@ -88,6 +88,8 @@ public static class PforteCoreServices
         services.AddScoped<LetterOutbox>();
         services.AddScoped<LetterHandOver>();
         services.AddScoped<ExportLetters>();
+        services.AddScoped(sp => new RenderLetterSample(sp.GetRequiredService<ILetterRenderer>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<PforteDbContext>(), sp.GetRequiredService<AuditLog>()));
         services.AddScoped<MarkLetterReturned>();
         services.AddScoped<ReissueLostBatch>();
         services.AddScoped<ListPersonLetters>();

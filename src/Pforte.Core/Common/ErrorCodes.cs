@@ -292,4 +292,5 @@ public static class ErrorCodes
     public const string WsAuditOutcomeUnknown = "PF-WS-103";
     public const string WsAuditActorInvalid = "PF-WS-104";
     public const string WsAuditCursorInvalid = "PF-WS-105";
+    public const string WsLetterReferenceInvalid = "PF-WS-106";
 }
