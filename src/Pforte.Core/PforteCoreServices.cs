@@ -137,6 +137,7 @@ public static class PforteCoreServices
         services.AddOptions<ContactForm.ContactFormOptions>().Bind(configuration.GetSection(ContactForm.ContactFormOptions.Section));
         services.AddScoped<ContactForm.SubmitContactRequest>();
         services.AddScoped<ContactForm.StaffContactRequests>();
+        services.AddScoped<ContactForm.MatchContactRequestByDetails>();
     }
 
     /// <summary>The secure mailbox (issue 13, ADR 0019): content encrypted at rest, person and staff use cases.</summary>
