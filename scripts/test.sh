@@ -66,14 +66,16 @@ run_project() {
 # password hashes: they run beside the other projects, which run one after the other (PFORTE_TEST_SERIAL=1: all in
 # turn). Each project still runs its own tests in parallel as xunit decides.
 projects=(tests/*.Tests/*.csproj)
-browser=tests/Pforte.Portal.Tests/Pforte.Portal.Tests.csproj
+# The browser test projects (portal, then the staff workspace) run one after the other, beside the rest.
+browsers=(tests/Pforte.Portal.Tests/Pforte.Portal.Tests.csproj tests/Pforte.Workspace.Tests/Pforte.Workspace.Tests.csproj)
 browser_pid=""
-if [ "${PFORTE_TEST_SERIAL:-0}" != "1" ] && [ -f "$browser" ]; then
-  log "running Pforte.Portal.Tests (beside the others)"
-  run_project "$browser" & browser_pid=$!
+if [ "${PFORTE_TEST_SERIAL:-0}" != "1" ]; then
+  log "running the browser tests (Pforte.Portal.Tests, Pforte.Workspace.Tests) beside the others"
+  ( for b in "${browsers[@]}"; do [ -f "$b" ] && run_project "$b"; done ) & browser_pid=$!
 fi
+is_browser() { local b; for b in "${browsers[@]}"; do [ "$1" = "$b" ] && return 0; done; return 1; }
 for project in "${projects[@]}"; do
-  if [ -n "$browser_pid" ] && [ "$project" = "$browser" ]; then continue; fi
+  if [ -n "$browser_pid" ] && is_browser "$project"; then continue; fi
   log "running $(basename "$project" .csproj)"
   run_project "$project"
 done

@@ -56,6 +56,7 @@ public static class PforteCoreServices
         services.AddScoped<Insured.Import.UpsertInsured>();
         services.AddScoped<Insured.Import.ImportInsured>();
         AddPortalAccounts(services, configuration);
+        AddStaff(services, configuration);
         AddSelfService(services, configuration);
         AddMailbox(services, configuration);
         AddMailboxAttachments(services, configuration);
@@ -162,6 +163,22 @@ public static class PforteCoreServices
         services.AddOptions<Mailbox.Attachments.AttachmentLimits>().Bind(configuration.GetSection(Mailbox.Attachments.AttachmentLimits.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Mailbox.Attachments.AttachmentLimits>, Mailbox.Attachments.AttachmentLimitsValidator>();
         services.AddSingleton<Mailbox.Attachments.AttachmentInspector>();
+    }
+
+    /// <summary>Staff accounts of the workspace (ADR 0023): Identity's user model on PforteDbContext, sign-in, sessions.</summary>
+    private static void AddStaff(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Staff.StaffOptions>().Bind(configuration.GetSection(Staff.StaffOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Staff.StaffOptions>, Staff.StaffOptionsValidator>();
+        services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Staff.StaffAccount>, Microsoft.AspNetCore.Identity.PasswordHasher<Staff.StaffAccount>>();
+        services.AddIdentityCore<Staff.StaffAccount>(o =>
+        {
+            o.Stores.SchemaVersion = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3;
+        });
+        services.AddScoped<Microsoft.AspNetCore.Identity.IUserStore<Staff.StaffAccount>, Staff.StaffAccountStore>();
+        services.AddScoped<Staff.StaffAccounts>();
+        services.AddScoped<Staff.SignInStaff>();
+        services.AddScoped<Staff.StaffSessions>();
     }
 
     /// <summary>Portal accounts (ADR 0015): Identity's user model and hasher on PforteDbContext, sign-in, sessions.</summary>

@@ -29,14 +29,7 @@ public static class PortalSurface
         services.AddRazorPages();
         // German text as it is (ä, „“, –), not as numeric character references; HTML-significant characters stay encoded.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.AddAntiforgery(o =>
-        {
-            o.Cookie.Name = "pforte-af";
-            o.Cookie.Path = PathPrefix;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurity(environment);
-            o.FormFieldName = "__af";
-        });
+        AddSurfaceAntiforgery(services, environment);
         // Accounts, cookie scheme, sessions, passkeys, rate limits (ADR 0015).
         services.AddOptions<Accounts.PortalRateLimits>().Bind(configuration.GetSection(Accounts.PortalRateLimits.Section));
         Accounts.PortalAccountsSetup.AddPortalAccounts(services, environment);
@@ -45,6 +38,49 @@ public static class PortalSurface
             .RequireAuthenticatedUser()
             .RequireClaim(PortalClaims.SessionId));
         return services;
+    }
+
+    /// <summary>
+    /// Antiforgery of the pages of every surface (portal, workspace): one cookie name, but the cookie's path is the
+    /// surface of the request (<c>/portal</c> or <c>/arbeitsplatz</c>), so that neither surface's cookie travels to the other.
+    /// </summary>
+    public static void AddSurfaceAntiforgery(IServiceCollection services, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(environment);
+        services.AddAntiforgery(o =>
+        {
+            // No Path here: antiforgery would set it over the builder's (the builder chooses it per request).
+            o.Cookie = new SurfaceCookieBuilder
+            {
+                Name = "pforte-af",
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                SecurePolicy = CookieSecurity(environment),
+                IsEssential = true,
+            };
+            o.FormFieldName = "__af";
+        });
+    }
+
+    /// <summary>A cookie whose path is the surface of the request (<c>/arbeitsplatz</c> or, otherwise, <c>/portal</c>).</summary>
+    private sealed class SurfaceCookieBuilder : CookieBuilder
+    {
+        public static readonly string[] Surfaces = [PathPrefix, "/arbeitsplatz"];
+
+        public override CookieOptions Build(HttpContext context, DateTimeOffset expiresFrom)
+        {
+            var options = base.Build(context, expiresFrom);
+            options.Path = PathPrefix;
+            foreach (var surface in Surfaces)
+            {
+                if (context.Request.Path.StartsWithSegments(surface, StringComparison.OrdinalIgnoreCase))
+                {
+                    options.Path = surface;
+                }
+            }
+            return options;
+        }
     }
 
     /// <summary>
@@ -124,7 +160,7 @@ public static class PortalSurface
     /// Plain HTTP from another machine: a GET is redirected to the same address over HTTPS (308), anything else is
     /// refused with 400 — before a form, a cookie or a password is read. Loopback may use plain HTTP.
     /// </summary>
-    private static Task OnlyHttpsFromElsewhere(HttpContext context, Func<Task> next)
+    public static Task OnlyHttpsFromElsewhere(HttpContext context, Func<Task> next)
     {
         if (context.Request.IsHttps || context.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip))
         {
@@ -206,7 +242,7 @@ public static class PortalHeaders
         $"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self'; font-src 'self'; " +
         "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-    internal static Task SetAsync(HttpContext context, Func<Task> next)
+    public static Task SetAsync(HttpContext context, Func<Task> next)
     {
         var headers = context.Response.Headers;
         headers.ContentSecurityPolicy = Policy(Nonce(context));

@@ -7,13 +7,26 @@ namespace Pforte.Portal;
 /// The German texts of one part of the portal, from <c>Resources/&lt;name&gt;.resx</c>. A key that is missing throws,
 /// so a page never shows a key instead of a sentence (and the tests find it).
 /// </summary>
-public sealed class TextSet(string name)
+public sealed class TextSet
 {
     public static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
-    private readonly ResourceManager _resources = new("Pforte.Portal.Resources." + name, typeof(TextSet).Assembly);
+    private readonly ResourceManager _resources;
 
-    public string Name { get; } = name;
+    /// <summary>A set of the portal (<c>Pforte.Portal/Resources</c>).</summary>
+    public TextSet(string name)
+        : this(name, typeof(TextSet).Assembly, "Pforte.Portal.Resources")
+    {
+    }
+
+    /// <summary>A set of another surface: <c>&lt;resourceNamespace&gt;.&lt;name&gt;.resx</c> in <paramref name="assembly"/> (the workspace's).</summary>
+    public TextSet(string name, System.Reflection.Assembly assembly, string resourceNamespace)
+    {
+        Name = name;
+        _resources = new(resourceNamespace + "." + name, assembly);
+    }
+
+    public string Name { get; }
 
     public string this[string key] =>
         _resources.GetString(key, German) ?? throw new KeyNotFoundException($"Text '{key}' is missing in Resources/{Name}.resx.");

@@ -4,6 +4,7 @@ using Pforte.Portal;
 using Pforte.Portal.Accounts;
 using Pforte.Web.Api;
 using Pforte.Web.Hosting;
+using Pforte.Workspace;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UsePforteRejectedRequests();
@@ -28,6 +29,12 @@ if (surfaces.Portal)
 {
     builder.Services.AddPfortePortal(builder.Configuration, builder.Environment);
 }
+if (surfaces.Workspace)
+{
+    builder.Services.AddPforteWorkspace(builder.Configuration, builder.Environment);
+}
+// Each surface's pages only where it is on (one host may serve both, or one of them).
+builder.Services.AddRazorPages().ConfigureApplicationPartManager(parts => surfaces.KeepPagesOf(parts));
 
 var app = builder.Build();
 
@@ -47,12 +54,24 @@ if (surfaces.Portal)
 {
     app.UsePfortePortal();
 }
+if (surfaces.Workspace)
+{
+    app.UsePforteWorkspace();
+}
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 if (surfaces.Portal)
 {
-    app.UsePortalAccounts(); // the signed-in person as the portal's user; per-IP limits on sign-in, registration, activation (ADR 0015)
+    app.UsePortalAccounts(); // the signed-in person as the portal's user (ADR 0015)
+}
+if (surfaces.Workspace)
+{
+    app.UseWorkspaceAccounts(); // the signed-in staff member as the workspace's user (ADR 0023)
+}
+if (surfaces.Portal || surfaces.Workspace)
+{
+    app.UseRateLimiter(); // per-IP limits on sign-in, registration, activation, contact form
 }
 
 app.MapPforteOperations();
@@ -64,6 +83,10 @@ if (surfaces.Api)
 if (surfaces.Portal)
 {
     app.MapPfortePortal();
+}
+if (surfaces.Workspace)
+{
+    app.MapPforteWorkspace();
 }
 
 await app.RunAsync();

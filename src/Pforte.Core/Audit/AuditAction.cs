@@ -129,6 +129,21 @@ public enum AuditAction
     AuditEntriesRead = 9006,
     AuditChainVerified = 9007,
 
+    // 100xx staff workspace: staff accounts, sign-in, sessions (docs/decisions/0023-staff-identity.md)
+    StaffAccountCreated = 10001,
+    StaffAccountDisabled = 10002,
+    StaffRolesChanged = 10003,
+    StaffTotpEnrolled = 10004,
+    StaffSignedIn = 10005,
+    StaffSignInFailed = 10006,
+    StaffAccountLocked = 10007,
+    StaffSignedOut = 10008,
+    StaffSessionsRevoked = 10009,
+    StaffPasskeyAdded = 10010,
+    StaffAccountProvisioned = 10011,
+    StaffAccessDenied = 10012,
+    StaffAccountsListed = 10013,
+
     // 102xx staff workspace: auditor, back office, admin catalogue (docs/decisions/0026-workspace-audit-backoffice.md)
     AuditSearchedByStaff = 10201,
     AuditExportedByStaff = 10202,

@@ -293,4 +293,25 @@ public static class ErrorCodes
     public const string WsAuditActorInvalid = "PF-WS-104";
     public const string WsAuditCursorInvalid = "PF-WS-105";
     public const string WsLetterReferenceInvalid = "PF-WS-106";
+    public const string StaffSignInFailed = "PF-STAFF-001";
+    public const string StaffSecondFactorFailed = "PF-STAFF-002";
+    public const string StaffTotpFormat = "PF-STAFF-003";
+    public const string StaffSignInExpired = "PF-STAFF-004";
+    public const string StaffUserNameInvalid = "PF-STAFF-005";
+    public const string StaffUserNameTaken = "PF-STAFF-006";
+    public const string StaffDisplayNameInvalid = "PF-STAFF-007";
+    public const string StaffRoleUnknown = "PF-STAFF-008";
+    public const string StaffRolesRequired = "PF-STAFF-009";
+    public const string StaffAccountNotFound = "PF-STAFF-010";
+    public const string StaffKasseNotFound = "PF-STAFF-011";
+    public const string StaffAccountAlreadyDisabled = "PF-STAFF-012";
+    public const string StaffLastAdmin = "PF-STAFF-013";
+    public const string StaffNotSelf = "PF-STAFF-014";
+    public const string StaffFieldRequired = "PF-STAFF-015";
+    public const string StaffEnrolmentExpired = "PF-STAFF-016";
+    public const string StaffOidcRoleUnknown = "PF-STAFF-017";
+    public const string StaffOidcFailed = "PF-STAFF-018";
+    public const string StaffPasskeyFailed = "PF-STAFF-019";
+    public const string StaffExternalAccount = "PF-STAFF-020";
+    public const string StaffSecondFactorMissing = "PF-STAFF-021";
 }

@@ -49,6 +49,10 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
 
     public DbSet<Accounts.PortalActivation> PortalActivations => Set<Accounts.PortalActivation>();
 
+    public DbSet<Staff.StaffAccount> StaffAccounts => Set<Staff.StaffAccount>();
+
+    public DbSet<Staff.StaffSession> StaffSessions => Set<Staff.StaffSession>();
+
     public DbSet<Portal.Branch> Branches => Set<Portal.Branch>();
 
     public DbSet<Mailbox.MailboxThread> MailboxThreads => Set<Mailbox.MailboxThread>();
@@ -278,6 +282,7 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
         });
 
         Accounts.PortalAccountModel.Configure(modelBuilder);
+        Staff.StaffModel.Configure(modelBuilder);
         Mailbox.MailboxModel.Configure(modelBuilder, IsSqlite);
 
         modelBuilder.Entity<Portal.Branch>(e =>

@@ -53,6 +53,22 @@ public static class PortalAccountsSetup
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, CookieTimeouts>();
         services.AddScoped<PortalFlowCookies>();
         services.AddScoped<PortalSignIn>();
+        ConfigurePasskeys(services);
+        services.AddScoped<IPasskeyHandler<PortalAccount>, PasskeyHandler<PortalAccount>>();
+        services.AddScoped<PasskeyCeremonies>();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInLimit, http => PerIp(http, 20));
+            o.AddPolicy(RegistrationLimit, http => PerIp(http, 10));
+            o.AddPolicy(ContactFormLimit, http => PerIp(http, 5));
+        });
+        return services;
+    }
+
+    /// <summary>Identity's passkey options for every surface (portal and workspace).</summary>
+    public static void ConfigurePasskeys(IServiceCollection services)
+    {
         services.Configure<IdentityPasskeyOptions>(o =>
         {
             // Two factors in one (ADR 0015): the device and its PIN or biometrics.
@@ -67,22 +83,12 @@ public static class PortalAccountsSetup
                 return ValueTask.FromResult(!context.CrossOrigin && string.Equals(context.Origin, own, StringComparison.OrdinalIgnoreCase));
             };
         });
-        services.AddScoped<IPasskeyHandler<PortalAccount>, PasskeyHandler<PortalAccount>>();
-        services.AddScoped<PasskeyCeremonies>();
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(SignInLimit, http => PerIp(http, 20));
-            o.AddPolicy(RegistrationLimit, http => PerIp(http, 10));
-            o.AddPolicy(ContactFormLimit, http => PerIp(http, 5));
-        });
-        return services;
     }
 
     /// <summary>
     /// After UseAuthentication: on portal paths the signed-in person (if any) is the request's user — the API's key
     /// scheme is the host's default — so that every portal page and its antiforgery tokens see the same user, signed
-    /// in or not; then the rate limits.
+    /// in or not. The host calls <c>UseRateLimiter</c> after it (once for every surface).
     /// </summary>
     public static WebApplication UsePortalAccounts(this WebApplication app)
     {
@@ -96,12 +102,11 @@ public static class PortalAccountsSetup
             }
             await next().ConfigureAwait(false);
         }));
-        app.UseRateLimiter();
         return app;
     }
 
     /// <summary>POSTs per minute and IP address; reading a form is not limited.</summary>
-    private static RateLimitPartition<string> PerIp(HttpContext http, int perMinute)
+    public static RateLimitPartition<string> PerIp(HttpContext http, int perMinute)
     {
         if (!HttpMethods.IsPost(http.Request.Method))
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -38,40 +37,13 @@ public sealed class PortalFlowCookies(IHttpContextAccessor accessor, IDataProtec
 
     public string? GetPasskeyState(string purpose) => Get<PasskeyState>(Passkey) is { } s && s.Purpose == purpose ? s.State : null;
 
-    public void Clear(string name) => Http.Response.Cookies.Delete(name, Options(TimeSpan.Zero));
+    public void Clear(string name) => Jar.Clear(name);
 
-    private void Set<T>(string name, T value, TimeSpan lifetime) =>
-        Http.Response.Cookies.Append(name, _protector.Protect(JsonSerializer.Serialize(value), lifetime), Options(lifetime));
+    private FlowCookieJar Jar => new(Http, _protector, PortalSurface.PathPrefix);
 
-    private T? Get<T>(string name) where T : class
-    {
-        if (!Http.Request.Cookies.TryGetValue(name, out var value) || string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-        try
-        {
-            return JsonSerializer.Deserialize<T>(_protector.Unprotect(value));
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            return null; // expired or not ours
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private void Set<T>(string name, T value, TimeSpan lifetime) => Jar.Set(name, value, lifetime);
 
-    private CookieOptions Options(TimeSpan lifetime) => new()
-    {
-        HttpOnly = true,
-        SameSite = SameSiteMode.Strict,
-        Secure = Http.Request.IsHttps,
-        Path = PortalSurface.PathPrefix,
-        MaxAge = lifetime,
-        IsEssential = true,
-    };
+    private T? Get<T>(string name) where T : class => Jar.Get<T>(name);
 
     private sealed record PasskeyState(string Purpose, string? State);
 }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.RateLimiting;
 using Pforte.Core.Accounts;
 using Pforte.Core.Common;
 using Pforte.Portal.Accounts;
-using QRCoder;
 
 namespace Pforte.Portal.Areas.Portal.Pages.Konto;
 
@@ -35,8 +34,7 @@ public sealed class FaktorModel(RegisterPortalAccount register, SignInPortalAcco
         {
             return NotFound();
         }
-        using var data = QRCodeGenerator.GenerateQrCode(setup.Uri, QRCodeGenerator.ECCLevel.M);
-        var png = new PngByteQRCode(data).GetGraphic(6);
+        var png = QrCodes.Png(setup.Uri);
         Response.Headers.CacheControl = "no-cache, no-store";
         return File(png, "image/png");
     }

@@ -9,17 +9,17 @@ using Pforte.Core.Insured;
 using Pforte.Core.Persistence;
 using Pforte.Testing;
 
-namespace Pforte.Portal.Tests;
+namespace Pforte.Testing.Web;
 
 /// <summary>
-/// The real web host, on Kestrel at <c>http://localhost:&lt;port&gt;</c> (a host name, not an IP address, so that
+/// The real web host (portal, workspace, API), on Kestrel at <c>http://localhost:&lt;port&gt;</c> (a host name, not an IP address, so that
 /// WebAuthn accepts it as relying party), on a fresh SQLite or PostgreSQL test database that holds one Kasse.
 /// </summary>
-public sealed class PortalHost : WebApplicationFactory<Program>
+public sealed class PforteHost : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?>? _settings;
 
-    private PortalHost(TestDb database, IReadOnlyDictionary<string, string?>? settings)
+    private PforteHost(TestDb database, IReadOnlyDictionary<string, string?>? settings)
     {
         Database = database;
         _settings = settings;
@@ -34,9 +34,9 @@ public sealed class PortalHost : WebApplicationFactory<Program>
     /// <summary><c>http://localhost:&lt;port&gt;</c>, without a trailing slash.</summary>
     public string BaseUrl { get; private set; } = "";
 
-    public static async Task<PortalHost> StartAsync(string provider, IReadOnlyDictionary<string, string?>? settings = null, bool withKasse = true)
+    public static async Task<PforteHost> StartAsync(string provider, IReadOnlyDictionary<string, string?>? settings = null, bool withKasse = true)
     {
-        var host = new PortalHost(await TestDb.CreateAsync(provider), settings);
+        var host = new PforteHost(await TestDb.CreateAsync(provider), settings);
         host.StartServer();
         var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         host.BaseUrl = "http://localhost:" + new Uri(address).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -4,7 +4,9 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
-namespace Pforte.Portal.Tests;
+using Xunit;
+
+namespace Pforte.Testing.Web;
 
 /// <summary>
 /// What every page and every state of it must pass: axe-core with the WCAG 2.1 A and AA rules (0 violations), no

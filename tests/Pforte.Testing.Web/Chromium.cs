@@ -1,12 +1,11 @@
 using Microsoft.Playwright;
+using Xunit;
 
-[assembly: AssemblyFixture(typeof(Pforte.Portal.Tests.Chromium))]
-
-namespace Pforte.Portal.Tests;
+namespace Pforte.Testing.Web;
 
 /// <summary>
 /// Debian's Chromium (/usr/bin/chromium), driven by Playwright — nothing is downloaded. One browser for the test
-/// run; every test gets its own context (cookies, storage) from <see cref="NewPageAsync"/>.
+/// run (each test assembly names it: <c>[assembly: AssemblyFixture(typeof(Chromium))]</c>); every test gets its own context (cookies, storage) from <see cref="NewPageAsync"/>.
 /// </summary>
 public sealed class Chromium : IAsyncLifetime
 {
@@ -32,7 +31,7 @@ public sealed class Chromium : IAsyncLifetime
     }
 
     /// <summary>A page in a context of its own, at desktop width, German, with a 10 s default timeout.</summary>
-    public async Task<IPage> NewPageAsync(PortalHost host, int width = 1280, int height = 900)
+    public async Task<IPage> NewPageAsync(PforteHost host, int width = 1280, int height = 900)
     {
         ArgumentNullException.ThrowIfNull(host);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions

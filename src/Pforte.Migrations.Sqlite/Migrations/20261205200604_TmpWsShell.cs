@@ -1,0 +1,140 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Pforte.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class TmpWsShell : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "staff_accounts",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    display_name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    roles = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    disabled_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    external_issuer = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    external_subject = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    sealed_authenticator_key = table.Column<byte[]>(type: "BLOB", maxLength: 64, nullable: true),
+                    totp_confirmed_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    last_totp_step = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_sign_in_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    user_name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    normalized_user_name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    normalized_email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    email_confirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    password_hash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    security_stamp = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    phone_number = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    phone_number_confirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    two_factor_enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    lockout_end = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    lockout_enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    access_failed_count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_staff_accounts", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_staff_accounts_kassen_kasse_id",
+                        column: x => x.kasse_id,
+                        principalTable: "kassen",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "staff_account_passkeys",
+                columns: table => new
+                {
+                    credential_id = table.Column<byte[]>(type: "BLOB", maxLength: 1024, nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    data = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_staff_account_passkeys", x => x.credential_id);
+                    table.ForeignKey(
+                        name: "FK_staff_account_passkeys_staff_accounts_user_id",
+                        column: x => x.user_id,
+                        principalTable: "staff_accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "staff_sessions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    account_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    factors = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    last_seen_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    revoked_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_staff_sessions", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_staff_sessions_staff_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "staff_accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_staff_account_passkeys_user_id",
+                table: "staff_account_passkeys",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_staff_accounts_external_issuer_external_subject",
+                table: "staff_accounts",
+                columns: new[] { "external_issuer", "external_subject" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_staff_accounts_kasse_id",
+                table: "staff_accounts",
+                column: "kasse_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_staff_accounts_normalized_user_name",
+                table: "staff_accounts",
+                column: "normalized_user_name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_staff_sessions_account_id_created_at",
+                table: "staff_sessions",
+                columns: new[] { "account_id", "created_at" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "staff_account_passkeys");
+
+            migrationBuilder.DropTable(
+                name: "staff_sessions");
+
+            migrationBuilder.DropTable(
+                name: "staff_accounts");
+        }
+    }
+}

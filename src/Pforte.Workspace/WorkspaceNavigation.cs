@@ -1,0 +1,27 @@
+using Pforte.Core.Staff;
+
+namespace Pforte.Workspace;
+
+/// <summary>One entry of the workspace's navigation: shown only to staff whose roles meet its policy.</summary>
+/// <param name="Path">The page's address.</param>
+/// <param name="TextKey">Its name in <c>Resources/Shell.resx</c>.</param>
+/// <param name="DescriptionKey">What it is for, on the start page ("Arbeitsplatz").</param>
+/// <param name="Policy">The page's <see cref="WorkspacePolicies"/> policy.</param>
+public sealed record WorkspaceNavEntry(string Path, string TextKey, string DescriptionKey, string Policy);
+
+/// <summary>
+/// The workspace's navigation and the start page's list: every area a part of the workspace adds is one entry here
+/// (the caller screen, counter, back office, audit, administration). The layout shows an entry only when the staff
+/// member's roles meet its policy.
+/// </summary>
+public static class WorkspaceNavigation
+{
+    public static readonly IReadOnlyList<WorkspaceNavEntry> Entries =
+    [
+        new(WorkspacePaths.StaffAdmin, "NavStaff", "NavStaffDescription", WorkspacePolicies.Admin),
+        new(WorkspacePaths.ApiClients, "NavApiClients", "NavApiClientsDescription", WorkspacePolicies.Admin),
+    ];
+
+    public static IEnumerable<WorkspaceNavEntry> For(StaffActor? actor) =>
+        actor is null ? [] : Entries.Where(e => WorkspacePolicies.Allows(e.Policy, actor.Roles));
+}

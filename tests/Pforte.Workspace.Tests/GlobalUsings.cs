@@ -1,0 +1,3 @@
+global using Pforte.Testing.Web;
+
+[assembly: AssemblyFixture(typeof(Pforte.Testing.Web.Chromium))]
