@@ -33,7 +33,7 @@ public sealed class CataloguePagesTests(Chromium chromium)
         await page.FillAsync("#plz", "6031");
         await page.FillAsync("#ort", "Frankfurt am Main");
         await page.FillAsync("#zeiten", "Mo–Fr 8–18 Uhr");
-        await page.ClickAsync("text=Hinzufügen");
+        await page.ClickAsync("main button:has-text('Hinzufügen')");
         await Assertions.Expect(page.Locator("#plz-fehler")).ToBeVisibleAsync();
         await PageChecks.AssertGoodAsync(page, $"ws-admin-branches-error-{provider}");
         await using (var db = host.NewContext())
@@ -42,15 +42,15 @@ public sealed class CataloguePagesTests(Chromium chromium)
         }
 
         await page.FillAsync("#plz", "60311");
-        await page.ClickAsync("text=Hinzufügen");
+        await page.ClickAsync("main button:has-text('Hinzufügen')");
         await Assertions.Expect(page.Locator("main [role=status]")).ToContainTextAsync("„Beratungscenter Mitte“ wurde hinzugefügt.");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Zeil 1, 60311 Frankfurt am Main");
         await PageChecks.AssertGoodAsync(page, $"ws-admin-branches-added-{provider}");
 
-        await page.ClickAsync("text=Bearbeiten");
+        await page.ClickAsync("main a:has-text('Bearbeiten')");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Beratungscenter bearbeiten");
         await page.FillAsync("#zeiten", "Mo–Do 8–18 Uhr\nFr 8–14 Uhr");
-        await page.ClickAsync("text=Speichern");
+        await page.ClickAsync("main button:has-text('Speichern')");
         await Assertions.Expect(page.Locator("main [role=status]")).ToContainTextAsync("wurde gespeichert");
         await PageChecks.AssertGoodAsync(page, $"ws-admin-branch-edit-{provider}");
 
