@@ -38,6 +38,9 @@ public static class PforteCoreServices
         services.AddScoped<PruneAudit>();
         services.AddScoped<ReadAuditEntries>();
         services.AddScoped<VerifyOwnAuditChain>();
+        services.AddScoped<SearchAuditTrail>();
+        services.AddScoped<ExportAuditTrail>();
+        services.AddScoped<ReadAuditAlarms>();
         services.AddScoped<Demo.SeedDemoData>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<AuditChainTips>();
@@ -90,6 +93,8 @@ public static class PforteCoreServices
         services.AddScoped<LetterOutbox>();
         services.AddScoped<LetterHandOver>();
         services.AddScoped<ExportLetters>();
+        services.AddScoped(sp => new RenderLetterSample(sp.GetRequiredService<ILetterRenderer>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<PforteDbContext>(), sp.GetRequiredService<AuditLog>()));
         services.AddScoped<MarkLetterReturned>();
         services.AddScoped<ReissueLostBatch>();
         services.AddScoped<ListPersonLetters>();
@@ -146,6 +151,7 @@ public static class PforteCoreServices
         services.AddOptions<ContactForm.ContactFormOptions>().Bind(configuration.GetSection(ContactForm.ContactFormOptions.Section));
         services.AddScoped<ContactForm.SubmitContactRequest>();
         services.AddScoped<ContactForm.StaffContactRequests>();
+        services.AddScoped<ContactForm.MatchContactRequestByDetails>();
     }
 
     /// <summary>The secure mailbox (issue 13, ADR 0019): content encrypted at rest, person and staff use cases.</summary>

@@ -74,6 +74,16 @@ public static class WorkspacePaths
     public const string Approvals = "/arbeitsplatz/freigaben";
     public const string StaffAdmin = "/arbeitsplatz/verwaltung/mitarbeitende";
     public const string ApiClients = "/arbeitsplatz/verwaltung/zugaenge";
+    public const string Mailbox = "/arbeitsplatz/backoffice/postfach";
+    public const string ContactRequests = "/arbeitsplatz/backoffice/kontaktformular";
+    public const string ReturnedMail = "/arbeitsplatz/backoffice/ruecklaeufer";
+    public const string BatchReissue = "/arbeitsplatz/backoffice/stapel";
+    public const string LetterSamples = "/arbeitsplatz/backoffice/musterbriefe";
+    public const string AuditSearch = "/arbeitsplatz/pruefung/suche";
+    public const string AuditChain = "/arbeitsplatz/pruefung/kette";
+    public const string AuditAlarms = "/arbeitsplatz/pruefung/alarme";
+    public const string Channels = "/arbeitsplatz/verwaltung/kanaele";
+    public const string Branches = "/arbeitsplatz/verwaltung/beratungscenter";
 
     /// <summary>A return address is followed only when it is a path of the workspace (no open redirect).</summary>
     public static string SafeReturn(string? returnUrl) =>

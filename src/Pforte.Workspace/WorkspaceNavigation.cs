@@ -23,6 +23,16 @@ public static class WorkspaceNavigation
         new(WorkspacePaths.Approvals, "NavApprovals", "NavApprovalsDescription", WorkspacePolicies.Supervisor),
         new(WorkspacePaths.StaffAdmin, "NavStaff", "NavStaffDescription", WorkspacePolicies.Admin),
         new(WorkspacePaths.ApiClients, "NavApiClients", "NavApiClientsDescription", WorkspacePolicies.Admin),
+        new(WorkspacePaths.Mailbox, "NavMailbox", "NavMailboxDescription", WorkspacePolicies.BackOffice),
+        new(WorkspacePaths.ContactRequests, "NavContact", "NavContactDescription", WorkspacePolicies.BackOffice),
+        new(WorkspacePaths.ReturnedMail, "NavReturned", "NavReturnedDescription", WorkspacePolicies.BackOffice),
+        new(WorkspacePaths.BatchReissue, "NavBatch", "NavBatchDescription", WorkspacePolicies.BackOffice),
+        new(WorkspacePaths.LetterSamples, "NavSamples", "NavSamplesDescription", WorkspacePolicies.BackOffice),
+        new(WorkspacePaths.AuditSearch, "NavSearch", "NavSearchDescription", WorkspacePolicies.Auditor),
+        new(WorkspacePaths.AuditChain, "NavChain", "NavChainDescription", WorkspacePolicies.Auditor),
+        new(WorkspacePaths.AuditAlarms, "NavAlarms", "NavAlarmsDescription", WorkspacePolicies.Auditor),
+        new(WorkspacePaths.Channels, "NavChannels", "NavChannelsDescription", WorkspacePolicies.Admin),
+        new(WorkspacePaths.Branches, "NavBranches", "NavBranchesDescription", WorkspacePolicies.Admin),
     ];
 
     public static IEnumerable<WorkspaceNavEntry> For(StaffActor? actor) =>

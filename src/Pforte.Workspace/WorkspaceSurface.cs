@@ -33,7 +33,7 @@ public static class WorkspaceSurface
         ArgumentNullException.ThrowIfNull(environment);
         services.AddHttpContextAccessor();
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
-        services.AddRazorPages();
+        services.AddRazorPages(o => o.Conventions.AddAreaFolderApplicationModelConvention("Arbeitsplatz", "/", m => m.Filters.Add(new AuditorReadOnlyFilter())));
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         PortalSurface.AddSurfaceAntiforgery(services, environment);
         services.AddOptions<PortalRateLimits>().Bind(configuration.GetSection(PortalRateLimits.Section));

@@ -21,20 +21,14 @@ internal static class LettersCommands
         sample.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
         {
             var kind = parse.GetValue(kindArgument)!;
-            if (!LetterKinds.All.Contains(kind, StringComparer.Ordinal))
-            {
-                return await cli.FailAsync(new Error(ErrorCodes.LetterKindUnknown, string.Join(", ", LetterKinds.All))).ConfigureAwait(false);
-            }
-            var model = LetterTexts.Compose(kind,
-                new Letterhead("Muster-Krankenkasse", "Beispielweg 1", "12345 Musterstadt", "109999999"),
-                new LetterAddress("Jürgen", "Müller-Weiß", "Große Straße", "12a", "80331", "München", "DE"),
-                "A123456780", BerlinCalendar.Today(services.GetRequiredService<TimeProvider>()), Guid.Empty.ToString("N"),
-                LetterKinds.CarriesCode(kind) ? "••••" : null, watermark: "MUSTER – kein gültiger Brief");
+            var sampler = new RenderLetterSample(services.GetRequiredService<ILetterRenderer>(), services.GetRequiredService<TimeProvider>());
             var path = Path.GetFullPath(parse.GetValue(outFile)!);
-            await using (var file = File.Create(path))
+            using var pdf = new MemoryStream();
+            if (!sampler.Render(kind, pdf).TryGetValue(out _, out var error))
             {
-                services.GetRequiredService<ILetterRenderer>().Render([model], file);
+                return await cli.FailAsync(error).ConfigureAwait(false);
             }
+            await File.WriteAllBytesAsync(path, pdf.ToArray(), token).ConfigureAwait(false);
             await cli.Out.WriteLineAsync($"Musterbrief {kind}: {path}").ConfigureAwait(false);
             return CliApp.ExitCodes.Ok;
         }, ct, DatabaseNeed.None));

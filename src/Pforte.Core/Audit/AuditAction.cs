@@ -159,4 +159,10 @@ public enum AuditAction
     StaffAccountProvisioned = 10011,
     StaffAccessDenied = 10012,
     StaffAccountsListed = 10013,
+
+    // 102xx staff workspace: auditor, back office, admin catalogue (docs/decisions/0026-workspace-audit-backoffice.md)
+    AuditSearchedByStaff = 10201,
+    AuditExportedByStaff = 10202,
+    AuditAlarmsViewed = 10203,
+    LetterSampleRendered = 10204,
 }

@@ -110,18 +110,11 @@ public sealed class ReadAuditEntries(PforteDbContext db, AuditLog audit)
         AuditAction? action = null;
         if (Get("eventType") is { } type)
         {
-            if (int.TryParse(type, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && Enum.IsDefined((AuditAction)number))
-            {
-                action = (AuditAction)number;
-            }
-            else if (!type.All(char.IsAsciiDigit) && Enum.TryParse<AuditAction>(type, ignoreCase: false, out var named) && Enum.IsDefined(named))
-            {
-                action = named;
-            }
-            else
+            if (ActionNamed(type) is not { } named)
             {
                 return new Error(ErrorCodes.AuditQueryEventTypeUnknown, Printable(type));
             }
+            action = named;
         }
         long after = 0;
         if (Get("cursor") is { } cursor && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after <= 0))
@@ -136,14 +129,20 @@ public sealed class ReadAuditEntries(PforteDbContext db, AuditLog audit)
         return new Filter(from, to, kvnr, action, after, limit);
     }
 
+    /// <summary>An event type by its number or its exact name, as docs/audit-events.md lists them; null for anything else.</summary>
+    internal static AuditAction? ActionNamed(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && Enum.IsDefined((AuditAction)number) ? (AuditAction)number
+        : !text.All(char.IsAsciiDigit) && Enum.TryParse<AuditAction>(text, ignoreCase: false, out var named) && Enum.IsDefined(named) ? named
+        : null;
+
     /// <summary>Echoes input in a sentence without control characters and without flooding it.</summary>
-    private static string Printable(string text)
+    internal static string Printable(string text)
     {
         var clean = new string(text.Select(c => char.IsControl(c) ? '?' : c).Take(64).ToArray());
         return text.Length > 64 ? clean + "…" : clean;
     }
 
-    private static AuditEntryView View(AuditEntry e) => new(e.Id, e.Chain, e.Seq, e.OccurredAt, e.ActorKind.ToString(), e.ActorId, e.SubjectKvnr, e.Channel,
+    internal static AuditEntryView View(AuditEntry e) => new(e.Id, e.Chain, e.Seq, e.OccurredAt, e.ActorKind.ToString(), e.ActorId, e.SubjectKvnr, e.Channel,
         (int)e.Action, Enum.IsDefined(e.Action) ? e.Action.ToString() : "", e.Outcome.ToString(), e.ReasonCode, e.SourceIp, e.SourceCallerId, e.SourceCallId,
         e.CorrelationId, e.Details, Convert.ToHexStringLower(e.PrevHash), Convert.ToHexStringLower(e.Hash));
 }

@@ -85,7 +85,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
         return input.Signature ? _options.AllDetailsLevel : _options.WithoutSignatureLevel;
     }
 
-    public async Task<Result<PersonAuthentication>> WrittenAsync(Guid kasseId, Guid clientId, WrittenInput input, AuditContext context, CancellationToken cancellationToken = default)
+    public async Task<Result<PersonAuthentication>> WrittenAsync(Guid kasseId, Guid? clientId, WrittenInput input, AuditContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (!Performer.CheckStaffId(input.StaffId, required: true).TryGetValue(out var staffId, out var staffError))
@@ -172,7 +172,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
     public static bool IsPortalSessionId(string? value) =>
         value is { Length: >= 1 and <= 128 } && value.All(c => c is >= ' ' and <= '~') && !string.IsNullOrWhiteSpace(value);
 
-    private PersonAuthentication New(Guid kasseId, Guid personId, string method, string level, string channel, Guid clientId, string? staffId, Guid? representativeId, TimeSpan validity)
+    private PersonAuthentication New(Guid kasseId, Guid personId, string method, string level, string channel, Guid? clientId, string? staffId, Guid? representativeId, TimeSpan validity)
     {
         var now = clock.GetUtcNow();
         var authentication = new PersonAuthentication

@@ -309,6 +309,13 @@ public static class ErrorCodes
     public const string WsFourEyesNotSupervisor = "PF-WS-008";
     public const string WsCallIdInvalid = "PF-WS-009";
     public const string WsReissueAlreadyPending = "PF-WS-010";
+    public const string WsAuditTimeInvalid = "PF-WS-100";
+    public const string WsAuditRangeEmpty = "PF-WS-101";
+    public const string WsAuditActionUnknown = "PF-WS-102";
+    public const string WsAuditOutcomeUnknown = "PF-WS-103";
+    public const string WsAuditActorInvalid = "PF-WS-104";
+    public const string WsAuditCursorInvalid = "PF-WS-105";
+    public const string WsLetterReferenceInvalid = "PF-WS-106";
     public const string StaffSignInFailed = "PF-STAFF-001";
     public const string StaffSecondFactorFailed = "PF-STAFF-002";
     public const string StaffTotpFormat = "PF-STAFF-003";

@@ -17,10 +17,18 @@ public sealed record ReissueBatchResult(Guid BatchId, int CodeLetters, int Reiss
 /// </summary>
 public sealed class ReissueLostBatch(PforteDbContext db, CodeIssuer issuer, LetterOutbox outbox, AuditLog audit, TimeProvider clock)
 {
-    public async Task<Result<ReissueBatchResult>> ExecuteAsync(Guid batchId, AuditContext context, CancellationToken cancellationToken = default)
+    public Task<Result<ReissueBatchResult>> ExecuteAsync(Guid batchId, AuditContext context, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(null, batchId, context, cancellationToken);
+
+    /// <summary>For staff of one Kasse (the workspace's batch re-issue): only that Kasse's letters of the batch count.</summary>
+    public Task<Result<ReissueBatchResult>> ExecuteForKasseAsync(Guid kasseId, Guid batchId, AuditContext context, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(kasseId, batchId, context, cancellationToken);
+
+    private async Task<Result<ReissueBatchResult>> ExecuteAsync(Guid? kasseId, Guid batchId, AuditContext context, CancellationToken cancellationToken)
     {
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var letters = await db.Letters.AsNoTracking().Where(l => l.BatchId == batchId).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var letters = await db.Letters.AsNoTracking().Where(l => l.BatchId == batchId && (kasseId == null || l.KasseId == kasseId))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (letters.Count == 0)
         {
             return new Error(ErrorCodes.LetterBatchNotFound);

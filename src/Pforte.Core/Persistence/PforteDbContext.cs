@@ -169,8 +169,11 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             e.HasIndex(x => new { x.KasseId, x.Chain, x.Seq }).IsUnique();
             e.HasIndex(x => new { x.KasseId, x.SubjectPersonId, x.Seq });
             e.HasIndex(x => new { x.KasseId, x.OccurredAt });
-            // The latest entry of one kind (the operations monitor's last chain verification, every minute): one index probe.
-            e.HasIndex(x => new { x.KasseId, x.Action, x.OccurredAt });
+            // The auditor's search and the failure chart (docs/decisions/0026): one index per filter, ordered like the result;
+            // the last one also finds the latest entry of one kind (the operations monitor's last chain verification).
+            e.HasIndex(x => new { x.KasseId, x.SubjectKvnr, x.OccurredAt, x.Id });
+            e.HasIndex(x => new { x.KasseId, x.ActorId, x.OccurredAt, x.Id });
+            e.HasIndex(x => new { x.KasseId, x.Action, x.OccurredAt, x.Id });
             e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.ActorKind).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(16);

@@ -486,12 +486,16 @@ namespace Pforte.Migrations.Sqlite.Migrations
 
                     b.HasIndex("KasseId", "OccurredAt");
 
-                    b.HasIndex("KasseId", "Action", "OccurredAt");
-
                     b.HasIndex("KasseId", "Chain", "Seq")
                         .IsUnique();
 
                     b.HasIndex("KasseId", "SubjectPersonId", "Seq");
+
+                    b.HasIndex("KasseId", "Action", "OccurredAt", "Id");
+
+                    b.HasIndex("KasseId", "ActorId", "OccurredAt", "Id");
+
+                    b.HasIndex("KasseId", "SubjectKvnr", "OccurredAt", "Id");
 
                     b.ToTable("audit_entries", (string)null);
                 });

@@ -6,11 +6,47 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Pforte.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class TmpWsShell : Migration
+    public partial class Workspace : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_audit_entries_kasse_id_action_occurred_at",
+                table: "audit_entries");
+
+            migrationBuilder.CreateTable(
+                name: "code_reissue_requests",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kasse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    requested_by = table.Column<string>(type: "character varying(70)", maxLength: 70, nullable: false),
+                    requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    decided_by = table.Column<string>(type: "character varying(70)", maxLength: 70, nullable: true),
+                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    letter_id = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_code_reissue_requests", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_code_reissue_requests_insured_persons_person_id",
+                        column: x => x.person_id,
+                        principalTable: "insured_persons",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_code_reissue_requests_kassen_kasse_id",
+                        column: x => x.kasse_id,
+                        principalTable: "kassen",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateTable(
                 name: "staff_accounts",
                 columns: table => new
@@ -97,6 +133,36 @@ namespace Pforte.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_insured_persons_kasse_id_birth_date",
+                table: "insured_persons",
+                columns: new[] { "kasse_id", "birth_date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_kasse_id_action_occurred_at_id",
+                table: "audit_entries",
+                columns: new[] { "kasse_id", "action", "occurred_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_kasse_id_actor_id_occurred_at_id",
+                table: "audit_entries",
+                columns: new[] { "kasse_id", "actor_id", "occurred_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_kasse_id_subject_kvnr_occurred_at_id",
+                table: "audit_entries",
+                columns: new[] { "kasse_id", "subject_kvnr", "occurred_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_code_reissue_requests_kasse_id_state_requested_at",
+                table: "code_reissue_requests",
+                columns: new[] { "kasse_id", "state", "requested_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_code_reissue_requests_person_id_state",
+                table: "code_reissue_requests",
+                columns: new[] { "person_id", "state" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_staff_account_passkeys_user_id",
                 table: "staff_account_passkeys",
                 column: "user_id");
@@ -128,6 +194,9 @@ namespace Pforte.Migrations.Postgres.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "code_reissue_requests");
+
+            migrationBuilder.DropTable(
                 name: "staff_account_passkeys");
 
             migrationBuilder.DropTable(
@@ -135,6 +204,27 @@ namespace Pforte.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "staff_accounts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_insured_persons_kasse_id_birth_date",
+                table: "insured_persons");
+
+            migrationBuilder.DropIndex(
+                name: "IX_audit_entries_kasse_id_action_occurred_at_id",
+                table: "audit_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_audit_entries_kasse_id_actor_id_occurred_at_id",
+                table: "audit_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_audit_entries_kasse_id_subject_kvnr_occurred_at_id",
+                table: "audit_entries");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_kasse_id_action_occurred_at",
+                table: "audit_entries",
+                columns: new[] { "kasse_id", "action", "occurred_at" });
         }
     }
 }
