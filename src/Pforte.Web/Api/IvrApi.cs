@@ -31,7 +31,10 @@ public static class IvrApi
         .WithSummary("Beginnt einen Anruf (Anruf-ID, Rufnummer des Anrufers, gewählte Nummer) und liefert die ersten Ansagen und die erwartete Eingabe.");
 
         machine.MapPost("/calls/{callId}/input", async (string callId, IvrInputBody body, HttpContext http, IvrDialogue dialogue, CancellationToken ct) =>
-            Json(await dialogue.InputAsync(http.User.GetKasseId(), http.User.GetClientId(), callId, new IvrInput(body.Kind, body.Digits ?? body.Text),
+            // Both text fields by the input policy before anything else (also the one the kind does not use), naming the field.
+            (Pforte.Core.Common.TextInput.Optional("digits", body.Digits, 256).Error ?? Pforte.Core.Common.TextInput.Optional("text", body.Text, 256).Error) is { } bad
+                ? Problem(bad)
+                : Json(await dialogue.InputAsync(http.User.GetKasseId(), http.User.GetClientId(), callId, new IvrInput(body.Kind, body.Digits ?? body.Text),
                 Context(http), ct).ConfigureAwait(false)))
         .WithName("SendIvrInput")
         .Produces<IvrTurnView>()

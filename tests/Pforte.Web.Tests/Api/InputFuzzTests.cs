@@ -296,7 +296,7 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
             "direction" => "outbound",
             "purpose" => "Hinweis auf eine neue Nachricht im Postfach",
             "staffid" => "agent-7",
-            "kind" => "bevollmaechtigter",
+            "kind" => path.Contains("/ivr/", StringComparison.Ordinal) ? "dtmf" : "bevollmaechtigter",
             "familyname" => "Muster",
             "givenname" => "Erika",
             "birthdate" => "1971-04-12",
