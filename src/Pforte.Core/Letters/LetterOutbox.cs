@@ -67,8 +67,15 @@ public sealed class LetterOutbox(PforteDbContext db, AuditLog audit, OutboundGua
         {
             EnsureLettersMayLeave(null, null, kind);
         }
-        return BulkInsert.WriteAsync(db, "letters", Columns, letters, cancellationToken);
+        return InsertAsync(db, letters, cancellationToken);
     }
+
+    /// <summary>
+    /// The bulk insert itself, for writers whose letter kinds need no outbound check of their own (the import's
+    /// address-change confirmations: master-data letters that carry no code).
+    /// </summary>
+    internal static Task InsertAsync(PforteDbContext db, IReadOnlyList<OutboxLetter> letters, CancellationToken cancellationToken) =>
+        BulkInsert.WriteAsync(db, "letters", Columns, letters, cancellationToken);
 
     /// <summary>
     /// Letters leave the Kasse like everything else: through the outbound guard (post carries personal data; the

@@ -283,6 +283,40 @@ public sealed class ImportInsuredTests : IDisposable
 
     [Theory]
     [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_delivery_with_many_changes_writes_each_card_letter_and_entry_exactly_once(string provider)
+    {
+        // Several batches of changed persons (batch size 40): every 3rd moves, every 5th gets a new card, every 50th
+        // ends its insurance. The bulk writes of the changed path must give exactly what the rules say, in order.
+        const int persons = 300;
+        await using var testDb = await TestDb.CreateAsync(provider);
+        var kasseId = await KasseAsync(testDb);
+        await ImportAsync(testDb, kasseId, Csv([.. Enumerable.Range(1, persons).Select(n => Row(n))]), batchSize: 40);
+        var moved = Enumerable.Range(1, persons).Where(n => n % 3 == 0).ToHashSet();
+        var recarded = Enumerable.Range(1, persons).Where(n => n % 5 == 0).ToHashSet();
+        var ended = Enumerable.Range(1, persons).Where(n => n % 50 == 0).ToHashSet();
+        var run = await ImportAsync(testDb, kasseId, Csv([.. Enumerable.Range(1, persons).Select(n => Row(n,
+            street: moved.Contains(n) ? "Neue Straße" : "Lindenstraße", card: recarded.Contains(n) ? TestData.Card(100_000 + n) : null,
+            end: ended.Contains(n) ? "2026-12-31" : ""))]), batchSize: 40);
+        var changed = moved.Union(recarded).Union(ended).Count();
+        Assert.Equal((0L, (long)changed, (long)(persons - changed), (long)recarded.Count), (run.Summary.Created, run.Summary.Updated, run.Summary.Unchanged, run.Summary.CardsRecorded));
+
+        await using var db = testDb.NewContext();
+        var ct = TestContext.Current.CancellationToken;
+        var letters = await db.Letters.Where(l => l.KasseId == kasseId && l.Kind == Pforte.Core.Letters.LetterKinds.AddressChanged).ToListAsync(ct);
+        Assert.Equal(2 * moved.Count, letters.Count);
+        Assert.All(letters.GroupBy(l => l.PersonId), g => Assert.Equal(["Lindenstraße", "Neue Straße"], g.Select(l => l.Street).Order(StringComparer.Ordinal)));
+        Assert.Equal(persons + recarded.Count, await db.HealthCards.CountAsync(ct));
+        Assert.Equal(persons, await db.HealthCards.CountAsync(c => c.EndedAt == null, ct));
+        var actions = await db.AuditEntries.Where(a => a.KasseId == kasseId).GroupBy(a => a.Action).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        Assert.Equal(moved.Count, actions[AuditAction.AddressChanged]);
+        Assert.Equal(recarded.Count, actions[AuditAction.CardRecorded]);
+        Assert.Equal(ended.Count, actions[AuditAction.InsuranceEnded]);
+        var reports = (await new VerifyAuditChain(db).ExecuteAsync(null, ct)).Value;
+        Assert.All(reports, r => Assert.True(r.IsIntact, r.FirstBreak?.ToString()));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
     public async Task A_duplicate_kvnr_in_the_file_is_an_error(string provider)
     {
         await using var testDb = await TestDb.CreateAsync(provider);
