@@ -81,24 +81,62 @@ internal static class IvrProbe
             Turn(d => d.InputAsync(kasseId, clientId, callId, new IvrInput("dtmf", p.Code), context));
 
         var times = new List<double>();
+        var turnNames = readBack ? new[] { "start", "kvnr", "read-back", "card", "code" } : ["start", "kvnr", "card", "code"];
+        var turnTimes = turnNames.Select(_ => new List<double>()).ToArray();
         var verified = 0;
         var run = Guid.NewGuid().ToString("N")[..6];
         for (var i = 0; i < count; i++)
         {
             var p = persons[Random.Shared.Next(persons.Count)];
+            var callId = $"seq-{run}-{i}";
+            var inputs = new List<string> { Keyed(p.Kvnr) };
+            if (readBack)
+            {
+                inputs.Add("1");
+            }
+            inputs.Add(p.Card[^10..]);
+            inputs.Add(p.Code);
             var sw = Stopwatch.StartNew();
-            await Begin($"seq-{run}-{i}", p);
-            var end = await Finish($"seq-{run}-{i}", p);
+            await Turn(d => d.StartAsync(kasseId, clientId, new IvrCallStart(callId, "+4930" + Random.Shared.Next(1_000_000, 9_999_999), "+498001234567"), context));
+            var turnStart = sw.Elapsed.TotalMilliseconds;
+            var turns = new List<double> { turnStart };
+            IvrTurn end = null!;
+            foreach (var input in inputs)
+            {
+                end = await Turn(d => d.InputAsync(kasseId, clientId, callId, new IvrInput("dtmf", input), context));
+                turns.Add(sw.Elapsed.TotalMilliseconds - turnStart);
+                turnStart = sw.Elapsed.TotalMilliseconds;
+            }
             var ms = sw.Elapsed.TotalMilliseconds;
             verified += end.HandoverReason == IvrHandoverReasons.Verified ? 1 : 0;
             if (i >= count / 5)
             {
                 times.Add(ms); // after warm-up
+                for (var t = 0; t < turns.Count; t++)
+                {
+                    turnTimes[t].Add(turns[t]);
+                }
             }
         }
         times.Sort();
         Console.WriteLine($"full dialogue ({(readBack ? "start + 4 inputs incl. read-back" : "start + 3 inputs")}), {times.Count} after {count / 5} warm-up, {verified}/{count} verified: " +
             $"p50 {times[times.Count / 2]:F2} ms, p90 {times[times.Count * 9 / 10]:F2} ms, mean {times.Average():F2} ms");
+        Console.WriteLine("  per turn, p50: " + string.Join(", ", turnNames.Select((n, t) => $"{n} {Median(turnTimes[t]):F2} ms")));
+        // The floor of the code turn: the machine procedure's check alone, as /machine-auth/verify runs it.
+        var checks = new List<double>();
+        var queue = provider.GetRequiredService<VerificationQueue>();
+        for (var i = 0; i < 200; i++)
+        {
+            var p = persons[Random.Shared.Next(persons.Count)];
+            var request = new VerifyRequest(Pforte.Core.Common.Kvnr.Parse(p.Kvnr).Value, p.Card[^10..], p.Code, MachineChannels.Phone, "+4930" + Random.Shared.Next(1_000_000, 9_999_999), null, null);
+            var sw = Stopwatch.StartNew();
+            await queue.SubmitAsync(new VerifyAttempt(kasseId, clientId, request, context));
+            if (i >= 40)
+            {
+                checks.Add(sw.Elapsed.TotalMilliseconds);
+            }
+        }
+        Console.WriteLine($"  the procedure's check alone (VerificationQueue), p50 {Median(checks):F2} ms");
 
         // Calls in progress at once: all started and waiting for their code, then all finished.
         var sw2 = Stopwatch.StartNew();
@@ -121,5 +159,11 @@ internal static class IvrProbe
             try { return await Finish($"par-{run}-{i}", p); } finally { gate.Release(); }
         }));
         Console.WriteLine($"finished: {ends.Count(e => e.HandoverReason == IvrHandoverReasons.Verified)}/{concurrent} verified, {sw2.Elapsed.TotalSeconds:F1} s in all ({concurrent * (readBack ? 5 : 4) / sw2.Elapsed.TotalSeconds:F0} turns/s)");
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
     }
 }

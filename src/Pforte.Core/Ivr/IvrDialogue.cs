@@ -38,7 +38,6 @@ public sealed record IvrCallRecord(string CallId, string State, string? Step, st
 public sealed class IvrDialogue(
     PforteDbContext db,
     VerificationQueue verification,
-    AlternativeAuthentication alternative,
     AuditLog audit,
     DisclosurePolicy policy,
     IOptions<IvrOptions> options,
@@ -227,11 +226,15 @@ public sealed class IvrDialogue(
         {
             return await RetryAsync(call, IvrPrompts.Get(IvrPrompts.CardInvalid, CardDigits), IvrHandoverReasons.InvalidInput, context, cancellationToken).ConfigureAwait(false);
         }
+        // One statement whether the KVNR exists or not: person, current card and flag together.
         var holder = await db.InsuredPersons.AsNoTracking().Where(p => p.KasseId == call.KasseId && p.Kvnr == call.Kvnr)
-            .Select(p => new { p.Id, Card = p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault() })
+            .Select(p => new
+            {
+                Card = p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault(),
+                Flagged = db.AlternativeAuthenticationNeeds.Any(n => n.PersonId == p.Id && n.KasseId == p.KasseId),
+            })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        var personId = holder is { Card: { } card } && card.EndsWith(digits, StringComparison.Ordinal) ? holder.Id : Guid.Empty;
-        if (await alternative.IsNeededAsync(call.KasseId, personId, cancellationToken).ConfigureAwait(false))
+        if (holder is { Card: { } card, Flagged: true } && card.EndsWith(digits, StringComparison.Ordinal))
         {
             return await HandOverAsync(call, IvrHandoverReasons.AlternativeAuthentication, [IvrPrompts.Get(IvrPrompts.Transfer)], context, cancellationToken).ConfigureAwait(false);
         }
@@ -250,11 +253,19 @@ public sealed class IvrDialogue(
         {
             return await RetryAsync(call, IvrPrompts.Get(IvrPrompts.CodeInvalid), IvrHandoverReasons.InvalidInput, context, cancellationToken).ConfigureAwait(false);
         }
-        call.Step = IvrStep.Verifying;
-        if (await SaveAsync(call, [], cancellationToken).ConfigureAwait(false) is { IsSuccess: false } claimed)
+        // The claim: one conditional statement (a repeated or concurrent input of this turn finds the version moved on).
+        var claimed = await db.IvrCalls.Where(c => c.KasseId == call.KasseId && c.CallId == call.CallId && c.Version == call.Version)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Step, IvrStep.Verifying).SetProperty(c => c.Version, call.Version + 1), cancellationToken).ConfigureAwait(false);
+        if (claimed != 1)
         {
-            return claimed;
+            db.ChangeTracker.Clear();
+            return new Error(ErrorCodes.IvrCallConflict);
         }
+        call.Step = IvrStep.Verifying;
+        call.Version++;
+        var entry = db.Entry(call); // tracked as stored now
+        entry.OriginalValues.SetValues(entry.CurrentValues);
+        entry.State = EntityState.Unchanged;
         VerifyOutcome outcome;
         try
         {
