@@ -163,6 +163,7 @@ if [ "${SKIP_PG:-0}" != "1" ]; then
   export Pforte__Database__ConnectionString="$(echo "$PFORTE_TEST_PG" | sed 's/Database=[^;]*/Database=pforte_rollout/')"
   psql_db postgres "DROP DATABASE IF EXISTS pforte_rollout WITH (FORCE)"
   psql_db postgres "DROP DATABASE IF EXISTS pforte_rollout_imported WITH (FORCE)"
+  psql_db postgres "CREATE DATABASE pforte_rollout" # the CLI migrates an existing empty database, it creates none
   prepare
   psql_db postgres "CREATE DATABASE pforte_rollout_imported TEMPLATE pforte_rollout"
   run_provider postgres
