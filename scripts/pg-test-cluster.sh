@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL for the tests, on a loopback port, with its data in a temp folder.
 #   scripts/pg-test-cluster.sh start   -> starts it and prints `export PFORTE_TEST_PG=...`
 #   scripts/pg-test-cluster.sh stop    -> stops it and deletes its data
+#   scripts/pg-test-cluster.sh restart -> a fast restart with its data kept (bench/cluster: a database restart mid-run)
 #   PFORTE_PG_DURABLE=1 scripts/pg-test-cluster.sh start   -> with fsync and synchronous commit (benchmarks)
 # Usage: eval "$(scripts/pg-test-cluster.sh start)"
 set -euo pipefail
@@ -59,8 +60,14 @@ stop() {
   rm -rf "$BASE"
 }
 
+restart() {
+  local bin; bin=$(pg_bin)
+  as_owner "$bin/pg_ctl" -D "$DATA" -l "$BASE/server.log" -w -t 60 -m fast restart >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  restart) restart ;;
   *) echo "usage: $0 start|stop" >&2; exit 2 ;;
 esac

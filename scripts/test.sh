@@ -16,6 +16,7 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
   log "installing ${missing[*]}"
@@ -28,6 +29,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   # Only promtool is needed from the prometheus package: its server and exporter do not run here.
   if [[ " ${missing[*]} " == *" prometheus "* ]]; then
     (service prometheus stop; service prometheus-node-exporter stop) >/dev/null 2>&1 || true
+  fi
+  # HAProxy only checks the shipped configurations (haproxy -c); its own service does not run here.
+  if [[ " ${missing[*]} " == *" haproxy "* ]]; then
+    service haproxy stop >/dev/null 2>&1 || true
   fi
 fi
 

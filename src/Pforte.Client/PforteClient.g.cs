@@ -670,6 +670,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -826,6 +836,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -987,6 +1007,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -1127,6 +1157,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1293,6 +1333,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -1457,6 +1507,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -1597,6 +1657,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1768,6 +1838,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -1908,6 +1988,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2061,6 +2151,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2225,6 +2325,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2396,6 +2506,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -2550,6 +2670,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -2665,6 +2795,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2839,6 +2979,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3020,6 +3170,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -3182,6 +3342,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3348,6 +3518,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -3512,6 +3692,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -3653,6 +3843,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -3792,6 +3992,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3947,6 +4157,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -4062,6 +4282,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -4201,6 +4431,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -4330,6 +4570,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -4464,6 +4714,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -4645,6 +4905,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -4788,6 +5058,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -4929,6 +5209,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5085,6 +5375,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -5230,6 +5530,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5380,6 +5690,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5539,6 +5859,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5710,6 +6040,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -5869,6 +6209,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -6026,6 +6376,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6197,6 +6557,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -6328,6 +6698,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6482,6 +6862,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6646,6 +7036,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6817,6 +7217,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -6974,6 +7384,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -7144,6 +7564,16 @@ namespace Pforte.Client
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         {
                             var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
                             throw new PforteApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
@@ -7283,6 +7713,16 @@ namespace Pforte.Client
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-500.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -7531,6 +7971,9 @@ namespace Pforte.Client
 
     }
 
+    /// <summary>
+    /// One entry as an auditor reads it: everything the record holds (it never holds a secret), hashes in hex.
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class AuditEntryView
     {
@@ -7737,6 +8180,9 @@ namespace Pforte.Client
 
     }
 
+    /// <summary>
+    /// Documents received without authentication: the level and methods needed before acting on them, and how to answer until then.
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class BeforeActingView
     {
@@ -7872,6 +8318,9 @@ namespace Pforte.Client
 
     }
 
+    /// <summary>
+    /// What staff see: state, since when, why — never the code, never its hash.
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class CodeStatus
     {
@@ -7951,6 +8400,9 @@ namespace Pforte.Client
 
     }
 
+    /// <summary>
+    /// The sender's details as stored (encrypted) and as staff read them.
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class ContactDetails
     {
@@ -8236,6 +8688,9 @@ namespace Pforte.Client
         [System.ComponentModel.DataAnnotations.StringLength(255)]
         public string? FileName { get; }
 
+        /// <summary>
+        /// The PDF's bytes, Base64.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("content")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public byte[] Content { get; }
@@ -8244,6 +8699,9 @@ namespace Pforte.Client
         [System.ComponentModel.DataAnnotations.StringLength(64)]
         public string? LetterKind { get; }
 
+        /// <summary>
+        /// The request kind the document belongs to (reading it needs what the topic needs); default insurance-status.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("topic")]
         [System.ComponentModel.DataAnnotations.StringLength(32)]
         public string? Topic { get; }
@@ -8306,6 +8764,9 @@ namespace Pforte.Client
         [System.ComponentModel.DataAnnotations.StringLength(255)]
         public string? FileName { get; }
 
+        /// <summary>
+        /// The file's bytes, Base64.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("content")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public byte[] Content { get; }
@@ -8351,6 +8812,10 @@ namespace Pforte.Client
 
     }
 
+    /// <summary>
+    /// The body of `PUT /api/v1/insured/{kvnr}`: the import's CSV columns as JSON strings (dates yyyy-MM-dd),
+    /// <br/>checked by the same validator. Missing or null = empty cell.
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class InsuredDocument
     {
@@ -8425,6 +8890,9 @@ namespace Pforte.Client
 
     }
 
+    /// <summary>
+    /// Insured master data as the API shows it; field names are the import columns in camelCase.
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class InsuredView
     {
@@ -8510,6 +8978,9 @@ namespace Pforte.Client
 
     }
 
+    /// <summary>
+    /// A call as the staff workspace reads it (the hand-over record).
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class IvrCallRecord
     {
@@ -8621,13 +9092,22 @@ namespace Pforte.Client
             this.Text = @text;
         }
 
+        /// <summary>
+        /// dtmf, speech, noinput, nomatch, repeat, agent or hangup.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Kind { get; }
 
+        /// <summary>
+        /// The keys pressed (kind dtmf).
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("digits")]
         public string? Digits { get; }
 
+        /// <summary>
+        /// The recognised utterance (kind speech).
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("text")]
         public string? Text { get; }
 
@@ -8664,13 +9144,22 @@ namespace Pforte.Client
             this.DialledNumber = @dialledNumber;
         }
 
+        /// <summary>
+        /// The platform's id of the call (1–128 characters, no blanks); the authentication is bound to it.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("callId")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string CallId { get; }
 
+        /// <summary>
+        /// The calling number as the platform saw it (E.164 or national), null when withheld.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("callerId")]
         public string? CallerId { get; }
 
+        /// <summary>
+        /// The number the caller dialled.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("dialledNumber")]
         public string? DialledNumber { get; }
 
@@ -8699,6 +9188,9 @@ namespace Pforte.Client
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string State { get; }
 
+        /// <summary>
+        /// collect (play the prompts, then collect `collect` and send it), transfer (to an agent) or hangup.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("action")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Action { get; }
@@ -8718,6 +9210,9 @@ namespace Pforte.Client
 
     }
 
+    /// <summary>
+    /// The form fields a voice browser submits (namelist "kind digits").
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class IvrVoiceXmlForm
     {
@@ -8938,6 +9433,9 @@ namespace Pforte.Client
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Channel { get; }
 
+        /// <summary>
+        /// Required, never assumed: a message whose sender cannot say this is refused.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("containsPersonalData")]
         public bool ContainsPersonalData { get; }
 
@@ -9361,6 +9859,9 @@ namespace Pforte.Client
 
     }
 
+    /// <summary>
+    /// Where the request came from, as the API client saw it (throttling key; docs/guessing.md).
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class SourceBody
     {

@@ -21,6 +21,7 @@ builder.Services.AddPforteProblemDetails();
 builder.Services.AddPforteStrictJson();
 builder.Services.AddPforteOpenApi();
 builder.Services.AddPforteOperations();
+builder.Services.AddPforteTracing(builder.Configuration);
 builder.Services.AddHostedService<BackgroundJobs>();
 builder.Services.AddHostedService<ApiClientChangeListener>();
 builder.Services.AddHostedService<NoticeJob>();

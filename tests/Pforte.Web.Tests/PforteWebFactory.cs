@@ -9,6 +9,7 @@ using Pforte.Core.Audit;
 using Pforte.Core.Clients;
 using Pforte.Core.Insured;
 using Pforte.Core.Persistence;
+using OpenTelemetry.Trace;
 using Pforte.Testing;
 
 namespace Pforte.Web.Tests;
@@ -24,6 +25,9 @@ public sealed class PforteWebFactory(TestDb database, IReadOnlyDictionary<string
     /// <summary>Every answer under /api/, checked against the OpenAPI document when the factory is disposed.</summary>
     public ContractRecorder Contract { get; } = new();
 
+    /// <summary>Trace spans, when a test switches tracing on (<c>Pforte:Telemetry:OtlpEndpoint</c>); after the host's own processors.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity> Spans { get; } = new();
+
     /// <summary>For the few tests that send what the document forbids on purpose and check the answer themselves.</summary>
     public bool SkipContractCheck { get; set; }
 
@@ -34,6 +38,12 @@ public sealed class PforteWebFactory(TestDb database, IReadOnlyDictionary<string
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in Database.Configuration)
+        {
+            builder.UseSetting(key, value);
+        }
+        // Also as host settings: a few are read while the services are registered (e.g. the tracing endpoint), before
+        // the app configuration below is applied.
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
         }
@@ -58,6 +68,7 @@ public sealed class PforteWebFactory(TestDb database, IReadOnlyDictionary<string
         {
             services.AddSingleton<ILoggerProvider>(Logs);
             services.AddSingleton<IStartupFilter>(Contract);
+            services.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new OpenTelemetry.SimpleActivityExportProcessor(new SpanCollector(Spans))));
         });
     }
 
@@ -91,5 +102,18 @@ public sealed class PforteWebFactory(TestDb database, IReadOnlyDictionary<string
         await base.DisposeAsync();
         await Database.DisposeAsync();
         Assert.True(violations.Count == 0, "Answers that disagree with /openapi/v1.json:\n" + string.Join("\n", violations.Distinct()));
+    }
+}
+
+/// <summary>An exporter into the factory's queue (the in-memory exporter wants a list, which the host's threads would share).</summary>
+internal sealed class SpanCollector(System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity> spans) : OpenTelemetry.BaseExporter<System.Diagnostics.Activity>
+{
+    public override OpenTelemetry.ExportResult Export(in OpenTelemetry.Batch<System.Diagnostics.Activity> batch)
+    {
+        foreach (var activity in batch)
+        {
+            spans.Enqueue(activity);
+        }
+        return OpenTelemetry.ExportResult.Success;
     }
 }

@@ -337,4 +337,7 @@ public static class ErrorCodes
     public const string StaffPasskeyFailed = "PF-STAFF-019";
     public const string StaffExternalAccount = "PF-STAFF-020";
     public const string StaffSecondFactorMissing = "PF-STAFF-021";
+    public const string ApiDatabaseUnavailable = "PF-API-503";
+    public const string ApiGatewayInterrupted = "PF-API-502";
+    public const string ApiGatewayTimeout = "PF-API-504";
 }

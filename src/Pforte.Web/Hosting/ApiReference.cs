@@ -110,6 +110,8 @@ public static partial class ApiReference
                 }
                 Add(StatusCodes.Status413PayloadTooLarge, [ErrorCodes.ApiBodyTooLarge]);
                 Add(StatusCodes.Status500InternalServerError, [ErrorCodes.ApiInternal]);
+                // The database away for a moment (restart, fail-over): answered with Retry-After, to be retried (operations.md).
+                Add(StatusCodes.Status503ServiceUnavailable, [ErrorCodes.ApiDatabaseUnavailable]);
                 operation.Responses ??= new OpenApiResponses();
                 foreach (var (status, codes) in problems)
                 {

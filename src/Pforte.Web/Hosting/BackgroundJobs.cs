@@ -33,6 +33,7 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
         {
             try
             {
+                using var tick = PforteTelemetry.StartJob("tick");
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<FailureRateMonitor>().CheckAsync(stoppingToken).ConfigureAwait(false);
                 if (ticks % 4 == 0)
@@ -85,6 +86,7 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
         {
             return;
         }
+        using var span = PforteTelemetry.StartJob(MailboxPurgeJob);
         var result = await scope.ServiceProvider.GetRequiredService<Pforte.Core.Mailbox.MailboxMaintenance>()
             .PurgeAsync(AuditContext.System(MailboxPurgeJob), Pforte.Core.Mailbox.MailboxMaintenance.DefaultBatch, cancellationToken).ConfigureAwait(false);
         await lease.FinishAsync(MailboxPurgeJob, today, cancellationToken).ConfigureAwait(false);
@@ -107,6 +109,7 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
         {
             return;
         }
+        using var span = PforteTelemetry.StartJob(AuditVerifyJob);
         var db = scope.ServiceProvider.GetRequiredService<Pforte.Core.Persistence.PforteDbContext>();
         var verify = scope.ServiceProvider.GetRequiredService<VerifyOwnAuditChain>();
         foreach (var kasse in await db.Kassen.AsNoTracking().Select(k => k.Id).ToListAsync(cancellationToken).ConfigureAwait(false))
@@ -137,6 +140,7 @@ public sealed class BackgroundJobs(IServiceScopeFactory scopes, IOptions<AuthCod
         {
             return; // another process has it (or had it) today
         }
+        using var span = PforteTelemetry.StartJob(DailyIssueJob);
         var dayText = today.ToString("dd.MM.yyyy", GermanText.Culture);
         logger.LogInformation("Täglicher Codelauf für {Day} beginnt.", dayText);
         // Moves reported ahead in the portal take effect first, so that today's code letters go to the new address.

@@ -76,6 +76,10 @@ public static class ProblemDetailsSetup
         {
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity?.Id ?? c.HttpContext.TraceIdentifier;
             c.ProblemDetails.Extensions["correlationId"] = CorrelationId.Get(c.HttpContext);
+            if (c.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                c.HttpContext.Response.Headers.RetryAfter = "5";
+            }
             // Framework-made problems (404 route, 405, 415, bad JSON, exceptions) get a code and our sentence too.
             // Whatever the framework wrote (exception messages, parameter names) is replaced, never passed on.
             if (!c.ProblemDetails.Extensions.ContainsKey("code"))
@@ -87,6 +91,7 @@ public static class ProblemDetailsSetup
                     StatusCodes.Status405MethodNotAllowed => new Error(ErrorCodes.ApiMethodNotAllowed, c.HttpContext.Request.Method),
                     StatusCodes.Status413PayloadTooLarge => new Error(ErrorCodes.ApiBodyTooLarge, MaxBodyBytes),
                     StatusCodes.Status415UnsupportedMediaType => new Error(ErrorCodes.ApiUnsupportedMediaType),
+                    StatusCodes.Status503ServiceUnavailable => new Error(ErrorCodes.ApiDatabaseUnavailable),
                     >= StatusCodes.Status500InternalServerError => new Error(ErrorCodes.ApiInternal),
                     _ => null,
                 };
@@ -115,7 +120,14 @@ public static class ProblemDetailsSetup
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Bad client input surfaces as BadHttpRequestException: answer with its status, not 500.
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // The database away for a moment (restart, fail-over): 503 with a problem detail, which the load balancer and the
+            // client may retry — not a 500 (issue 16).
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                _ when Pforte.Core.Persistence.DatabaseUnavailable.Is(ex) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
             // A body that does not bind is the caller's mistake, answered with its problem; it is no error of ours to log.
             SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });

@@ -113,6 +113,31 @@ public sealed partial class ApiSurfaceTests
     }
 
     [Fact]
+    public async Task A_request_while_the_database_is_unreachable_is_a_503_problem_to_retry_not_a_500()
+    {
+        await using var factory = await PforteWebFactory.CreateAsync("postgres", new Dictionary<string, string?>
+        {
+            ["Pforte:Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=pforte;Password=x;Database=pforte;Timeout=3",
+        });
+        var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/machine-auth/verify")
+        {
+            Content = new StringContent("""{"kvnr":"A123456780","cardNumber":"1234567890","code":"1234","channel":"portal"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "pf_0123456789ab_" + new string('0', 64));
+
+        var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("5", response.Headers.GetValues("Retry-After").Single());
+        var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal("PF-API-503", problem.GetProperty("code").GetString());
+        Assert.Contains("Datenbank", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_are_served_in_Prometheus_format()
     {
         await using var factory = await PforteWebFactory.CreateAsync("sqlite");
