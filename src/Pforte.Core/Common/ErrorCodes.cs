@@ -337,4 +337,5 @@ public static class ErrorCodes
     public const string StaffPasskeyFailed = "PF-STAFF-019";
     public const string StaffExternalAccount = "PF-STAFF-020";
     public const string StaffSecondFactorMissing = "PF-STAFF-021";
+    public const string StaffOidcCancelled = "PF-STAFF-030";
 }
