@@ -40,7 +40,7 @@ public sealed class OidcProvider : IAsyncDisposable
         Authority = authority;
     }
 
-    /// <summary><c>http://localhost:&lt;port&gt;/</c>: the issuer.</summary>
+    /// <summary><c>http://127.0.0.1:&lt;port&gt;/</c>: the issuer (another site than the workspace on localhost).</summary>
     public string Authority { get; }
 
     public System.Collections.Concurrent.ConcurrentDictionary<string, OidcUser> Users { get; } = new(StringComparer.Ordinal);
@@ -96,7 +96,9 @@ public sealed class OidcProvider : IAsyncDisposable
         app.MapPost("/connect/token", () => Results.Empty);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        provider = new OidcProvider(app, "http://localhost:" + new Uri(address).Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/");
+        // 127.0.0.1, not localhost: another site than the workspace (http://localhost:…), as a real provider is — the
+        // browser's SameSite rules then apply to the way back as they do in production.
+        provider = new OidcProvider(app, "http://127.0.0.1:" + new Uri(address).Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/");
         return provider;
     }
 

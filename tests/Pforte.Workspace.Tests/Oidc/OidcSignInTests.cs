@@ -39,6 +39,8 @@ public sealed class OidcSignInTests(Chromium chromium)
     /// <summary>From the workspace's sign-in page through the provider's login page as <paramref name="login"/>; returns the response of the page landed on.</summary>
     private static async Task<IResponse?> SignInThroughProviderAsync(IPage page, string login, bool cancel = false)
     {
+        // Two hosts and a browser on a shared machine: more patience than the default 10 s.
+        page.Context.SetDefaultTimeout(30_000);
         await page.GotoAsync("/arbeitsplatz/anmelden");
         await page.ClickAsync("#unternehmenskonto");
         await page.WaitForURLAsync(new Regex("/connect/authorize"));
@@ -50,7 +52,8 @@ public sealed class OidcSignInTests(Chromium chromium)
     private static async Task<IResponse> LandAsync(IPage page, Func<Task> action, Regex url)
     {
         var response = await page.RunAndWaitForResponseAsync(action, r => r.Request.IsNavigationRequest && r.Status != 302 && url.IsMatch(r.Url));
-        await page.WaitForLoadStateAsync();
+        // The response is there before the page is: wait until the page shows it.
+        await page.WaitForURLAsync(url);
         return response;
     }
 
@@ -177,6 +180,7 @@ public sealed class OidcSignInTests(Chromium chromium)
 
         // The state changed on its way through the provider: the workspace does not accept the answer.
         var tampered = await host.NewPageAsync();
+        tampered.Context.SetDefaultTimeout(30_000);
         await tampered.GotoAsync("/arbeitsplatz/anmelden");
         await tampered.ClickAsync("#unternehmenskonto");
         await tampered.WaitForURLAsync(new Regex("/connect/authorize"));
