@@ -215,6 +215,7 @@ public static class PforteCoreServices
         services.AddScoped<Microsoft.AspNetCore.Identity.IUserStore<Accounts.PortalAccount>, Accounts.PortalAccountStore>();
         services.AddScoped<Accounts.PortalPasskeys>();
         services.AddScoped<Accounts.SeedDemoAccounts>();
+        services.AddScoped<Staff.SeedDemoStaff>();
         services.AddScoped<Accounts.PortalActivationLetters>();
         services.AddSingleton<Accounts.SecretSealer>();
         services.AddScoped<Accounts.PortalClient>();

@@ -86,6 +86,8 @@ internal static class WorkspaceOidc
             o.CallbackPath = WorkspacePaths.OidcCallback;
             o.RequireHttpsMetadata = !settings.AllowHttpMetadata;
             o.MapInboundClaims = false;
+            // The handler drops "iss" from the principal by default; the staff record is keyed by issuer + subject.
+            o.ClaimActions.Remove("iss");
             o.SaveTokens = false;
             o.GetClaimsFromUserInfoEndpoint = false;
             o.Scope.Clear();
@@ -103,25 +105,41 @@ internal static class WorkspaceOidc
                 cookie.SecurePolicy = Portal.PortalSurface.CookieSecurity(environment);
                 cookie.Path = WorkspaceSurface.PathPrefix;
             }
+            // The provider answered "access_denied" (the person cancelled, or the provider refused them).
+            o.Events.OnAccessDenied = context =>
+            {
+                context.HandleResponse();
+                return FailedAsync(context.HttpContext, cancelled: true, reason: "access_denied");
+            };
             o.Events.OnRemoteFailure = context =>
             {
-                // The handler's reason (no token, no secret) for the operator; the person sees the German page.
-                context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Pforte.Workspace.Oidc")
-                    .LogWarning("Sign-in with a company account failed at the provider's answer: {Reason}", context.Failure?.Message);
-                context.Response.Redirect(WorkspacePaths.AccessDenied + "?grund=fehler");
                 context.HandleResponse();
-                return Task.CompletedTask;
+                // The handler's reason (no state, wrong state, no token) for the operator; the person sees the German page.
+                return FailedAsync(context.HttpContext, cancelled: false, reason: context.Failure?.Message);
             };
         });
+    }
+
+    /// <summary>The sign-in came back without a usable answer: logged (the handler's reason, never a token), audited, the German page.</summary>
+    private static async Task FailedAsync(HttpContext http, bool cancelled, string? reason)
+    {
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Pforte.Workspace.Oidc")
+            .LogWarning("Sign-in with a company account failed at the provider's answer: {Reason}", reason);
+        var options = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkspaceOidcOptions>>().Value;
+        await http.RequestServices.GetRequiredService<StaffProvisioning>()
+            .FailedAsync(options.KasseIk, cancelled, http.RequestServices.GetRequiredService<WorkspaceSignIn>().Visitor(), http.RequestAborted).ConfigureAwait(false);
+        http.Response.Redirect(WorkspacePaths.AccessDenied + (cancelled ? "?grund=abgebrochen" : "?grund=fehler"));
     }
 
     /// <summary>What the provider's answer says, for <see cref="StaffProvisioning"/>.</summary>
     public static ExternalStaffIdentity? Identity(ClaimsPrincipal? principal, WorkspaceOidcOptions options)
     {
-        if (principal?.FindFirst("sub")?.Value is not { Length: > 0 } subject || principal.FindFirst("iss")?.Value is not { Length: > 0 } issuer)
+        if (principal?.FindFirst("sub") is not { Value.Length: > 0 } sub
+            || (principal.FindFirst("iss")?.Value ?? (sub.Issuer == ClaimsIdentity.DefaultIssuer ? null : sub.Issuer)) is not { Length: > 0 } issuer)
         {
             return null;
         }
+        var subject = sub.Value;
         var values = principal.FindAll(options.RoleClaim).SelectMany(c => c.Value.StartsWith('[') ? ParseArray(c.Value) : [c.Value]);
         return new ExternalStaffIdentity(options.KasseIk ?? "", issuer, subject,
             principal.FindFirst("preferred_username")?.Value ?? principal.FindFirst("email")?.Value,

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pforte.Core.Audit;
 using Pforte.Core.Common;
 using Pforte.Core.Demo;
+using Pforte.Core.Staff;
 
 namespace Pforte.Cli.Commands;
 
@@ -35,6 +36,12 @@ internal static class DemoCommands
                 await cli.Out.WriteLineAsync(account.AuthenticatorKey is null
                     ? $"Demo-Portalkonto {account.UserName} ({account.Name}) gab es schon; sein Schlüssel wird nicht erneut angezeigt."
                     : $"Demo-Portalkonto {account.UserName} / Passwort {account.Password} ({account.Name}, KVNR {account.Kvnr}); Schlüssel für die Authenticator-App: {account.AuthenticatorKey}").ConfigureAwait(false);
+            }
+            foreach (var staff in seeded.StaffAccounts)
+            {
+                await cli.Out.WriteLineAsync(staff.Created
+                    ? $"Demo-Mitarbeiterkonto {staff.UserName} ({staff.DisplayName}) / Passwort {SeedDemoStaff.Password}; Schlüssel für die Authenticator-App: {SeedDemoStaff.AuthenticatorKey}"
+                    : $"Demo-Mitarbeiterkonto {staff.UserName} ({staff.DisplayName}) gab es schon.").ConfigureAwait(false);
             }
             return CliApp.ExitCodes.Ok;
         }, ct));

@@ -340,4 +340,5 @@ public static class ErrorCodes
     public const string ApiDatabaseUnavailable = "PF-API-503";
     public const string ApiGatewayInterrupted = "PF-API-502";
     public const string ApiGatewayTimeout = "PF-API-504";
+    public const string StaffOidcCancelled = "PF-STAFF-030";
 }

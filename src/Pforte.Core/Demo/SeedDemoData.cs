@@ -15,15 +15,18 @@ public sealed record DemoSeedResult(Kasse Kasse, bool KasseCreated, int PersonsA
 {
     /// <summary>The demo portal accounts (docs/demo-data.md); their authenticator keys only when created by this run.</summary>
     public IReadOnlyList<Accounts.DemoAccount> PortalAccounts { get; init; } = [];
+
+    /// <summary>The demo staff accounts of the workspace, one per role (docs/demo-data.md: documented password and key).</summary>
+    public IReadOnlyList<Staff.DemoStaffAccount> StaffAccounts { get; init; } = [];
 }
 
 /// <summary>
-/// Fills a demo database: a demo Kasse, synthetic insured persons (<see cref="DemoPopulation"/>) and the demo API
-/// clients. Tops up to the requested count: a second run adds only the persons not there yet (none if the count
+/// Fills a demo database: a demo Kasse, synthetic insured persons (<see cref="DemoPopulation"/>), the demo API
+/// clients, demo portal accounts and one demo staff account per workspace role. Tops up to the requested count: a second run adds only the persons not there yet (none if the count
 /// was reached) and only the clients that are missing. Refuses any database that holds a real (non-demo) Kasse,
 /// so that demo data can never mix with insured persons' data.
 /// </summary>
-public sealed class SeedDemoData(PforteDbContext db, CreateKasse createKasse, CreateApiClient createClient, Accounts.SeedDemoAccounts demoAccounts, AuditLog audit, TimeProvider clock)
+public sealed class SeedDemoData(PforteDbContext db, CreateKasse createKasse, CreateApiClient createClient, Accounts.SeedDemoAccounts demoAccounts, Staff.SeedDemoStaff demoStaff, AuditLog audit, TimeProvider clock)
 {
     public const int MaxCount = 10_000_000;
     public const string DemoKasseName = "Pforte Demo-BKK";
@@ -89,6 +92,7 @@ public sealed class SeedDemoData(PforteDbContext db, CreateKasse createKasse, Cr
         }
 
         var portalAccounts = await demoAccounts.ExecuteAsync(kasse.Id, context, cancellationToken).ConfigureAwait(false);
+        var staffAccounts = await demoStaff.ExecuteAsync(kasse.Id, context, cancellationToken).ConfigureAwait(false);
         var total = existing + added;
         await using (var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -98,7 +102,7 @@ public sealed class SeedDemoData(PforteDbContext db, CreateKasse createKasse, Cr
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        return new DemoSeedResult(kasse, kasseCreated, added, total, clients) { PortalAccounts = portalAccounts };
+        return new DemoSeedResult(kasse, kasseCreated, added, total, clients) { PortalAccounts = portalAccounts, StaffAccounts = staffAccounts };
     }
 
     /// <summary>

@@ -19,9 +19,10 @@ public sealed record ExternalStaffIdentity(string KasseIk, string Issuer, string
 /// Sign-in with a company account (ADR 0023): the staff record is created on the first sign-in and updated on every
 /// later one (display name, roles — the provider is the source of the roles), audited as
 /// <see cref="AuditAction.StaffAccountProvisioned"/>; a sign-in whose roles map to none of Pforte's is refused and
-/// audited as <see cref="AuditAction.StaffAccessDenied"/>. A disabled record stays disabled. Never a token in the record.
+/// audited as <see cref="AuditAction.StaffAccessDenied"/> (a record linked earlier loses its roles and its open
+/// sessions). A disabled record stays disabled; a record of another Kasse is not taken over. Never a token in the record.
 /// </summary>
-public sealed class StaffProvisioning(PforteDbContext db, StaffAccounts accounts, SignInStaff signIn, AuditLog audit, ILogger<StaffProvisioning> logger)
+public sealed class StaffProvisioning(PforteDbContext db, StaffAccounts accounts, SignInStaff signIn, AuditLog audit, TimeProvider clock, ILogger<StaffProvisioning> logger)
 {
     public async Task<Result<StaffLogin>> SignInAsync(ExternalStaffIdentity identity, AuditContext context, CancellationToken cancellationToken = default)
     {
@@ -35,15 +36,34 @@ public sealed class StaffProvisioning(PforteDbContext db, StaffAccounts accounts
         }
         var roles = identity.Roles.Where(StaffRoles.IsKnown).ToHashSet(StringComparer.Ordinal);
         var account = await db.StaffAccounts.SingleOrDefaultAsync(a => a.ExternalIssuer == identity.Issuer && a.ExternalSubject == identity.Subject, cancellationToken).ConfigureAwait(false);
+        if (account is not null && account.KasseId != kasseId)
+        {
+            logger.LogWarning("Sign-in with a company account refused: the linked staff record belongs to another Kasse.");
+            return new Error(ErrorCodes.StaffOidcFailed);
+        }
         var actor = account is null ? context : SignInStaff.As(account, context);
         if (roles.Count == 0)
         {
+            // The provider is the source of the roles: a linked record loses its roles and its open sessions too.
             await using var denied = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+            var ended = 0;
+            if (account is not null)
+            {
+                account.Roles = "";
+                ended = await db.StaffSessions.Where(x => x.AccountId == account.Id && x.RevokedAt == null)
+                    .ExecuteUpdateAsync(x => x.SetProperty(v => v.RevokedAt, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            }
             await audit.AppendAsync(kasseId, actor, new AuditEvent(AuditAction.StaffAccessDenied, AuditOutcome.Failure, ReasonCode: "no-role",
-                Details: $"{{\"issuer\":\"{Json(identity.Issuer)}\"}}"), cancellationToken).ConfigureAwait(false);
+                Details: account is null
+                    ? $"{{\"issuer\":\"{Json(identity.Issuer)}\"}}"
+                    : $"{{\"issuer\":\"{Json(identity.Issuer)}\",\"account\":\"{account.Id}\",\"sessionsEnded\":{ended}}}"), cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await denied.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new Error(ErrorCodes.StaffOidcRoleUnknown);
+        }
+        if (account is { IsDisabled: true })
+        {
+            return new Error(ErrorCodes.StaffSignInFailed, 0, 0);
         }
         var displayName = StaffAccounts.CheckDisplayName(identity.DisplayName).TryGetValue(out var name, out _) ? name : identity.UserName ?? "Unternehmenskonto";
         displayName = displayName.Length > StaffAccounts.MaxDisplayName ? displayName[..StaffAccounts.MaxDisplayName] : displayName;
@@ -59,10 +79,6 @@ public sealed class StaffProvisioning(PforteDbContext db, StaffAccounts accounts
                 return added.Error;
             }
         }
-        if (account.IsDisabled)
-        {
-            return new Error(ErrorCodes.StaffSignInFailed, 0, 0);
-        }
         var joined = StaffRoles.Join(roles);
         await using (var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -74,6 +90,26 @@ public sealed class StaffProvisioning(PforteDbContext db, StaffAccounts accounts
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         return await signIn.LoginAsync(account, [StaffFactors.Oidc], context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A sign-in that came back from the provider without a usable answer (cancelled or refused there: <c>oidc-cancelled</c>;
+    /// wrong or replayed state, failed token exchange: <c>oidc-failed</c>), audited as <see cref="AuditAction.StaffSignInFailed"/>
+    /// of the configured Kasse; nothing of the provider's message is stored.
+    /// </summary>
+    public async Task FailedAsync(string? kasseIk, bool cancelled, AuditContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var kasse = await db.Kassen.AsNoTracking().Where(k => k.Ik == kasseIk).Select(k => (Guid?)k.Id).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (kasse is not { } kasseId)
+        {
+            return;
+        }
+        await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.StaffSignInFailed, AuditOutcome.Failure,
+            ReasonCode: cancelled ? "oidc-cancelled" : "oidc-failed"), cancellationToken).ConfigureAwait(false);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The provider's user name if it is a valid one and free, else <c>oidc-</c> and a digest of issuer and subject.</summary>

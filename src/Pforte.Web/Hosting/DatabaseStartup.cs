@@ -3,6 +3,7 @@ using Pforte.Core.Audit;
 using Pforte.Core.Common;
 using Pforte.Core.Demo;
 using Pforte.Core.Persistence;
+using Pforte.Core.Staff;
 
 namespace Pforte.Web.Hosting;
 
@@ -70,6 +71,11 @@ public static partial class DatabaseStartup
             // Likewise on purpose (issue 12, point 8): demo portal accounts of synthetic persons, docs/demo-data.md.
             LogDemoAccount(logger, account.UserName, account.Password, account.Name, account.Kvnr, account.AuthenticatorKey!);
         }
+        foreach (var staff in seeded.StaffAccounts.Where(a => a.Created))
+        {
+            // The workspace's demo accounts (one per role; password and key documented in docs/demo-data.md).
+            LogDemoStaff(logger, staff.UserName, staff.DisplayName, SeedDemoStaff.Password, SeedDemoStaff.AuthenticatorKey);
+        }
         return null;
     }
 
@@ -83,6 +89,10 @@ public static partial class DatabaseStartup
     [LoggerMessage(EventId = 9009, Level = LogLevel.Information,
         Message = "Demo-Portalkonto {UserName} / Passwort {Password} ({PersonName}, KVNR {Kvnr}); Schlüssel für die Authenticator-App: {AuthenticatorKey}")]
     private static partial void LogDemoAccount(ILogger logger, string userName, string password, string personName, string kvnr, string authenticatorKey);
+
+    [LoggerMessage(EventId = 9010, Level = LogLevel.Information,
+        Message = "Demo-Mitarbeiterkonto {UserName} ({DisplayName}) / Passwort {Password}; Schlüssel für die Authenticator-App: {AuthenticatorKey}")]
+    private static partial void LogDemoStaff(ILogger logger, string userName, string displayName, string password, string authenticatorKey);
 
     [LoggerMessage(EventId = 9008, Level = LogLevel.Warning, Message = "Start ohne erreichbare Datenbank (/health/ready meldet 503, bis sie erreichbar ist): {Code}: {Reason}")]
     private static partial void LogDatabaseUnreachable(ILogger logger, string code, string reason);

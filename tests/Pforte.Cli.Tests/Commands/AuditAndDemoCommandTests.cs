@@ -26,8 +26,8 @@ public sealed class AuditAndDemoCommandTests
 
         var ok = await RunAsync(testDb, "audit", "verify");
         Assert.Equal((0, ""), (ok.Exit, ok.Err));
-        // KasseCreated, five demo clients, three demo portal accounts, DemoSeeded.
-        Assert.Equal($"Kasse {Pforte.Core.Demo.SeedDemoData.DemoIk}: OK, 10 Einträge geprüft", ok.Out.Trim());
+        // KasseCreated, five demo clients, three demo portal accounts, six demo staff accounts, DemoSeeded.
+        Assert.Equal($"Kasse {Pforte.Core.Demo.SeedDemoData.DemoIk}: OK, 16 Einträge geprüft", ok.Out.Trim());
 
         await using (var db = testDb.NewContext())
         {
@@ -64,6 +64,8 @@ public sealed class AuditAndDemoCommandTests
         Assert.Contains("Demo-Kasse 109999994 „Pforte Demo-BKK“ angelegt.", seeded.Out, StringComparison.Ordinal);
         Assert.Contains("25 versicherte Personen hinzugefügt, 25 insgesamt.", seeded.Out, StringComparison.Ordinal);
         Assert.Matches("Demo-Client ivr-demo \\(machine-auth\\): pf_[0-9a-f]{12}_", seeded.Out);
+        Assert.Contains("Demo-Mitarbeiterkonto demo.telefon (Demo Telefon) / Passwort Pforte-Demo-Arbeitsplatz-2026; Schlüssel für die Authenticator-App: KBTG64TUMVCGK3LPKN2GCZTGFUZDAMRW", seeded.Out, StringComparison.Ordinal);
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Count(seeded.Out, "Demo-Mitarbeiterkonto demo\\."));
 
         await using var realDb = await TestDb.CreateAsync("sqlite");
         await using (var db = realDb.NewContext())

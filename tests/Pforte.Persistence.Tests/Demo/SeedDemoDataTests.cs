@@ -22,9 +22,11 @@ public sealed class SeedDemoDataTests
     {
         var audit = new AuditLog(db, clock);
         var keys = new Pforte.Core.Common.Keys.FileKeyRing(Path.Combine(Path.GetTempPath(), "pforte-tests", "keys-" + Guid.NewGuid().ToString("N"), "keyring.json"), clock);
-        var accounts = new Pforte.Core.Accounts.SeedDemoAccounts(db, new Microsoft.AspNetCore.Identity.PasswordHasher<Pforte.Core.Accounts.PortalAccount>(),
-            new Pforte.Core.Accounts.SecretSealer(keys), audit, clock);
-        return new SeedDemoData(db, new CreateKasse(db, audit, clock), new CreateApiClient(db, audit, clock), accounts, audit, clock);
+        var sealer = new Pforte.Core.Accounts.SecretSealer(keys);
+        var accounts = new Pforte.Core.Accounts.SeedDemoAccounts(db, new Microsoft.AspNetCore.Identity.PasswordHasher<Pforte.Core.Accounts.PortalAccount>(), sealer, audit, clock);
+        var staffHasher = new Microsoft.AspNetCore.Identity.PasswordHasher<Pforte.Core.Staff.StaffAccount>();
+        var staff = new Pforte.Core.Staff.SeedDemoStaff(db, new Pforte.Core.Staff.StaffAccounts(db, staffHasher, audit, clock), staffHasher, sealer, clock);
+        return new SeedDemoData(db, new CreateKasse(db, audit, clock), new CreateApiClient(db, audit, clock), accounts, staff, audit, clock);
     }
 
     private static int AgeOn(DateOnly birth, DateOnly day) =>
@@ -118,6 +120,17 @@ public sealed class SeedDemoDataTests
         Assert.NotNull(await new AuthenticateApiKey(check, new ApiKeyCache()).ExecuteAsync(key, Ct));
 
         Assert.Equal(1, await check.AuditEntries.CountAsync(e => e.Action == AuditAction.DemoSeeded, Ct));
+
+        // One demo staff account per workspace role, with the documented password and authenticator key.
+        var staff = await check.StaffAccounts.Where(a => a.KasseId == kasse.Id).OrderBy(a => a.UserName).ToListAsync(Ct);
+        Assert.Equal(Pforte.Core.Staff.StaffRoles.All.Order(), staff.Select(a => a.Roles).Order());
+        Assert.All(seeded.StaffAccounts, a => Assert.True(a.Created));
+        Assert.All(staff, a => Assert.NotNull(a.TotpConfirmedAt));
+        var hasher = new Microsoft.AspNetCore.Identity.PasswordHasher<Pforte.Core.Staff.StaffAccount>();
+        Assert.All(staff, a => Assert.NotEqual(Microsoft.AspNetCore.Identity.PasswordVerificationResult.Failed,
+            hasher.VerifyHashedPassword(a, a.PasswordHash!, Pforte.Core.Staff.SeedDemoStaff.Password)));
+        Assert.Equal(Pforte.Core.Staff.SeedDemoStaff.AuthenticatorKey, Pforte.Core.Accounts.Totp.Base32(Pforte.Core.Staff.SeedDemoStaff.AuthenticatorSecret()));
+        Assert.Equal(6, await check.AuditEntries.CountAsync(e => e.Action == AuditAction.StaffAccountCreated && e.Details!.Contains("\"kind\":\"demo\""), Ct));
         var report = Assert.Single((await new VerifyAuditChain(check).ExecuteAsync(cancellationToken: Ct)).Value);
         Assert.True(report.IsIntact);
     }
@@ -158,6 +171,7 @@ public sealed class SeedDemoDataTests
         Assert.Equal(b, a);
         Assert.Equal(await single.Representatives.CountAsync(Ct), await stepped.Representatives.CountAsync(Ct));
         Assert.Equal(5, await stepped.ApiClients.CountAsync(Ct));
+        Assert.Equal(6, await stepped.StaffAccounts.CountAsync(Ct));
         Assert.Equal(3, await stepped.AuditEntries.CountAsync(e => e.Action == AuditAction.DemoSeeded, Ct));
     }
 

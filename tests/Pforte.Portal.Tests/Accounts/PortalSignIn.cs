@@ -177,25 +177,8 @@ public static class PortalSignIn
     /// A virtual authenticator in the page's browser (DevTools WebAuthn domain): a platform authenticator with
     /// resident keys and user verification that answers at once, as a phone with fingerprint would.
     /// </summary>
-    public static async Task<ICDPSession> AddVirtualAuthenticatorAsync(IPage page)
-    {
-        Patient(page);
-        var cdp = await page.Context.NewCDPSessionAsync(page);
-        await cdp.SendAsync("WebAuthn.enable");
-        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
-        {
-            ["options"] = new Dictionary<string, object>
-            {
-                ["protocol"] = "ctap2",
-                ["transport"] = "internal",
-                ["hasResidentKey"] = true,
-                ["hasUserVerification"] = true,
-                ["isUserVerified"] = true,
-                ["automaticPresenceSimulation"] = true,
-            },
-        });
-        return cdp;
-    }
+    public static async Task<ICDPSession> AddVirtualAuthenticatorAsync(IPage page) =>
+        (await Pforte.Testing.Web.VirtualAuthenticator.AddAsync(Patient(page))).Session;
 
     /// <summary>Registration steps 1 and 2 through the pages (code, user name, password); the page is then on step 3.</summary>
     public static async Task RegisterUpToSecondFactorAsync(IPage page, CodedPerson person, string userName, string password = DefaultPassword)

@@ -36,6 +36,10 @@ public sealed partial class FirstStartDemoSeedTests
         {
             Assert.Contains(info, m => m.StartsWith($"Demo-API-Schlüssel für {name} ", StringComparison.Ordinal));
         }
+        foreach (var (userName, _, _) in Pforte.Core.Staff.SeedDemoStaff.Accounts)
+        {
+            Assert.Contains(info, m => m.StartsWith($"Demo-Mitarbeiterkonto {userName} ", StringComparison.Ordinal));
+        }
 
         // The logged key works: the core system's demo key reads a demo person.
         var coreLine = info.Single(m => m.StartsWith("Demo-API-Schlüssel für core-system-demo ", StringComparison.Ordinal));
@@ -59,6 +63,7 @@ public sealed partial class FirstStartDemoSeedTests
         _ = second.CreateClient();
         Assert.Equal((DatabaseStartup.FirstStartPersons, 1), await CountsAsync(second));
         Assert.DoesNotContain(second.Logs.Entries, e => e.Message.Contains("Demo-API-Schlüssel", StringComparison.Ordinal));
+        Assert.DoesNotContain(second.Logs.Entries, e => e.Message.Contains("Demo-Mitarbeiterkonto", StringComparison.Ordinal));
     }
 
     [Fact]

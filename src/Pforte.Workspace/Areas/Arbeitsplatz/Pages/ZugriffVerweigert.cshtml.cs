@@ -14,13 +14,22 @@ public sealed class ZugriffVerweigertModel : WorkspacePageModel
 {
     public string Text { get; private set; } = "";
 
-    /// <summary>Why: <c>rolle</c> (no mapped role) or <c>fehler</c> (the provider's answer did not work).</summary>
+    /// <summary>Why the sign-in with a company account did not open the workspace.</summary>
+    public string Help { get; private set; } = "";
+
+    /// <summary>Why: <c>rolle</c> (no mapped role), <c>abgebrochen</c> (cancelled or refused at the provider) or <c>fehler</c> (the provider's answer did not work).</summary>
     [BindProperty(SupportsGet = true, Name = "grund")]
     public string? Reason { get; set; }
 
     public void OnGet()
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        Text = new Error(Reason == "fehler" ? ErrorCodes.StaffOidcFailed : ErrorCodes.StaffOidcRoleUnknown).Message;
+        Text = new Error(Reason switch
+        {
+            "fehler" => ErrorCodes.StaffOidcFailed,
+            "abgebrochen" => ErrorCodes.StaffOidcCancelled,
+            _ => ErrorCodes.StaffOidcRoleUnknown,
+        }).Message;
+        Help = WorkspaceTexts.Shell[Reason is "fehler" or "abgebrochen" ? "DeniedHelpRetry" : "DeniedHelp"];
     }
 }

@@ -9,13 +9,18 @@ namespace Pforte.Workspace.Areas.Arbeitsplatz.Pages.Anmelden.Unternehmenskonto;
 
 /// <summary>
 /// Back from the provider: its answer (in the short-lived external cookie) becomes the staff record (created or
-/// updated, roles mapped by configuration) and a workspace session; no mapped role → the access-denied page.
+/// updated, roles mapped by configuration) and a workspace session; no mapped role → the access-denied page. Signed in,
+/// it answers a short page that moves on to the workspace (meta refresh and a link), not a redirect: the way here began
+/// at the provider, another site, and a browser sends no SameSite=Strict cookie on a redirect chain that began elsewhere.
 /// </summary>
 [AllowAnonymous]
 public sealed class FertigModel(IOptions<WorkspaceOidcOptions> oidc, StaffProvisioning provisioning, WorkspaceSignIn cookie) : WorkspacePageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
+
+    /// <summary>Where the signed-in staff member goes next (a workspace path).</summary>
+    public string Target { get; private set; } = WorkspacePaths.Home;
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -35,6 +40,7 @@ public sealed class FertigModel(IOptions<WorkspaceOidcOptions> oidc, StaffProvis
             return Redirect(WorkspacePaths.AccessDenied + (error.Code == ErrorCodes.StaffOidcRoleUnknown ? "?grund=rolle" : "?grund=fehler"));
         }
         await cookie.SignInAsync(done);
-        return Redirect(WorkspacePaths.SafeReturn(ReturnUrl));
+        Target = WorkspacePaths.SafeReturn(ReturnUrl);
+        return Page();
     }
 }
