@@ -60,9 +60,9 @@ if ! dotnet build Pforte.slnx -c Release -nologo -v q >"$build_log" 2>&1; then
 fi
 
 # --- 4. Every test project -------------------------------------------------------------------------------
-# The portal's browser tests write a screenshot of every page and state (desktop and 320 px) here.
+# The browser tests (portal and staff workspace) write a screenshot of every page and state (desktop and 320 px) here.
 export PFORTE_SCREENSHOTS="${PFORTE_SCREENSHOTS:-$PWD/TestResults/screenshots/$(date -u +%Y%m%d-%H%M%S)}"
-log "screenshots of the portal's pages go to $PFORTE_SCREENSHOTS"
+log "screenshots of the portal's and the workspace's pages go to $PFORTE_SCREENSHOTS"
 passed=0; failed=0; skipped=0; broken=0
 results_dir=$(mktemp -d)
 # run_project PROJECT: runs one test project into $results_dir/<name>.log and writes its duration beside it.

@@ -73,6 +73,49 @@ public static class PageChecks
         Assert.Fail(report.ToString());
     }
 
+    /// <summary>
+    /// At 320 px width the document is no wider than the viewport: <c>document.documentElement.scrollWidth &lt;= 320</c>
+    /// (WCAG 1.4.10 Reflow). Leaves the viewport at 320 × 640.
+    /// </summary>
+    public static async Task AssertNarrowAsync(IPage page, string name)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.SetViewportSizeAsync(320, 640);
+        var width = await page.EvaluateAsync<int>("() => Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0)");
+        Assert.True(width <= 320, $"{name}: at 320 px the document is {width} px wide ({page.Url}).");
+    }
+
+    /// <summary>
+    /// The keyboard path to the page's main action: from the top of the page, Tab until <paramref name="selector"/> has
+    /// the focus, which must be visible (an outline or a focus ring), then Enter.
+    /// </summary>
+    public static async Task TabAndEnterAsync(IPage page, string selector, int maxTabs = 60)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.EvaluateAsync("() => { const b = document.body; b.setAttribute('tabindex', '-1'); b.focus(); b.removeAttribute('tabindex'); window.scrollTo(0, 0); }");
+        await TabToAsync(page, selector, maxTabs);
+        await AssertFocusVisibleAsync(page);
+        await page.Keyboard.PressAsync("Enter");
+    }
+
+    /// <summary>The element that has the focus shows it: it matches <c>:focus-visible</c> and has an outline or a box shadow.</summary>
+    public static async Task AssertFocusVisibleAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var problem = await page.EvaluateAsync<string>("""
+            () => {
+                const e = document.activeElement;
+                if (!e || e === document.body) return 'nothing has the focus';
+                if (!e.matches(':focus-visible')) return 'not :focus-visible: ' + e.outerHTML.slice(0, 160);
+                const s = getComputedStyle(e);
+                const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+                const ring = s.boxShadow && s.boxShadow !== 'none';
+                return outline || ring ? '' : 'no outline or focus ring: ' + e.outerHTML.slice(0, 160);
+            }
+            """);
+        Assert.True(problem.Length == 0, $"Focus not visible on {page.Url}: {problem}");
+    }
+
     /// <summary>Presses Tab until the element matching <paramref name="selector"/> has the focus (at most <paramref name="maxTabs"/> times).</summary>
     public static async Task TabToAsync(IPage page, string selector, int maxTabs = 40)
     {

@@ -21,15 +21,7 @@ internal static class PortalAccountModel
             e.HasOne<InsuredPerson>().WithOne().HasForeignKey<PortalAccount>(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => x.PersonId).IsUnique();
-            e.HasIndex(x => x.NormalizedUserName).IsUnique();
-            e.Property(x => x.UserName).HasMaxLength(64);
-            e.Property(x => x.NormalizedUserName).HasMaxLength(64);
-            e.Property(x => x.Email).HasMaxLength(256);
-            e.Property(x => x.NormalizedEmail).HasMaxLength(256);
-            e.Property(x => x.PasswordHash).HasMaxLength(200);
-            e.Property(x => x.SecurityStamp).HasMaxLength(64);
-            e.Property(x => x.ConcurrencyStamp).HasMaxLength(64).IsConcurrencyToken();
-            e.Property(x => x.PhoneNumber).HasMaxLength(32);
+            Persistence.IdentityUserColumns.Configure(e);
             e.Property(x => x.SealedAuthenticatorKey).HasMaxLength(64);
             e.HasMany<IdentityUserClaim<Guid>>().WithOne().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany<IdentityUserLogin<Guid>>().WithOne().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);

@@ -15,8 +15,11 @@ public sealed record QuestionRound(Guid RoundId, IReadOnlyList<DrawnQuestion> Qu
 
 public sealed record AnswerOutcome(PersonAuthentication? Authentication, Error? Error, int TriesLeftToday);
 
-/// <summary>Who performs an authentication: the calling client and, for staff, the agent.</summary>
-public sealed record Performer(Guid ClientId, string? StaffId)
+/// <summary>
+/// Who performs an authentication: the calling API client (null for the staff workspace, which is not an API client)
+/// and, for staff, the agent.
+/// </summary>
+public sealed record Performer(Guid? ClientId, string? StaffId)
 {
     public const string StaffIdField = "staffId";
 

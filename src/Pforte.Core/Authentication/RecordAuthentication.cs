@@ -28,7 +28,7 @@ public sealed class RecordAuthentication(PforteDbContext db, AuditLog audit, IOp
 {
     private readonly WrittenAuthenticationOptions _options = options.Value;
 
-    public async Task<Result<PersonAuthentication>> InPersonAsync(Guid kasseId, Guid clientId, InPersonInput input, AuditContext context, CancellationToken cancellationToken = default)
+    public async Task<Result<PersonAuthentication>> InPersonAsync(Guid kasseId, Guid? clientId, InPersonInput input, AuditContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (!Performer.CheckStaffId(input.StaffId, required: true).TryGetValue(out var staffId, out var staffError))

@@ -257,6 +257,9 @@ public sealed class PforteDbContext(DbContextOptions<PforteDbContext> options) :
             // The supervisor's list (pending of a Kasse) and the caller card's "waiting for approval" (per person).
             e.HasIndex(x => new { x.KasseId, x.State, x.RequestedAt });
             e.HasIndex(x => new { x.PersonId, x.State });
+            // At most one pending request per person (four eyes), enforced by the database even under concurrent agents.
+            e.HasIndex(x => x.PersonId).IsUnique().HasFilter(IsSqlite ? "state = 'pending'" : "\"state\" = 'pending'")
+                .HasDatabaseName("ix_code_reissue_requests_pending");
         });
 
         modelBuilder.Entity<AlternativeAuthenticationNeed>(e =>

@@ -18,17 +18,9 @@ internal static class StaffModel
             e.ToTable("staff_accounts");
             e.HasKey(x => x.Id);
             e.HasOne<Kasse>().WithMany().HasForeignKey(x => x.KasseId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(x => x.NormalizedUserName).IsUnique();
+            Persistence.IdentityUserColumns.Configure(e);
             e.HasIndex(x => new { x.ExternalIssuer, x.ExternalSubject }).IsUnique();
             e.HasIndex(x => x.KasseId);
-            e.Property(x => x.UserName).HasMaxLength(64);
-            e.Property(x => x.NormalizedUserName).HasMaxLength(64);
-            e.Property(x => x.Email).HasMaxLength(256);
-            e.Property(x => x.NormalizedEmail).HasMaxLength(256);
-            e.Property(x => x.PasswordHash).HasMaxLength(200);
-            e.Property(x => x.SecurityStamp).HasMaxLength(64);
-            e.Property(x => x.ConcurrencyStamp).HasMaxLength(64).IsConcurrencyToken();
-            e.Property(x => x.PhoneNumber).HasMaxLength(32);
             e.Property(x => x.DisplayName).HasMaxLength(100);
             e.Property(x => x.Roles).HasMaxLength(100);
             e.Property(x => x.ExternalIssuer).HasMaxLength(256);

@@ -132,7 +132,17 @@ public sealed class CodeReissueRequests(PforteDbContext db, ReissueAuthCode reis
         db.Set<CodeReissueRequest>().Add(request);
         await audit.AppendAsync(kasseId, context, new AuditEvent(AuditAction.CodeReissueRequested, AuditOutcome.Info, personId, kvnr,
             Details: System.Text.Json.JsonSerializer.Serialize(new { request = request.Id, reason = cleanReason })), cancellationToken).ConfigureAwait(false);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException)
+        {
+            // Another agent's request for the same person was stored between the check above and this insert: the unique
+            // index on the pending state (ix_code_reissue_requests_pending) refused the second one; nothing is kept.
+            db.ChangeTracker.Clear();
+            return new Error(ErrorCodes.WsReissueAlreadyPending);
+        }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new ReissueOutcome(ReissueOutcomeKind.AwaitingApproval, null, request.Id);
     }
@@ -200,8 +210,15 @@ public sealed class CodeReissueRequests(PforteDbContext db, ReissueAuthCode reis
         var done = await reissue.ExecuteAsync(kasseId, kvnr, request.Reason, context, cancellationToken).ConfigureAwait(false);
         if (!done.TryGetValue(out var letter, out var error))
         {
-            await db.Set<CodeReissueRequest>().Where(r => r.Id == requestId).ExecuteUpdateAsync(s => s.SetProperty(r => r.State, CodeReissueRequestStates.Pending)
-                .SetProperty(r => r.DecidedBy, (string?)null).SetProperty(r => r.DecidedAt, (DateTimeOffset?)null), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await db.Set<CodeReissueRequest>().Where(r => r.Id == requestId).ExecuteUpdateAsync(s => s.SetProperty(r => r.State, CodeReissueRequestStates.Pending)
+                    .SetProperty(r => r.DecidedBy, (string?)null).SetProperty(r => r.DecidedAt, (DateTimeOffset?)null), cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Data.Common.DbException)
+            {
+                // A newer request for the person is pending meanwhile (one pending per person): that one waits instead.
+            }
             return error;
         }
         await db.Set<CodeReissueRequest>().Where(r => r.Id == requestId).ExecuteUpdateAsync(s => s.SetProperty(r => r.LetterId, letter.Id), cancellationToken).ConfigureAwait(false);

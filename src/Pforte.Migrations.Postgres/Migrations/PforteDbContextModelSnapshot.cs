@@ -2344,6 +2344,11 @@ namespace Pforte.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PersonId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_code_reissue_requests_pending")
+                        .HasFilter("\"state\" = 'pending'");
+
                     b.HasIndex("PersonId", "State");
 
                     b.HasIndex("KasseId", "State", "RequestedAt");

@@ -4,8 +4,8 @@ namespace Pforte.Workspace.Agent;
 public static class WorkspaceStaff
 {
     /// <summary>
-    /// The workspace is not an API client: authentications recorded from its screens carry this client id (all zeros)
-    /// and the staff member's id (ADR 0025).
+    /// The workspace is not an API client: authentications recorded from its screens carry no client id (null, never
+    /// an all-zero id) and the staff member's id (ADR 0025).
     /// </summary>
-    public static readonly Guid ClientId = Guid.Empty;
+    public static Guid? NoClient => null;
 }

@@ -120,7 +120,7 @@ public sealed class WorkspaceCoreTests
         Assert.Null((await Card(Channels.Phone, "call-2", null)).Value.Current);
 
         // At the counter: the photo ID, then the address change is allowed.
-        var inPerson = await f.UseAsync(sp => sp.GetRequiredService<RecordAuthentication>().InPersonAsync(f.Kasse.Id, Guid.Empty,
+        var inPerson = await f.UseAsync(sp => sp.GetRequiredService<RecordAuthentication>().InPersonAsync(f.Kasse.Id, null,
             new InPersonInput(person.Kvnr, "personalausweis", "L01X", true, "c1", null), Staff("c1", Channels.InPerson), Ct));
         var counter = (await Card(Channels.InPerson, null, inPerson.Value.Id)).Value;
         Assert.Equal(TrustLevels.Hoch, counter.Current!.Level);
@@ -141,7 +141,7 @@ public sealed class WorkspaceCoreTests
 
         var refused = await Change(null);
         Assert.Equal(ErrorCodes.WsActionNotAllowed, refused.Error!.Code);
-        var auth = await f.UseAsync(sp => sp.GetRequiredService<RecordAuthentication>().InPersonAsync(f.Kasse.Id, Guid.Empty,
+        var auth = await f.UseAsync(sp => sp.GetRequiredService<RecordAuthentication>().InPersonAsync(f.Kasse.Id, null,
             new InPersonInput(person.Kvnr, "reisepass", "C4F7", true, "c1", null), Staff("c1", Channels.InPerson), Ct));
         var done = await Change(auth.Value.Id);
         Assert.True(done.Value.Applied);
@@ -199,6 +199,41 @@ public sealed class WorkspaceCoreTests
         Assert.Contains(AuditAction.CodeReissueApproved, actions);
         Assert.Contains(AuditAction.CodeReissueRejected, actions);
         Assert.Equal(2, actions.Count(a => a == AuditAction.CodeReissuedByStaff));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Parallel_requests_beyond_the_cap_leave_exactly_one_pending_request_and_the_database_refuses_a_second(string provider)
+    {
+        await using var f = await SelfServiceFixture.CreateAsync(provider, new Dictionary<string, string?> { ["Pforte:AuthCodes:AutoReissueCap"] = "1" });
+        var person = await f.AddPersonAsync();
+        var ivr = await AuthenticateAsync(f, person.Id, TrustLevels.Substantiell, Channels.Phone, AuthenticationMethods.PhoneQuestions, "call-12");
+        Task<Result<ReissueOutcome>> Request(string staff) =>
+            f.UseAsync(sp => sp.GetRequiredService<CodeReissueRequests>().RequestAsync(f.Kasse.Id, person.Id, ivr.Id, "Brief verloren", Staff(staff), Ct));
+        Assert.Equal(ReissueOutcomeKind.Reissued, (await Request("a0")).Value.Kind);
+
+        // Eight agents at once, each in a scope (connection, transaction) of its own.
+        var results = await Task.WhenAll(Enumerable.Range(1, 8).Select(i => Task.Run(() => Request("a" + i), Ct)));
+        Assert.Single(results, r => r.IsSuccess && r.Value.Kind == ReissueOutcomeKind.AwaitingApproval);
+        Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(ErrorCodes.WsReissueAlreadyPending, r.Error!.Code));
+        Assert.Equal(1, await f.QueryAsync(db => db.Set<CodeReissueRequest>().CountAsync(r => r.PersonId == person.Id && r.State == CodeReissueRequestStates.Pending, Ct)));
+        Assert.Equal(1, (await f.AuditAsync(person.Id)).Count(e => e.Action == AuditAction.CodeReissueRequested));
+
+        // The guarantee is the database's (ix_code_reissue_requests_pending), not only the use case's check.
+        await Assert.ThrowsAsync<DbUpdateException>(() => f.QueryAsync(db =>
+        {
+            db.Set<CodeReissueRequest>().Add(new CodeReissueRequest
+            {
+                Id = Guid.CreateVersion7(), KasseId = f.Kasse.Id, PersonId = person.Id, Reason = "direkt", RequestedBy = "staff:x",
+                RequestedAt = f.Clock.GetUtcNow(), State = CodeReissueRequestStates.Pending,
+            });
+            return db.SaveChangesAsync(Ct);
+        }));
+        // Decided requests do not count: a rejected one and a new pending one live side by side.
+        var pending = await f.QueryAsync(db => db.Set<CodeReissueRequest>().SingleAsync(r => r.PersonId == person.Id && r.State == CodeReissueRequestStates.Pending, Ct));
+        Assert.Equal(ReissueOutcomeKind.Rejected, (await f.UseAsync(sp => sp.GetRequiredService<CodeReissueRequests>()
+            .DecideAsync(f.Kasse.Id, pending.Id, false, Supervisor, Staff("s1", "workspace"), Ct))).Value.Kind);
+        Assert.Equal(ReissueOutcomeKind.AwaitingApproval, (await Request("a9")).Value.Kind);
     }
 
     [Theory]

@@ -85,6 +85,29 @@ public static class AgentData
         Assert.False(System.Text.RegularExpressions.Regex.IsMatch(content, @"(?<![0-9A-Za-z])" + person.Code + @"(?![0-9A-Za-z])"), where + ": the clear code");
     }
 
+    /// <summary>
+    /// The workspace is not an API client: the authentications (and phone question rounds) its staff recorded for
+    /// <paramref name="personId"/> carry no client id (null, not an all-zero id), and the audit records of the staff
+    /// member name them as actor, never a client.
+    /// </summary>
+    public static async Task AssertNoClientAsync(WorkspaceHost host, Guid personId, string actorId)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        await using var db = host.NewContext();
+        var authentications = await db.Authentications.AsNoTracking().Where(a => a.PersonId == personId && a.StaffId != null).ToListAsync();
+        Assert.NotEmpty(authentications);
+        Assert.All(authentications, a => Assert.Null(a.ClientId));
+        Assert.All(await db.PhoneQuestionSessions.AsNoTracking().Where(s => s.PersonId == personId).ToListAsync(), s => Assert.Null(s.ClientId));
+        var records = await db.AuditEntries.AsNoTracking().Where(e => e.SubjectPersonId == personId && e.ActorId == actorId).ToListAsync();
+        Assert.NotEmpty(records);
+        Assert.All(records, e =>
+        {
+            Assert.Equal(ActorKind.Staff, e.ActorKind);
+            Assert.DoesNotContain(Guid.Empty.ToString(), e.Details ?? "", StringComparison.Ordinal);
+            Assert.DoesNotContain("\"client", e.Details ?? "", StringComparison.Ordinal);
+        });
+    }
+
     public static async Task<int> CountAsync(WorkspaceHost host, AuditAction action)
     {
         ArgumentNullException.ThrowIfNull(host);

@@ -89,7 +89,7 @@ public sealed class CallerScreenTests(Chromium chromium)
         var person = await AgentData.AddPersonAsync(host);
         await AgentData.AddPersonAsync(host);
         var page = await host.NewPageAsync();
-        await host.SignInAsync(page, StaffRoles.Agent);
+        var agent = await host.SignInAsync(page, StaffRoles.Agent);
         await page.GotoAsync("/arbeitsplatz/anrufer?call=call-77");
 
         // Search: an error at its field, then two of the same name and birth date.
@@ -152,5 +152,6 @@ public sealed class CallerScreenTests(Chromium chromium)
         Assert.Contains(audit, e => e.Action == AuditAction.AlternativeAuthenticationFlagSet && e.SubjectPersonId == person.Id);
         Assert.Contains(audit, e => e.Action == AuditAction.CodeReissuedByStaff && e.SubjectPersonId == person.Id && e.Channel == "phone");
         Assert.All(audit, e => Assert.DoesNotContain("Schloßallee", e.Details ?? "", StringComparison.Ordinal));
+        await AgentData.AssertNoClientAsync(host, person.Id, agent.ActorId);
     }
 }

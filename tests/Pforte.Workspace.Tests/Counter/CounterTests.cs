@@ -16,7 +16,7 @@ public sealed class CounterTests(Chromium chromium)
         await using var host = await WorkspaceHost.StartAsync(chromium, provider);
         var person = await AgentData.AddPersonAsync(host);
         var page = await host.NewPageAsync();
-        await host.SignInAsync(page, StaffRoles.Counter);
+        var staff = await host.SignInAsync(page, StaffRoles.Counter);
         await page.GotoAsync("/arbeitsplatz/schalter");
         await PageChecks.AssertGoodAsync(page, $"ws-counter-empty-{provider}");
 
@@ -65,5 +65,6 @@ public sealed class CounterTests(Chromium chromium)
         var audit = await host.AuditAsync();
         Assert.Contains(audit, e => e.Action == AuditAction.InPersonAuthenticated && e.SubjectPersonId == person.Id && e.ActorKind == ActorKind.Staff);
         Assert.Contains(audit, e => e.Action == AuditAction.AddressChanged && e.SubjectPersonId == person.Id && e.Channel == "in-person");
+        await AgentData.AssertNoClientAsync(host, person.Id, staff.ActorId);
     }
 }

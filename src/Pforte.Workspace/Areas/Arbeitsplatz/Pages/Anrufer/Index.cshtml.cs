@@ -72,7 +72,7 @@ public sealed class IndexModel : PersonScreenModel
         {
             return Redirect(PagePath);
         }
-        var drawn = await Use<PhoneQuestionRounds>().DrawAsync(Staff.KasseId, kvnr, new Performer(WorkspaceStaff.ClientId, Staff.StaffId), CallAudit, cancellationToken);
+        var drawn = await Use<PhoneQuestionRounds>().DrawAsync(Staff.KasseId, kvnr, new Performer(WorkspaceStaff.NoClient, Staff.StaffId), CallAudit, cancellationToken);
         if (drawn.TryGetValue(out var round, out var error))
         {
             Round = round;
@@ -91,7 +91,7 @@ public sealed class IndexModel : PersonScreenModel
         {
             return Redirect(PagePath);
         }
-        var outcome = await Use<PhoneQuestionRounds>().AnswerAsync(Staff.KasseId, roundId, Answers, new Performer(WorkspaceStaff.ClientId, Staff.StaffId), CallAudit, cancellationToken);
+        var outcome = await Use<PhoneQuestionRounds>().AnswerAsync(Staff.KasseId, roundId, Answers, new Performer(WorkspaceStaff.NoClient, Staff.StaffId), CallAudit, cancellationToken);
         // The answers typed are never shown again, right or wrong.
         Answers = [];
         ModelState.Clear();

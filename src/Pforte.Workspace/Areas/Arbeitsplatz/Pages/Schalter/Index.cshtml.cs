@@ -45,7 +45,7 @@ public sealed class IndexModel : PersonScreenModel
         {
             return Redirect(PagePath);
         }
-        var result = await Use<RecordAuthentication>().InPersonAsync(Staff.KasseId, WorkspaceStaff.ClientId,
+        var result = await Use<RecordAuthentication>().InPersonAsync(Staff.KasseId, WorkspaceStaff.NoClient,
             new InPersonInput(kvnr, DocumentType, DocumentLast4?.Trim(), PhotoMatches, Staff.StaffId, null), Audit, cancellationToken);
         if (result.TryGetValue(out var authentication, out var error))
         {
