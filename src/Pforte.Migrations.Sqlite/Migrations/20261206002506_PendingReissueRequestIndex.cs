@@ -5,7 +5,7 @@
 namespace Pforte.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class TmpWsPages : Migration
+    public partial class PendingReissueRequestIndex : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -11,8 +11,8 @@ using Pforte.Core.Persistence;
 namespace Pforte.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(PforteDbContext))]
-    [Migration("20261205223550_TmpWsPages")]
-    partial class TmpWsPages
+    [Migration("20261206002506_PendingReissueRequestIndex")]
+    partial class PendingReissueRequestIndex
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -12,8 +12,8 @@ using Pforte.Core.Persistence;
 namespace Pforte.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(PforteDbContext))]
-    [Migration("20261205223609_TmpWsPages")]
-    partial class TmpWsPages
+    [Migration("20261206002515_PendingReissueRequestIndex")]
+    partial class PendingReissueRequestIndex
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
