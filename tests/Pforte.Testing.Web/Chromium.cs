@@ -41,7 +41,9 @@ public sealed class Chromium : IAsyncLifetime
             TimezoneId = "Europe/Berlin",
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
-        context.SetDefaultTimeout(10_000);
+        // 30 s: in CI the browser tests run beside the other projects on two cores, and a sign-in pays for deliberately
+        // slow password hashing; 10 s timed out there once (a real hang still fails).
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
