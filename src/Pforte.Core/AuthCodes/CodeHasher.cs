@@ -19,8 +19,13 @@ public sealed class CodeHasher(IKeyStore keys)
 
     public CodeHash Hash(Guid personId, ReadOnlySpan<char> code)
     {
-        var key = keys.Current(KeyPurpose.CodeHash);
-        return new CodeHash(Compute(key.Material, personId, code), key.Version);
+        var version = keys.Current(KeyPurpose.CodeHash).Version;
+        var hash = new byte[HashSize];
+        if (!Compute(version, personId, code, hash))
+        {
+            throw new System.Security.Cryptography.CryptographicException($"Code key {version} is not in the key store.");
+        }
+        return new CodeHash(hash, version);
     }
 
     /// <summary>
@@ -29,16 +34,21 @@ public sealed class CodeHasher(IKeyStore keys)
     /// </summary>
     public bool Matches(Guid personId, ReadOnlySpan<char> code, byte[]? storedHash, int keyVersion)
     {
-        var key = storedHash is null ? keys.Current(KeyPurpose.CodeHash) : keys.Find(KeyPurpose.CodeHash, keyVersion);
-        var computed = Compute((key ?? keys.Current(KeyPurpose.CodeHash)).Material, personId, code);
-        var equal = CryptographicOperations.FixedTimeEquals(computed, storedHash ?? DecoyHash);
-        return equal && storedHash is not null && key is not null;
+        Span<byte> computed = stackalloc byte[HashSize];
+        var known = storedHash is not null && Compute(keyVersion, personId, code, computed);
+        if (!known)
+        {
+            // No stored hash, or its key is unknown (retired): the same HMAC work under the current key, against a decoy.
+            Compute(keys.Current(KeyPurpose.CodeHash).Version, personId, code, computed);
+        }
+        var equal = CryptographicOperations.FixedTimeEquals(computed, known ? storedHash : DecoyHash);
+        return equal && known;
     }
 
     /// <summary>True when a hash was made with an older key and should be re-keyed at this successful check.</summary>
     public bool NeedsRekey(int keyVersion) => keyVersion != keys.Current(KeyPurpose.CodeHash).Version;
 
-    private static byte[] Compute(byte[] key, Guid personId, ReadOnlySpan<char> code)
+    private bool Compute(int version, Guid personId, ReadOnlySpan<char> code, Span<byte> output)
     {
         Span<byte> input = stackalloc byte[16 + 8];
         personId.TryWriteBytes(input[..16], bigEndian: true, out _);
@@ -51,8 +61,6 @@ public sealed class CodeHasher(IKeyStore keys)
             }
             input[16 + length++] = (byte)c;
         }
-        Span<byte> output = stackalloc byte[HashSize];
-        HMACSHA256.HashData(key, input[..(16 + length)], output);
-        return output.ToArray();
+        return keys.TryHmacSha256(KeyPurpose.CodeHash, version, input[..(16 + length)], output);
     }
 }

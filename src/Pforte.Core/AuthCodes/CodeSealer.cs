@@ -36,8 +36,8 @@ public sealed class CodeSealer(IKeyStore keys)
         RandomNumberGenerator.Fill(nonce);
         Span<byte> plain = stackalloc byte[length];
         Encoding.ASCII.GetBytes(code, plain);
-        using var aes = new AesGcm(key.Material, TagSize);
-        aes.Encrypt(nonce, plain, sealedCode.AsSpan(4 + NonceSize, length), sealedCode.AsSpan(4 + NonceSize + length, TagSize), letterId.ToByteArray(bigEndian: true));
+        keys.Encrypt(KeyPurpose.LetterSeal, key.Version, nonce, plain, sealedCode.AsSpan(4 + NonceSize, length), sealedCode.AsSpan(4 + NonceSize + length, TagSize),
+            letterId.ToByteArray(bigEndian: true));
         CryptographicOperations.ZeroMemory(plain);
         return sealedCode;
     }
@@ -52,10 +52,8 @@ public sealed class CodeSealer(IKeyStore keys)
             throw new CryptographicException("Sealed code has the wrong length.");
         }
         var version = BinaryPrimitives.ReadInt32BigEndian(sealedCode);
-        var key = keys.Find(KeyPurpose.LetterSeal, version) ?? throw new CryptographicException($"Letter key {version} is not in the key ring.");
         Span<byte> plain = stackalloc byte[length];
-        using var aes = new AesGcm(key.Material, TagSize);
-        aes.Decrypt(sealedCode.AsSpan(4, NonceSize), sealedCode.AsSpan(4 + NonceSize, length), sealedCode.AsSpan(4 + NonceSize + length, TagSize), plain, letterId.ToByteArray(bigEndian: true));
+        keys.Decrypt(KeyPurpose.LetterSeal, version, sealedCode.AsSpan(4, NonceSize), sealedCode.AsSpan(4 + NonceSize, length), sealedCode.AsSpan(4 + NonceSize + length, TagSize), plain, letterId.ToByteArray(bigEndian: true));
         var code = Encoding.ASCII.GetString(plain);
         CryptographicOperations.ZeroMemory(plain);
         return code;

@@ -44,7 +44,7 @@ public sealed class ContentCipher(IKeyStore keys)
     {
         var material = RandomNumberGenerator.GetBytes(KeySize);
         var wrapKey = keys.Current(KeyPurpose.ContentWrap);
-        return new NewDataKey(new DataKey(material), Wrap(wrapKey, material), wrapKey.Version);
+        return new NewDataKey(new DataKey(material), Wrap(wrapKey.Version, material), wrapKey.Version);
     }
 
     /// <summary>Opens a stored wrapped data key. Throws <see cref="CryptographicException"/> when tampered or its wrap key is gone.</summary>
@@ -79,7 +79,7 @@ public sealed class ContentCipher(IKeyStore keys)
         var (material, _) = Open(wrapped);
         try
         {
-            return Wrap(current, material);
+            return Wrap(current.Version, material);
         }
         finally
         {
@@ -129,24 +129,21 @@ public sealed class ContentCipher(IKeyStore keys)
         return bytes;
     }
 
-    private static byte[] Wrap(KeyVersion wrapKey, byte[] material)
+    private byte[] Wrap(int wrapVersion, byte[] material)
     {
         var wrapped = new byte[WrappedKeySize];
-        BinaryPrimitives.WriteInt32BigEndian(wrapped, wrapKey.Version);
+        BinaryPrimitives.WriteInt32BigEndian(wrapped, wrapVersion);
         var nonce = wrapped.AsSpan(4, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(wrapKey.Material, TagSize);
-        aes.Encrypt(nonce, material, wrapped.AsSpan(4 + NonceSize, KeySize), wrapped.AsSpan(4 + NonceSize + KeySize, TagSize), WrapContext);
+        keys.Encrypt(KeyPurpose.ContentWrap, wrapVersion, nonce, material, wrapped.AsSpan(4 + NonceSize, KeySize), wrapped.AsSpan(4 + NonceSize + KeySize, TagSize), WrapContext);
         return wrapped;
     }
 
     private (byte[] Material, int Version) Open(byte[] wrapped)
     {
         var version = WrapVersion(wrapped);
-        var wrapKey = keys.Find(KeyPurpose.ContentWrap, version) ?? throw new CryptographicException($"Content wrap key {version} is not in the key ring.");
         var material = new byte[KeySize];
-        using var aes = new AesGcm(wrapKey.Material, TagSize);
-        aes.Decrypt(wrapped.AsSpan(4, NonceSize), wrapped.AsSpan(4 + NonceSize, KeySize), wrapped.AsSpan(4 + NonceSize + KeySize, TagSize), material, WrapContext);
+        keys.Decrypt(KeyPurpose.ContentWrap, version, wrapped.AsSpan(4, NonceSize), wrapped.AsSpan(4 + NonceSize, KeySize), wrapped.AsSpan(4 + NonceSize + KeySize, TagSize), material, WrapContext);
         return (material, version);
     }
 }

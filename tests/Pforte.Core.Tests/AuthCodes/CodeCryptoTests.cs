@@ -26,7 +26,12 @@ public sealed class CodeCryptoTests : IDisposable
         var ring = Ring();
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ring.FilePath));
         Assert.Equal(1, ring.Current(KeyPurpose.CodeHash).Version);
-        Assert.NotEqual(ring.Current(KeyPurpose.CodeHash).Material, ring.Current(KeyPurpose.LetterSeal).Material);
+        var data = "same input"u8;
+        Span<byte> codeMac = stackalloc byte[32];
+        Span<byte> letterMac = stackalloc byte[32];
+        Assert.True(ring.TryHmacSha256(KeyPurpose.CodeHash, 1, data, codeMac));
+        Assert.True(ring.TryHmacSha256(KeyPurpose.LetterSeal, 1, data, letterMac));
+        Assert.False(codeMac.SequenceEqual(letterMac));
     }
 
     [Fact]

@@ -60,14 +60,15 @@ public sealed class ContentCipherTests : IDisposable
     public void A_key_ring_from_before_the_content_wrap_purpose_gets_its_first_key_and_keeps_the_others()
     {
         var ring = Ring();
-        var codeKey = ring.Current(KeyPurpose.CodeHash).Material;
+        var person = Guid.CreateVersion7();
+        var hash = new Pforte.Core.AuthCodes.CodeHasher(ring).Hash(person, "7405");
         var path = ring.FilePath;
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         Assert.True(json.Remove("content_wrap"));
         File.WriteAllText(path, json.ToJsonString());
 
         var upgraded = Ring();
-        Assert.Equal(codeKey, upgraded.Current(KeyPurpose.CodeHash).Material);
+        Assert.True(new Pforte.Core.AuthCodes.CodeHasher(upgraded).Matches(person, "7405", hash.Hash, hash.KeyVersion));
         Assert.Equal(1, upgraded.Current(KeyPurpose.ContentWrap).Version);
         Assert.Contains("content_wrap", File.ReadAllText(path), StringComparison.Ordinal);
     }
