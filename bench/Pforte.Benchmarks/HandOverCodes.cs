@@ -20,6 +20,7 @@ internal static class HandOverCodes
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var services = new ServiceCollection().AddLogging();
         services.AddPforteCore(configuration);
+        Pforte.Keys.Pkcs11.Pkcs11KeyStoreServices.AddPkcs11KeyStore(services, configuration); // KEY_STORE=hsm (bench/verify/run.sh)
         await using var provider = services.BuildServiceProvider();
         await using var writer = new StreamWriter(output);
         var total = 0;

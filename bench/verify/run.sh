@@ -6,6 +6,7 @@
 #   SKIP_PG=1 bench/verify/run.sh      (or SKIP_SQLITE=1)
 #   PERSONS=20000 DURATION=10 bench/verify/run.sh
 #   KEYS=sequential bench/verify/run.sh   # the import generator's old ascending keys (default: random, see bench/import)
+#   KEY_STORE=hsm bench/verify/run.sh     # the keys in a SoftHSM2 token (PKCS#11, ADR 0029) instead of the key-ring file
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,9 +28,22 @@ BENCH="dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll"
 CSV="$WORK/insured.csv"
 $BENCH generate-import "$PERSONS" "$CSV" 0 "${KEYS:-random}"
 
+if [ "${KEY_STORE:-file}" = "hsm" ]; then
+  # A SoftHSM2 token of the bench's own (docs/hsm.md); every run gets its own key-label prefix.
+  command -v softhsm2-util >/dev/null || { echo "softhsm2 missing: apt-get install -y softhsm2" >&2; exit 1; }
+  mkdir -p "$WORK/softhsm/tokens"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$WORK/softhsm/tokens" >"$WORK/softhsm/softhsm2.conf"
+  export SOFTHSM2_CONF="$WORK/softhsm/softhsm2.conf"
+  softhsm2-util --init-token --free --label pforte-bench --pin 1234-5678 --so-pin 8765-4321 >/dev/null
+  ( umask 077; echo 1234-5678 >"$WORK/softhsm/pin" )
+  export Pforte__Keys__Provider=Pkcs11 Pforte__Keys__Pkcs11__Library=/usr/lib/softhsm/libsofthsm2.so \
+    Pforte__Keys__Pkcs11__TokenLabel=pforte-bench Pforte__Keys__Pkcs11__PinFile="$WORK/softhsm/pin"
+fi
+
 run_one() {
   local label="$1"
   export Pforte__Keys__Path="$WORK/$label-keyring.json"
+  export Pforte__Keys__Pkcs11__KeyLabelPrefix="$label."
   echo "== $label: import $PERSONS, issue codes, hand over"
   $PFORTE db migrate >/dev/null
   $PFORTE kasse create --ik 260326822 --name "Bench-BKK" --street "Hauptstraße" --house-number 1 --postal-code 60311 --city "Frankfurt am Main" >/dev/null

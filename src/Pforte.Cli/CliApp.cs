@@ -6,6 +6,7 @@ using Pforte.Cli.Commands;
 using Pforte.Core;
 using Pforte.Core.Common;
 using Pforte.Core.Persistence;
+using Pforte.Keys.Pkcs11;
 using Pforte.Letters.Pdf;
 
 namespace Pforte.Cli;
@@ -124,6 +125,7 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, IReadOnlyDi
         services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).SetMinimumLevel(LogLevel.Warning));
         services.AddPforteCore(configuration);
         services.AddPdfLetters();
+        services.AddPkcs11KeyStore(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
@@ -151,6 +153,15 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, IReadOnlyDi
             // Bad configuration: the validator's message carries the error code and sentence.
             await Err.WriteLineAsync(string.Join(Environment.NewLine, ex.Failures)).ConfigureAwait(false);
             return CliApp.ExitCodes.Refused;
+        }
+        catch (Pforte.Core.Common.Keys.KeyStoreException ex)
+        {
+            // Key store settings that cannot work: the PF-HSM code and sentence, never the PIN, no stack trace.
+            return await FailAsync(ex.Error).ConfigureAwait(false);
+        }
+        catch (Pforte.Core.Common.Keys.KeyStoreUnavailableException)
+        {
+            return await FailAsync(new Error(ErrorCodes.HsmUnavailable)).ConfigureAwait(false);
         }
         catch (System.Data.Common.DbException ex)
         {

@@ -72,6 +72,12 @@ public static class PforteCoreServices
         services.AddOptions<KeyOptions>().Bind(configuration.GetSection(KeyOptions.Section));
         services.AddSingleton<IKeyStore>(sp =>
         {
+            var provider = sp.GetRequiredService<IOptions<KeyOptions>>().Value.Provider;
+            if (!string.Equals(provider, KeyOptions.FileProvider, StringComparison.OrdinalIgnoreCase))
+            {
+                // "Pkcs11" is registered by Pforte.Keys.Pkcs11 (AddPkcs11KeyStore), which replaces this factory.
+                throw new KeyStoreException(new Error(ErrorCodes.KeyProviderUnknown, provider));
+            }
             // Like the database: a relative path is taken from the data directory, never from the working directory.
             var path = DataDirectory.PathFor(sp.GetRequiredService<IOptions<KeyOptions>>().Value.Path, configuration[DataDirectory.Key]);
             if (!path.TryGetValue(out var file, out var error))

@@ -1,4 +1,5 @@
 using Pforte.Core;
+using Pforte.Keys.Pkcs11;
 using Pforte.Letters.Pdf;
 using Pforte.Portal;
 using Pforte.Portal.Accounts;
@@ -16,6 +17,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddPforteCore(builder.Configuration);
 builder.Services.AddPdfLetters();
+builder.Services.AddPkcs11KeyStore(builder.Configuration); // Pforte:Keys:Provider = Pkcs11: the keys in an HSM (ADR 0029)
 builder.Services.AddPforteApiSecurity();
 builder.Services.AddPforteProblemDetails();
 builder.Services.AddPforteStrictJson();
@@ -39,6 +41,13 @@ if (surfaces.Workspace)
 builder.Services.AddRazorPages().ConfigureApplicationPartManager(parts => surfaces.KeepPagesOf(parts));
 
 var app = builder.Build();
+
+if (KeyStoreStartup.Open(app.Services) is { } keysRefused)
+{
+    // Key store settings that cannot work (no such module, token or PIN file, a wrong PIN): code and sentence, never the PIN.
+    await Console.Error.WriteLineAsync($"{keysRefused.Code}: {keysRefused.Message}");
+    return 1;
+}
 
 if (await app.PrepareDatabaseAsync() is { } refused)
 {

@@ -16,6 +16,14 @@ public sealed class TestDb : IAsyncDisposable
     /// <summary>For <c>[MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]</c>: every such test runs on both databases.</summary>
     public static IEnumerable<object[]> Providers => [["sqlite"], ["postgres"]];
 
+    /// <summary>
+    /// Both databases, each with the key-ring file and with the keys in an HSM (a real SoftHSM2 token, ADR 0029): the
+    /// provider "sqlite+hsm" is SQLite with <c>Pforte:Keys:Provider = Pkcs11</c>.
+    /// </summary>
+    public static IEnumerable<object[]> ProvidersAndKeyStores => [["sqlite"], ["postgres"], ["sqlite+hsm"], ["postgres+hsm"]];
+
+    public const string HsmSuffix = "+hsm";
+
     private static readonly SemaphoreSlim TemplateLock = new(1, 1);
     private static bool _templateReady;
     /// <summary>One template per test process: several test runs share the throwaway server, and each rebuilds its template.</summary>
@@ -42,19 +50,47 @@ public sealed class TestDb : IAsyncDisposable
     /// <summary>A key ring of this test's own, outside the database like in production.</summary>
     public string KeyRingPath { get; } = Path.Combine(Path.GetTempPath(), "pforte-tests", "keys-" + Guid.NewGuid().ToString("N"), "keyring.json");
 
+    /// <summary>The keys in a SoftHSM2 token (under a label prefix of this test's own) instead of the key-ring file.</summary>
+    public bool KeysInHsm => HsmPrefix is not null;
+
+    public string? HsmPrefix { get; private init; }
+
     /// <summary>Configuration keys for a host (web or CLI) on this database.</summary>
-    public Dictionary<string, string?> Configuration => new()
+    public Dictionary<string, string?> Configuration
     {
-        ["Pforte:Database:Provider"] = ProviderName,
-        ["Pforte:Database:ConnectionString"] = ConnectionString,
-        ["Pforte:Keys:Path"] = KeyRingPath,
-    };
+        get
+        {
+            var values = new Dictionary<string, string?>
+            {
+                ["Pforte:Database:Provider"] = ProviderName,
+                ["Pforte:Database:ConnectionString"] = ConnectionString,
+                ["Pforte:Keys:Path"] = KeyRingPath,
+            };
+            if (HsmPrefix is not null)
+            {
+                foreach (var (key, value) in SoftHsm.Configuration(HsmPrefix))
+                {
+                    values[key] = value;
+                }
+            }
+            return values;
+        }
+    }
+
+    /// <summary>The same keys as the host's, through a store of its own (as the CLI in another process would open them).</summary>
+    public Pforte.Core.Common.Keys.IKeyStore OpenKeyStore() =>
+        HsmPrefix is not null ? SoftHsm.Open(HsmPrefix) : new Pforte.Core.Common.Keys.FileKeyRing(KeyRingPath, TimeProvider.System);
 
     public PforteDbContext NewContext() => new(DatabaseSetup.BuildOptions(Provider, ConnectionString));
 
     public static async Task<TestDb> CreateAsync(string provider, bool migrate = true)
     {
         ArgumentNullException.ThrowIfNull(provider);
+        if (provider.EndsWith(HsmSuffix, StringComparison.Ordinal))
+        {
+            var db = await CreateAsync(provider[..^HsmSuffix.Length], migrate).ConfigureAwait(false);
+            return new TestDb(db.Provider, db.ConnectionString, db.SqliteFile, db.PgDatabaseName) { HsmPrefix = SoftHsm.NewPrefix() };
+        }
         return provider switch
         {
             "sqlite" => await CreateSqliteAsync(migrate).ConfigureAwait(false),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Pforte.Core.Common;
+using Pforte.Core.Common.Keys;
 using Pforte.Core.Persistence;
 
 namespace Pforte.Cli.Commands;
@@ -19,7 +20,14 @@ internal static class BackupCommands
                 return await cli.FailAsync(error).ConfigureAwait(false);
             }
             await cli.Out.WriteLineAsync($"Sicherung ({file.Provider}) geschrieben: {file.Path} ({GermanText.Number(file.Bytes)} Bytes).").ConfigureAwait(false);
-            await cli.Out.WriteLineAsync("Den Schlüsselbund getrennt sichern und getrennt aufbewahren: pforte backup keys --to DATEI").ConfigureAwait(false);
+            if (services.GetRequiredService<IKeyStore>() is IHsmKeyStore hsm)
+            {
+                await cli.Out.WriteLineAsync(new Error(ErrorCodes.KeysInHsmNoKeyRingBackup, hsm.TokenLabel).Message).ConfigureAwait(false);
+            }
+            else
+            {
+                await cli.Out.WriteLineAsync("Den Schlüsselbund getrennt sichern und getrennt aufbewahren: pforte backup keys --to DATEI").ConfigureAwait(false);
+            }
             return CliApp.ExitCodes.Ok;
         }, ct));
 

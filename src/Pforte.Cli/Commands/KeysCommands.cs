@@ -12,7 +12,7 @@ internal static class KeysCommands
 {
     public static Command Build(CliContext cli)
     {
-        var purpose = new Option<string>("--purpose") { Description = "code-hash (Schlüssel der Code-Prüfwerte), letter-seal (Versiegelung in Codebriefen) oder content-wrap (Schlüssel über den Inhaltsschlüsseln des Postfachs).", DefaultValueFactory = _ => "code-hash" };
+        var purpose = new Option<string>("--purpose") { Description = "code-hash (Schlüssel der Code-Prüfwerte), letter-seal (Versiegelung in Codebriefen), content-wrap (Schlüssel über den Inhaltsschlüsseln des Postfachs) oder account-secret (Versiegelung der Authenticator-Geheimnisse; im Schlüsselring-Datei-Speicher aus letter-seal abgeleitet).", DefaultValueFactory = _ => "code-hash" };
 
         var rotate = new Command("rotate", "Legt einen neuen Schlüssel an; neue Codes nutzen ihn, alte Prüfwerte werden bei der nächsten erfolgreichen Prüfung umgeschlüsselt.") { purpose };
         rotate.SetAction((parse, ct) => cli.RunAsync(async (services, token) =>
@@ -40,6 +40,10 @@ internal static class KeysCommands
             foreach (var k in keys.All(KeyPurpose.LetterSeal))
             {
                 await cli.Out.WriteLineAsync($"letter-seal v{k.Version}  angelegt {k.CreatedAt.ToString("dd.MM.yyyy HH:mm", ErrorTexts.German)}").ConfigureAwait(false);
+            }
+            foreach (var k in keys.All(KeyPurpose.AccountSecret))
+            {
+                await cli.Out.WriteLineAsync($"account-secret v{k.Version}  angelegt {k.CreatedAt.ToString("dd.MM.yyyy HH:mm", ErrorTexts.German)}").ConfigureAwait(false);
             }
             var mailbox = services.GetRequiredService<Pforte.Core.Mailbox.MailboxMaintenance>();
             foreach (var k in keys.All(KeyPurpose.ContentWrap))
@@ -69,7 +73,7 @@ internal static class KeysCommands
             return CliApp.ExitCodes.Ok;
         }, ct));
 
-        var keysCommand = new Command("keys", "Schlüsselring (außerhalb der Datenbank) verwalten.");
+        var keysCommand = new Command("keys", "Schlüssel (Schlüsselring-Datei oder HSM, außerhalb der Datenbank) verwalten.");
         keysCommand.Subcommands.Add(rotate);
         keysCommand.Subcommands.Add(list);
         keysCommand.Subcommands.Add(retire);
@@ -81,6 +85,7 @@ internal static class KeysCommands
         "code-hash" => KeyPurpose.CodeHash,
         "letter-seal" => KeyPurpose.LetterSeal,
         "content-wrap" => KeyPurpose.ContentWrap,
+        "account-secret" => KeyPurpose.AccountSecret,
         _ => null,
     };
 }

@@ -341,4 +341,13 @@ public static class ErrorCodes
     public const string ApiGatewayInterrupted = "PF-API-502";
     public const string ApiGatewayTimeout = "PF-API-504";
     public const string StaffOidcCancelled = "PF-STAFF-030";
+    public const string KeyProviderUnknown = "PF-HSM-001";
+    public const string HsmSettingMissing = "PF-HSM-002";
+    public const string HsmLibraryNotLoadable = "PF-HSM-003";
+    public const string HsmTokenNotFound = "PF-HSM-004";
+    public const string HsmPinFileInvalid = "PF-HSM-005";
+    public const string HsmLoginFailed = "PF-HSM-006";
+    public const string HsmUnavailable = "PF-HSM-007";
+    public const string HsmMechanismMissing = "PF-HSM-008";
+    public const string KeysInHsmNoKeyRingBackup = "PF-HSM-009";
 }

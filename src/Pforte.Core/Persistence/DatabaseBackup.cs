@@ -117,8 +117,14 @@ public sealed class DatabaseBackup(PforteDbContext db, IKeyStore keys, IOptions<
     }
 
     /// <summary>Copies the key ring to <paramref name="target"/> (mode 0600); never overwrites. Only for the key-ring file store.</summary>
+    /// <remarks>With the keys in an HSM: PF-HSM-009, nothing written.</remarks>
     public async Task<Result<BackupFile>> BackupKeyRingAsync(string? target, CancellationToken cancellationToken = default)
     {
+        if (keys is IHsmKeyStore hsm)
+        {
+            // The keys never leave the HSM: they are backed up with the HSM vendor's tools (docs/hsm.md), not by Pforte.
+            return new Error(ErrorCodes.KeysInHsmNoKeyRingBackup, hsm.TokenLabel);
+        }
         if (keys is not FileKeyRing ring || string.IsNullOrWhiteSpace(target))
         {
             return new Error(ErrorCodes.BackupFolderInvalid, target ?? "");

@@ -110,8 +110,9 @@ public static partial class ApiReference
                 }
                 Add(StatusCodes.Status413PayloadTooLarge, [ErrorCodes.ApiBodyTooLarge]);
                 Add(StatusCodes.Status500InternalServerError, [ErrorCodes.ApiInternal]);
-                // The database away for a moment (restart, fail-over): answered with Retry-After, to be retried (operations.md).
-                Add(StatusCodes.Status503ServiceUnavailable, [ErrorCodes.ApiDatabaseUnavailable]);
+                // The database or the HSM away for a moment (restart, fail-over): answered with Retry-After, to be retried
+                // (operations.md, hsm.md).
+                Add(StatusCodes.Status503ServiceUnavailable, [ErrorCodes.ApiDatabaseUnavailable, ErrorCodes.HsmUnavailable]);
                 operation.Responses ??= new OpenApiResponses();
                 foreach (var (status, codes) in problems)
                 {

@@ -91,6 +91,7 @@ public static class ProblemDetailsSetup
                     StatusCodes.Status405MethodNotAllowed => new Error(ErrorCodes.ApiMethodNotAllowed, c.HttpContext.Request.Method),
                     StatusCodes.Status413PayloadTooLarge => new Error(ErrorCodes.ApiBodyTooLarge, MaxBodyBytes),
                     StatusCodes.Status415UnsupportedMediaType => new Error(ErrorCodes.ApiUnsupportedMediaType),
+                    StatusCodes.Status503ServiceUnavailable when KeyStoreAway(c.Exception) => new Error(ErrorCodes.HsmUnavailable),
                     StatusCodes.Status503ServiceUnavailable => new Error(ErrorCodes.ApiDatabaseUnavailable),
                     >= StatusCodes.Status500InternalServerError => new Error(ErrorCodes.ApiInternal),
                     _ => null,
@@ -111,6 +112,18 @@ public static class ProblemDetailsSetup
         return services;
     }
 
+    private static bool KeyStoreAway(Exception? exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Pforte.Core.Common.Keys.KeyStoreUnavailableException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>The API takes small JSON documents; anything larger is refused before it is read (files: <see cref="RequestBodyLimits"/>).</summary>
     public const long MaxBodyBytes = RequestBodyLimits.Default;
 
@@ -126,6 +139,8 @@ public static class ProblemDetailsSetup
             {
                 BadHttpRequestException bad => bad.StatusCode,
                 _ when Pforte.Core.Persistence.DatabaseUnavailable.Is(ex) => StatusCodes.Status503ServiceUnavailable,
+                // The HSM away (ADR 0029): like a database outage, 503 and a retry, not a 500.
+                _ when KeyStoreAway(ex) => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
             // A body that does not bind is the caller's mistake, answered with its problem; it is no error of ours to log.

@@ -8,6 +8,7 @@ using Pforte.Core.Accounts;
 using Pforte.Core.Audit;
 using Pforte.Core.Common;
 using Pforte.Core.Letters;
+using Pforte.Keys.Pkcs11;
 using Pforte.Testing;
 using Pforte.Testing.Accounts;
 
@@ -19,13 +20,13 @@ public sealed class ActivationLetterTests
     private static readonly AuditContext Context = new(ActorKind.Client, "client:portal-test", Channel: "portal", SourceIp: "198.51.100.4");
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task The_code_from_the_handed_over_letter_opens_a_registration_once_and_unknown_details_get_the_same_answer(string provider)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var testDb = await TestDb.CreateAsync(provider);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(testDb.Configuration).Build();
-        var services = new ServiceCollection().AddPforteCore(configuration);
+        var services = new ServiceCollection().AddPforteCore(configuration).AddPkcs11KeyStore(configuration);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         await using var sp = services.BuildServiceProvider();
         Guid kasseId;

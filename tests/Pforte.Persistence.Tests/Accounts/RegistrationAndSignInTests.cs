@@ -11,6 +11,7 @@ using Pforte.Core.Audit;
 using Pforte.Core.AuthCodes;
 using Pforte.Core.Common;
 using Pforte.Core.Persistence;
+using Pforte.Keys.Pkcs11;
 using Pforte.Testing;
 using Pforte.Testing.Accounts;
 
@@ -47,7 +48,7 @@ public sealed class RegistrationAndSignInTests
         var testDb = await TestDb.CreateAsync(provider);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(testDb.Configuration).Build();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var services = new ServiceCollection().AddPforteCore(configuration);
+        var services = new ServiceCollection().AddPforteCore(configuration).AddPkcs11KeyStore(configuration);
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         var harness = new Harness { TestDb = testDb, Services = services.BuildServiceProvider(), Clock = clock };
@@ -74,7 +75,7 @@ public sealed class RegistrationAndSignInTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task A_person_registers_with_the_code_and_signs_in_with_password_and_authenticator_recorded_as_a_portal_login(string provider)
     {
         await using var h = await StartAsync(provider);
@@ -99,7 +100,7 @@ public sealed class RegistrationAndSignInTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task A_registered_kvnr_gets_the_answer_of_a_wrong_code_and_a_wrong_code_counts(string provider)
     {
         await using var h = await StartAsync(provider);
@@ -125,7 +126,7 @@ public sealed class RegistrationAndSignInTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task Three_wrong_codes_lock_the_code_as_on_the_phone(string provider)
     {
         await using var h = await StartAsync(provider);
@@ -149,7 +150,7 @@ public sealed class RegistrationAndSignInTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task Weak_passwords_are_refused_with_their_reason_and_nothing_is_stored(string provider)
     {
         await using var h = await StartAsync(provider);
@@ -175,7 +176,7 @@ public sealed class RegistrationAndSignInTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task Unknown_name_wrong_password_and_locked_account_answer_alike_and_five_failures_lock(string provider)
     {
         await using var h = await StartAsync(provider);
@@ -206,7 +207,7 @@ public sealed class RegistrationAndSignInTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task An_authenticator_code_is_accepted_once_and_secrets_are_not_stored_in_clear(string provider)
     {
         await using var h = await StartAsync(provider);
@@ -230,7 +231,7 @@ public sealed class RegistrationAndSignInTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task Demo_accounts_sign_in_with_the_documented_password_and_the_printed_key_which_is_shown_once(string provider)
     {
         await using var h = await StartAsync(provider);

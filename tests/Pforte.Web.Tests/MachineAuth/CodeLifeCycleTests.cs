@@ -16,7 +16,7 @@ public sealed class CodeLifeCycleTests
     private static async Task<JsonElement> Json(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task A_weak_new_code_is_refused_naming_the_rule_and_a_good_one_replaces_the_old(string provider)
     {
         await using var h = await MachineAuthHarness.CreateAsync(provider);
@@ -55,7 +55,7 @@ public sealed class CodeLifeCycleTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task Staff_reissue_blocks_the_old_code_at_once_and_queues_a_new_one(string provider)
     {
         await using var h = await MachineAuthHarness.CreateAsync(provider);
@@ -93,7 +93,7 @@ public sealed class CodeLifeCycleTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task Issue_due_is_idempotent_and_losing_eligibility_deletes_the_code(string provider)
     {
         await using var h = await MachineAuthHarness.CreateAsync(provider);

@@ -11,16 +11,18 @@ namespace Pforte.Web.Tests.MachineAuth;
 public sealed class KeysAndAlarmTests
 {
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task After_a_rotation_an_old_hash_is_rekeyed_at_its_next_successful_check(string provider)
     {
         await using var h = await MachineAuthHarness.CreateAsync(provider);
         var (person, code) = await h.PersonWithCodeAsync();
         Assert.Equal(1, await h.WithDbAsync(db => db.AuthCodes.Where(a => a.PersonId == person.Id).Select(a => a.KeyVersion).SingleAsync()));
 
-        // Rotation by another process (the CLI) on the same key-ring file.
-        new FileKeyRing(h.Factory.Database.KeyRingPath, TimeProvider.System).Rotate(KeyPurpose.CodeHash);
-        await Task.Delay(1100); // the host looks at the ring's file time at most once a second
+        // Rotation by another process (the CLI) on the same key-ring file or HSM token.
+        var cli = h.Factory.Database.OpenKeyStore();
+        cli.Rotate(KeyPurpose.CodeHash);
+        (cli as IDisposable)?.Dispose();
+        await Task.Delay(1100); // the host looks at the ring's file time (the HSM's list, RefreshSeconds = 1 in tests) at most once a second
 
         Assert.Equal(HttpStatusCode.OK, (await h.VerifyAsync(MachineAuthHarness.Body(person, code))).StatusCode);
         Assert.Equal(2, await h.WithDbAsync(db => db.AuthCodes.Where(a => a.PersonId == person.Id).Select(a => a.KeyVersion).SingleAsync()));

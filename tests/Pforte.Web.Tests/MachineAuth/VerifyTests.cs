@@ -19,7 +19,7 @@ public sealed class VerifyTests
     private static string Wrong(string code) => code == "7405" ? "8052" : "7405";
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task The_right_code_with_kvnr_and_card_reaches_hoch_and_is_stored(string provider)
     {
         await using var h = await MachineAuthHarness.CreateAsync(provider);
@@ -40,7 +40,7 @@ public sealed class VerifyTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task Every_failure_cause_gives_the_same_answer_and_the_true_reason_is_audited(string provider)
     {
         await using var h = await MachineAuthHarness.CreateAsync(provider);
@@ -129,7 +129,7 @@ public sealed class VerifyTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task The_third_wrong_code_locks_reissues_by_letter_and_the_old_code_is_dead(string provider)
     {
         await using var h = await MachineAuthHarness.CreateAsync(provider);
@@ -154,7 +154,7 @@ public sealed class VerifyTests
     }
 
     [Theory]
-    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    [MemberData(nameof(TestDb.ProvidersAndKeyStores), MemberType = typeof(TestDb))]
     public async Task A_success_resets_the_count(string provider)
     {
         await using var h = await MachineAuthHarness.CreateAsync(provider);

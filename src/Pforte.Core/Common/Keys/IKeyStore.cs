@@ -63,6 +63,3 @@ public interface IKeyStore
     void Decrypt(KeyPurpose purpose, int version, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> cipher, ReadOnlySpan<byte> tag, Span<byte> plain,
         ReadOnlySpan<byte> associatedData);
 }
-
-/// <summary>The key store cannot be reached right now (e.g. the HSM is away): callers answer like a database outage (503).</summary>
-public sealed class KeyStoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
