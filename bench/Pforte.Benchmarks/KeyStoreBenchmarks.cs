@@ -41,7 +41,10 @@ public class KeyStoreBenchmarks
         }
         var pin = Path.Combine(_dir, "pin");
         File.WriteAllText(pin, "1234-5678");
-        File.SetUnixFileMode(pin, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(pin, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         _hsm = Pkcs11KeyStore.Open(new Pkcs11KeyOptions { Library = "/usr/lib/softhsm/libsofthsm2.so", TokenLabel = "bench", KeyLabelPrefix = "bench." }, pin, TimeProvider.System);
         var ring = new FileKeyRing(Path.Combine(_dir, "keyring.json"), TimeProvider.System);
         (_fileHasher, _hsmHasher) = (new CodeHasher(ring), new CodeHasher(_hsm));

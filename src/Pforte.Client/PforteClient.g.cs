@@ -677,7 +677,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -845,7 +845,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1014,7 +1014,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1166,7 +1166,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1340,7 +1340,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1514,7 +1514,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1666,7 +1666,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1845,7 +1845,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1997,7 +1997,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2160,7 +2160,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2334,7 +2334,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2513,7 +2513,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2677,7 +2677,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2804,7 +2804,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2988,7 +2988,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3177,7 +3177,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3351,7 +3351,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3525,7 +3525,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3699,7 +3699,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3850,7 +3850,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -4001,7 +4001,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -4164,7 +4164,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -4291,7 +4291,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -4438,7 +4438,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -4579,7 +4579,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -4723,7 +4723,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -4912,7 +4912,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5065,7 +5065,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5218,7 +5218,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5382,7 +5382,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5539,7 +5539,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5699,7 +5699,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5868,7 +5868,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6047,7 +6047,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6216,7 +6216,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6385,7 +6385,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6564,7 +6564,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6707,7 +6707,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6871,7 +6871,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -7045,7 +7045,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -7224,7 +7224,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -7393,7 +7393,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -7571,7 +7571,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -7722,7 +7722,7 @@ namespace Pforte.Client
                             {
                                 throw new PforteApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PforteApiException<Problem>("Interner Fehler. Fehlercodes: PF-API-503, PF-HSM-007.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {

@@ -6,11 +6,20 @@ using Pforte.Testing;
 
 namespace Pforte.Web.Tests.MachineAuth;
 
-/// <summary>The HSM away (ADR 0029): verification answers 503 like a database outage, changes nothing, and works again when it is back.</summary>
+/// <summary>Taking a SoftHSM2 token away makes the module rescan its slots: no other test may run meanwhile.</summary>
+[CollectionDefinition(nameof(HsmOutageCollection), DisableParallelization = true)]
+public sealed class HsmOutageCollection;
+
+/// <summary>
+/// The HSM away (ADR 0029): verification answers 503 like a database outage and changes nothing. (That lost sessions
+/// are reopened without a restart is Pkcs11KeyStoreTests' part: SoftHSM2 itself does not take back a token whose
+/// files vanished until the process loads it again, which a network HSM's reconnect does not need.)
+/// </summary>
+[Collection(nameof(HsmOutageCollection))]
 public sealed class HsmOutageTests
 {
     [Fact]
-    public async Task With_the_hsm_away_verification_answers_503_changes_nothing_and_recovers_without_a_restart()
+    public async Task With_the_hsm_away_verification_answers_503_and_changes_nothing()
     {
         // A token of its own: taking it away must not disturb the other tests on the shared token.
         await using var h = await MachineAuthHarness.CreateAsync("sqlite+hsm", new Dictionary<string, string?>
@@ -33,8 +42,8 @@ public sealed class HsmOutageTests
             }
             Assert.Equal(auditBefore, await h.WithDbAsync(db => db.AuditEntries.CountAsync())); // no attempt recorded
             Assert.Equal(0, (await h.CodeStatusAsync(person)).GetProperty("consecutiveFailures").GetInt32());
+            Assert.Equal(Pforte.Core.AuthCodes.AuthCodeState.Active,
+                await h.WithDbAsync(db => db.AuthCodes.Where(a => a.PersonId == person.Id).Select(a => a.State).SingleAsync()));
         }
-
-        Assert.Equal(HttpStatusCode.OK, (await h.VerifyAsync(MachineAuthHarness.Body(person, code))).StatusCode);
     }
 }
