@@ -49,6 +49,21 @@ public sealed class IvrDialogue(
     public const string HungUp = "hung-up";
 
     private static long _lastPurge;
+
+    private sealed record Holder(string? Card, bool Flagged);
+
+    /// <summary>The card turn's one look at the person behind the keyed KVNR (<see cref="CardAsync"/>), compiled once.</summary>
+    private static readonly CompiledPerModel<Func<PforteDbContext, Guid, string, CancellationToken, Task<Holder?>>> HolderOf = new(() =>
+        EF.CompileAsyncQuery((PforteDbContext db, Guid kasseId, string kvnr, CancellationToken _) => db.InsuredPersons.AsNoTracking()
+            .Where(p => p.KasseId == kasseId && p.Kvnr == kvnr)
+            .Select(p => new Holder(
+                p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault(),
+                db.AlternativeAuthenticationNeeds.Any(n => n.PersonId == p.Id && n.KasseId == p.KasseId)))
+            .FirstOrDefault()));
+
+    /// <summary>Every input turn reads its call by key first: compiled once, not looked up in EF's query cache each time.</summary>
+    private static readonly CompiledPerModel<Func<PforteDbContext, Guid, string, CancellationToken, Task<IvrCall?>>> CallByKey = new(() =>
+        EF.CompileAsyncQuery((PforteDbContext db, Guid kasseId, string callId, CancellationToken _) => db.IvrCalls.SingleOrDefault(c => c.KasseId == kasseId && c.CallId == callId)));
     private readonly IvrOptions _options = options.Value;
     private int CardDigits => codeOptions.Value.CardDigitsFor(MachineChannels.Phone);
 
@@ -131,7 +146,7 @@ public sealed class IvrDialogue(
             return invalid;
         }
         var now = clock.GetUtcNow();
-        var call = await db.IvrCalls.SingleOrDefaultAsync(c => c.KasseId == kasseId && c.CallId == callId, cancellationToken).ConfigureAwait(false);
+        var call = await CallByKey.For(db)(db, kasseId, callId!, cancellationToken).ConfigureAwait(false);
         if (call is null || call.ClientId != clientId || call.State != IvrCallState.Active || call.ExpiresAt <= now)
         {
             return new Error(ErrorCodes.IvrCallUnknown);
@@ -243,13 +258,7 @@ public sealed class IvrDialogue(
             return await RetryAsync(call, IvrPrompts.Get(IvrPrompts.CardInvalid, CardDigits), IvrHandoverReasons.InvalidInput, context, cancellationToken).ConfigureAwait(false);
         }
         // One statement whether the KVNR exists or not: person, current card and flag together.
-        var holder = await db.InsuredPersons.AsNoTracking().Where(p => p.KasseId == call.KasseId && p.Kvnr == call.Kvnr)
-            .Select(p => new
-            {
-                Card = p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault(),
-                Flagged = db.AlternativeAuthenticationNeeds.Any(n => n.PersonId == p.Id && n.KasseId == p.KasseId),
-            })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var holder = await HolderOf.For(db)(db, call.KasseId, call.Kvnr!, cancellationToken).ConfigureAwait(false);
         if (holder is { Card: { } card, Flagged: true } && card.EndsWith(digits, StringComparison.Ordinal))
         {
             return await HandOverAsync(call, IvrHandoverReasons.AlternativeAuthentication, [IvrPrompts.Get(IvrPrompts.Transfer)], context, cancellationToken).ConfigureAwait(false);
