@@ -80,9 +80,32 @@ internal static class IvrProbe
         Task<IvrTurn> Finish(string callId, (string Kvnr, string Card, string Code) p) =>
             Turn(d => d.InputAsync(kasseId, clientId, callId, new IvrInput("dtmf", p.Code), context));
 
+        // IVR_STATEMENTS=1, PostgreSQL only: statements sent per turn and their time in Npgsql (ActivitySource "Npgsql"),
+        // to see where a turn's time goes (the listener costs time itself: the budget's figures are taken without it).
+        var dbCommands = new int[1];
+        var dbTime = new double[1];
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                Interlocked.Increment(ref dbCommands[0]);
+                lock (dbTime)
+                {
+                    dbTime[0] += activity.Duration.TotalMilliseconds;
+                }
+            },
+        };
+        if (Environment.GetEnvironmentVariable("IVR_STATEMENTS") == "1")
+        {
+            ActivitySource.AddActivityListener(listener);
+        }
         var times = new List<double>();
         var turnNames = readBack ? new[] { "start", "kvnr", "read-back", "card", "code" } : ["start", "kvnr", "card", "code"];
         var turnTimes = turnNames.Select(_ => new List<double>()).ToArray();
+        var turnCommands = new double[turnNames.Length];
+        var turnDbTime = new double[turnNames.Length];
         var verified = 0;
         var run = Guid.NewGuid().ToString("N")[..6];
         for (var i = 0; i < count; i++)
@@ -96,14 +119,23 @@ internal static class IvrProbe
             }
             inputs.Add(p.Card[^10..]);
             inputs.Add(p.Code);
+            var (commandsBefore, dbBefore) = (dbCommands[0], dbTime[0]);
+            var commands = new List<(int Count, double Ms)>();
+            void Mark()
+            {
+                commands.Add((dbCommands[0] - commandsBefore, dbTime[0] - dbBefore));
+                (commandsBefore, dbBefore) = (dbCommands[0], dbTime[0]);
+            }
             var sw = Stopwatch.StartNew();
             await Turn(d => d.StartAsync(kasseId, clientId, new IvrCallStart(callId, "+4930" + Random.Shared.Next(1_000_000, 9_999_999), "+498001234567"), context));
+            Mark();
             var turnStart = sw.Elapsed.TotalMilliseconds;
             var turns = new List<double> { turnStart };
             IvrTurn end = null!;
             foreach (var input in inputs)
             {
                 end = await Turn(d => d.InputAsync(kasseId, clientId, callId, new IvrInput("dtmf", input), context));
+                Mark();
                 turns.Add(sw.Elapsed.TotalMilliseconds - turnStart);
                 turnStart = sw.Elapsed.TotalMilliseconds;
             }
@@ -115,6 +147,8 @@ internal static class IvrProbe
                 for (var t = 0; t < turns.Count; t++)
                 {
                     turnTimes[t].Add(turns[t]);
+                    turnCommands[t] += commands[t].Count;
+                    turnDbTime[t] += commands[t].Ms;
                 }
             }
         }
@@ -122,6 +156,11 @@ internal static class IvrProbe
         Console.WriteLine($"full dialogue ({(readBack ? "start + 4 inputs incl. read-back" : "start + 3 inputs")}), {times.Count} after {count / 5} warm-up, {verified}/{count} verified: " +
             $"p50 {times[times.Count / 2]:F2} ms, p90 {times[times.Count * 9 / 10]:F2} ms, mean {times.Average():F2} ms");
         Console.WriteLine("  per turn, p50: " + string.Join(", ", turnNames.Select((n, t) => $"{n} {Median(turnTimes[t]):F2} ms")));
+        if (dbCommands[0] > 0)
+        {
+            Console.WriteLine("  per turn, PostgreSQL statements (round trips) and their mean time: " + string.Join(", ",
+                turnNames.Select((n, t) => $"{n} {turnCommands[t] / times.Count:F1} in {turnDbTime[t] / times.Count:F2} ms")));
+        }
         // The floor of the code turn: the machine procedure's check alone, as /machine-auth/verify runs it.
         var checks = new List<double>();
         var queue = provider.GetRequiredService<VerificationQueue>();

@@ -7,6 +7,8 @@
 # checks the chain, the daily jobs must have run exactly once, and HAProxy's counters show dead nodes taken out and back.
 #   bench/cluster/run.sh                        # PERSONS=3000 DURATION=90 KILL_EVERY=10
 #   SKIP_PG_RESTART=1 bench/cluster/run.sh      # node kills only
+# Then (SKIP_WARMUP=1 leaves it out) a restarted node's first minute, JIT against ReadyToRun: one node alone on the same
+# database, started and at once loaded with verifications (right codes only), throughput in 5-second steps.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PERSONS="${PERSONS:-3000}"        # few persons, so that wrong codes add up to locks during the run
@@ -31,6 +33,7 @@ echo "== build: CLI, probe, web host published ReadyToRun"
 dotnet build -c Release src/Pforte.Cli -v q -nologo >/dev/null
 dotnet build -c Release bench/Pforte.Benchmarks -v q -nologo >/dev/null
 dotnet publish src/Pforte.Web -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$WORK/app" -v q -nologo >/dev/null
+[ -n "${SKIP_WARMUP:-}" ] || dotnet publish src/Pforte.Web -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=false -o "$WORK/app-jit" -v q -nologo >/dev/null
 PFORTE="dotnet src/Pforte.Cli/bin/Release/net10.0/pforte.dll"
 BENCH="dotnet bench/Pforte.Benchmarks/bin/Release/net10.0/Pforte.Benchmarks.dll"
 
@@ -51,10 +54,10 @@ KEY=$($PFORTE clients create --name cluster --scopes machine-auth,staff | grep -
 psql "$PSQL_URL" -qAt -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null
 RUN_START=$(date -u +%Y-%m-%dT%H:%M:%S)
 
-# start_node I: node I on its port, jobs on (the daily code run due at once: Pforte:AuthCodes:DailyIssueAt=00:00).
+# start_node I [APP]: node I on its port, jobs on (the daily code run due at once: Pforte:AuthCodes:DailyIssueAt=00:00).
 start_node() {
   local i=$1
-  ( cd "$WORK/app" && Urls="http://127.0.0.1:${NODE_PORTS[$i]}" Pforte__Demo__SeedEmptyDatabase=false \
+  ( cd "$WORK/${2:-app}" && Urls="http://127.0.0.1:${NODE_PORTS[$i]}" Pforte__Demo__SeedEmptyDatabase=false \
       Pforte__AuthCodes__DailyIssueAt=00:00 Logging__LogLevel__Default=Warning \
       exec dotnet Pforte.Web.dll ) >>"$WORK/node$i.log" 2>&1 &
   PIDS[$i]=$!
@@ -132,4 +135,20 @@ echo "-- HAProxy took nodes out $downs times for $kills kills; all UP again: $(g
 [ "$downs" -ge 1 ] && [ "$(grep -c 'status UP' "$WORK/haproxy-nodes.txt")" = "3" ] || fail=1
 echo "-- 500s in the node logs: $(grep -c ' 500 \|StatusCode: 500' "$WORK"/node*.log || true)"
 echo "== kills: $kills, PostgreSQL restart: ${restarted_pg:-no}; $( [ $fail = 0 ] && echo PASSED || echo FAILED )"
+
+if [ -z "${SKIP_WARMUP:-}" ]; then
+  echo "== a restarted node's first minute: JIT against ReadyToRun (one node alone, 16 connections, right codes only)"
+  kill -9 $HAPROXY_PID "${PIDS[@]}" 2>/dev/null || true; HAPROXY_PID=""; sleep 2
+  for variant in app-jit app app-jit app; do
+    start_node 0 "$variant"
+    printf '   %-8s ready after %5.2f s; verifications/s per 5 s:' "$([ $variant = app ] && echo R2R || echo JIT)" "$(ready_after 0)"
+    for _ in $(seq 1 12); do
+      rps=$(CODES="$WORK/codes.csv" KEY="$KEY" WRONG_EVERY=0 wrk -t2 -c16 -d5s -s bench/verify/verify.lua "http://127.0.0.1:${NODE_PORTS[0]}" 2>/dev/null \
+        | awk '/Requests\/sec/ {printf "%.0f", $2}')
+      printf ' %s' "$rps"
+    done
+    echo
+    kill -9 "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true
+  done
+fi
 exit $fail

@@ -1,9 +1,11 @@
 -- wrk script: machine authentications against POST /api/v1/machine-auth/verify.
 -- 90 % right codes, 10 % wrong, spread over all accounts; each request from a different caller id (so the
 -- spraying defence measures the normal case, not a throttled source).
--- Env: CODES (file with kvnr;card;code lines), KEY (API key with scope machine-auth).
+-- Env: CODES (file with kvnr;card;code lines), KEY (API key with scope machine-auth), WRONG_EVERY (one in how many
+-- codes is wrong: default 10; 0 = none, for runs that must not change the accounts, e.g. the warm-up comparison).
 local codes = {}
 local key = os.getenv("KEY")
+local wrongEvery = tonumber(os.getenv("WRONG_EVERY") or "10")
 
 function init(args)
   for line in io.lines(os.getenv("CODES")) do
@@ -16,7 +18,7 @@ end
 request = function()
   local row = codes[math.random(#codes)]
   local code = row[3]
-  if math.random(10) == 1 then
+  if wrongEvery > 0 and math.random(wrongEvery) == 1 then
     code = string.format("%04d", (tonumber(code) + math.random(1, 9998)) % 10000)
   end
   local body = string.format(

@@ -158,6 +158,6 @@ public static class MachineSource
             return attempt;
         }
         return new VerifyAttempt(attempt.KasseId, attempt.ClientId, request with { CallerId = callerId, CallId = callId, Ip = ip },
-            attempt.Context with { SourceCallerId = callerId, SourceCallId = callId, SourceIp = ip ?? attempt.Context.SourceIp });
+            attempt.Context with { SourceCallerId = callerId, SourceCallId = callId, SourceIp = ip ?? attempt.Context.SourceIp }) { Binding = attempt.Binding };
     }
 }

@@ -81,6 +81,9 @@ public sealed record VerifyOutcome(VerifyStatus Status, PersonAuthentication? Au
 public sealed record VerifyAttempt(Guid KasseId, Guid ClientId, VerifyRequest Request, AuditContext Context)
 {
     public IReadOnlyList<string> Sources { get; } = SourceThrottle.KeysFor(KasseId, Request.CallerId, Request.Ip, ClientId);
+
+    /// <summary>Work that commits with this attempt in the batch's transaction (the phone dialogue's call), or null.</summary>
+    internal AttemptBinding? Binding { get; init; }
 }
 
 /// <summary>
@@ -152,11 +155,19 @@ public sealed class VerifyAuthCode(
         }
         if (admitted.Count > 0)
         {
-            var batch = admitted.ConvertAll(i => valid[i]!);
             // The batch is all or nothing (a failed batch is re-run in a fresh scope): no savepoint around SaveChanges.
             db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+            await ClaimBindingsAsync(valid, admitted, outcomes, cancellationToken).ConfigureAwait(false);
+            var batch = admitted.ConvertAll(i => valid[i]!);
             var applied = await ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < batch.Count; j++)
+            {
+                if (batch[j].Binding is { } binding)
+                {
+                    await binding.CompleteAsync(db, audit, applied[j], cancellationToken).ConfigureAwait(false);
+                }
+            }
             // PostgreSQL: the last writes — failures, audit entries, authentications, counters, chain heads — in one
             // round trip (SQLite writes them at once; it has no round trips to save).
             await using var writes = WriteBatch.For(db);
@@ -167,6 +178,11 @@ public sealed class VerifyAuthCode(
             await db.FlushAddedAsync<AuditEntry>(writes, cancellationToken).ConfigureAwait(false);
             await db.FlushAddedAsync<PersonAuthentication>(writes, cancellationToken).ConfigureAwait(false);
             await db.FlushModifiedLockedAsync<AuthCode>(writes, cancellationToken).ConfigureAwait(false);
+            foreach (var binding in batch.Select(a => a.Binding).OfType<AttemptBinding>())
+            {
+                await binding.WriteAsync(db, writes, cancellationToken).ConfigureAwait(false);
+            }
+            await db.FlushModifiedLockedAsync<Ivr.IvrCall>(writes, cancellationToken).ConfigureAwait(false);
             await audit.FlushHeadsAsync(writes, cancellationToken).ConfigureAwait(false);
             if (writes is not null)
             {
@@ -191,6 +207,25 @@ public sealed class VerifyAuthCode(
     }
 
     /// <summary>
+    /// Claims what the attempts are bound to (<see cref="AttemptBinding"/>), in the batch's transaction and in arrival
+    /// order; an attempt whose claim fails — or that a batch holds twice, the second time — is not applied and is
+    /// answered with the binding's conflict.
+    /// </summary>
+    private async Task ClaimBindingsAsync(VerifyAttempt?[] valid, List<int> admitted, VerifyOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        HashSet<object>? claimed = null;
+        for (var j = 0; j < admitted.Count; j++)
+        {
+            if (valid[admitted[j]]!.Binding is { } binding
+                && (!(claimed ??= []).Add(binding.ClaimKey) || !await binding.ClaimAsync(db, cancellationToken).ConfigureAwait(false)))
+            {
+                outcomes[admitted[j]] = VerifyOutcome.Invalid(binding.ConflictError);
+                admitted.RemoveAt(j--);
+            }
+        }
+    }
+
+    /// <summary>
     /// The attempts of a batch, inside the caller's write transaction (also the first step of
     /// <see cref="ChangeAuthCode"/>): reads persons and current cards, locks the code rows and the audit chains
     /// involved, then checks each attempt in order against the locked rows. The HMAC is computed in every case —
@@ -211,7 +246,8 @@ public sealed class VerifyAuthCode(
         {
             // Chain 0 holds the attempts on unknown KVNRs.
             await audit.LockChainsAsync(kasse.Key,
-                kasse.Select(a => persons.TryGetValue((kasse.Key, a.Request.Kvnr.Value), out var p) ? AuditLog.ChainFor(p.Id) : 0),
+                kasse.Select(a => persons.TryGetValue((kasse.Key, a.Request.Kvnr.Value), out var p) ? AuditLog.ChainFor(p.Id) : 0)
+                    .Concat(kasse.Any(a => a.Binding is { AppendsWithoutPerson: true }) ? [0] : []),
                 cancellationToken).ConfigureAwait(false);
         }
 

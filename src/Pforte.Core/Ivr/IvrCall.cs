@@ -21,7 +21,10 @@ public enum IvrStep
     Card = 3,
     Code = 4,
 
-    /// <summary>The code is being checked by the machine procedure; a second input meanwhile is refused (409).</summary>
+    /// <summary>
+    /// Written by releases before the code check joined the verification batch (the call was claimed in a transaction
+    /// of its own); such a call refuses further input (409) until it expires. Not written any more.
+    /// </summary>
     Verifying = 5,
 }
 
@@ -84,6 +87,9 @@ public sealed class IvrCall
 
     /// <summary>Optimistic concurrency: every change increments it; a change based on an older version fails (409).</summary>
     public int Version { get; set; }
+
+    /// <summary>A detached copy (the code turn's batch works on one: ADR 0027).</summary>
+    internal IvrCall Copy() => (IvrCall)MemberwiseClone();
 }
 
 /// <summary>Why a call was handed to an agent (stable ids: API, audit reason code, docs/ivr.md).</summary>

@@ -49,6 +49,21 @@ public sealed class IvrDialogue(
     public const string HungUp = "hung-up";
 
     private static long _lastPurge;
+
+    private sealed record Holder(string? Card, bool Flagged);
+
+    /// <summary>The card turn's one look at the person behind the keyed KVNR (<see cref="CardAsync"/>), compiled once.</summary>
+    private static readonly CompiledPerModel<Func<PforteDbContext, Guid, string, CancellationToken, Task<Holder?>>> HolderOf = new(() =>
+        EF.CompileAsyncQuery((PforteDbContext db, Guid kasseId, string kvnr, CancellationToken _) => db.InsuredPersons.AsNoTracking()
+            .Where(p => p.KasseId == kasseId && p.Kvnr == kvnr)
+            .Select(p => new Holder(
+                p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault(),
+                db.AlternativeAuthenticationNeeds.Any(n => n.PersonId == p.Id && n.KasseId == p.KasseId)))
+            .FirstOrDefault()));
+
+    /// <summary>Every input turn reads its call by key first: compiled once, not looked up in EF's query cache each time.</summary>
+    private static readonly CompiledPerModel<Func<PforteDbContext, Guid, string, CancellationToken, Task<IvrCall?>>> CallByKey = new(() =>
+        EF.CompileAsyncQuery((PforteDbContext db, Guid kasseId, string callId, CancellationToken _) => db.IvrCalls.SingleOrDefault(c => c.KasseId == kasseId && c.CallId == callId)));
     private readonly IvrOptions _options = options.Value;
     private int CardDigits => codeOptions.Value.CardDigitsFor(MachineChannels.Phone);
 
@@ -67,6 +82,33 @@ public sealed class IvrDialogue(
             return error;
         }
         var now = clock.GetUtcNow();
+        IvrCall NewCall()
+        {
+            var call = new IvrCall
+            {
+                KasseId = kasseId,
+                CallId = start.CallId!,
+                ClientId = clientId,
+                CallerId = callerId,
+                DialledNumber = dialled,
+                State = IvrCallState.Active,
+                Step = IvrStep.Kvnr,
+                StartedAt = now,
+            };
+            Touch(call, now);
+            return call;
+        }
+        var offered = policy.Offers(MachineChannels.Phone, AuthenticationMethods.MachineCode) is null;
+        if (offered)
+        {
+            // The usual case, a call id not seen yet: one statement. One already known fails it and is looked at below.
+            var fresh = NewCall();
+            db.IvrCalls.Add(fresh);
+            if ((await SaveAsync(fresh, [IvrPrompts.Get(IvrPrompts.Welcome)], cancellationToken).ConfigureAwait(false)) is { IsSuccess: true } started)
+            {
+                return started;
+            }
+        }
         var existing = await db.IvrCalls.SingleOrDefaultAsync(c => c.KasseId == kasseId && c.CallId == start.CallId, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
@@ -81,20 +123,9 @@ public sealed class IvrDialogue(
             db.IvrCalls.Remove(existing); // an expired call's id used again: a new call
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
-        var call = new IvrCall
-        {
-            KasseId = kasseId,
-            CallId = start.CallId!,
-            ClientId = clientId,
-            CallerId = callerId,
-            DialledNumber = dialled,
-            State = IvrCallState.Active,
-            Step = IvrStep.Kvnr,
-            StartedAt = now,
-        };
-        Touch(call, now);
+        var call = NewCall();
         db.IvrCalls.Add(call);
-        if (policy.Offers(MachineChannels.Phone, AuthenticationMethods.MachineCode) is not null)
+        if (!offered)
         {
             return await HandOverAsync(call, IvrHandoverReasons.MethodNotOffered, [IvrPrompts.Get(IvrPrompts.Unavailable)], context, cancellationToken).ConfigureAwait(false);
         }
@@ -115,7 +146,7 @@ public sealed class IvrDialogue(
             return invalid;
         }
         var now = clock.GetUtcNow();
-        var call = await db.IvrCalls.SingleOrDefaultAsync(c => c.KasseId == kasseId && c.CallId == callId, cancellationToken).ConfigureAwait(false);
+        var call = await CallByKey.For(db)(db, kasseId, callId!, cancellationToken).ConfigureAwait(false);
         if (call is null || call.ClientId != clientId || call.State != IvrCallState.Active || call.ExpiresAt <= now)
         {
             return new Error(ErrorCodes.IvrCallUnknown);
@@ -227,13 +258,7 @@ public sealed class IvrDialogue(
             return await RetryAsync(call, IvrPrompts.Get(IvrPrompts.CardInvalid, CardDigits), IvrHandoverReasons.InvalidInput, context, cancellationToken).ConfigureAwait(false);
         }
         // One statement whether the KVNR exists or not: person, current card and flag together.
-        var holder = await db.InsuredPersons.AsNoTracking().Where(p => p.KasseId == call.KasseId && p.Kvnr == call.Kvnr)
-            .Select(p => new
-            {
-                Card = p.Cards.Where(c => c.EndedAt == null).Select(c => c.CardNumber).FirstOrDefault(),
-                Flagged = db.AlternativeAuthenticationNeeds.Any(n => n.PersonId == p.Id && n.KasseId == p.KasseId),
-            })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var holder = await HolderOf.For(db)(db, call.KasseId, call.Kvnr!, cancellationToken).ConfigureAwait(false);
         if (holder is { Card: { } card, Flagged: true } && card.EndsWith(digits, StringComparison.Ordinal))
         {
             return await HandOverAsync(call, IvrHandoverReasons.AlternativeAuthentication, [IvrPrompts.Get(IvrPrompts.Transfer)], context, cancellationToken).ConfigureAwait(false);
@@ -243,9 +268,10 @@ public sealed class IvrDialogue(
     }
 
     /// <summary>
-    /// The code: checked by the machine procedure's queue, exactly as <c>/machine-auth/verify</c> checks it. The call is
-    /// first claimed (step <see cref="IvrStep.Verifying"/>, saved), so that a repeated or concurrent input of the same
-    /// turn cannot count a second attempt.
+    /// The code: checked by the machine procedure's queue, exactly as <c>/machine-auth/verify</c> checks it, with the
+    /// call bound to the attempt (<see cref="CodeCheck"/>): in the batch's one write transaction the call is claimed
+    /// (a repeated or concurrent input of this turn finds its version moved on and counts nothing), the attempt is
+    /// counted, and the call's next state with its hand-over entry is written — all committed together, or nothing.
     /// </summary>
     private async Task<Result<IvrTurn>> CodeAsync(IvrCall call, string kind, string value, AuditContext context, CancellationToken cancellationToken)
     {
@@ -253,51 +279,127 @@ public sealed class IvrDialogue(
         {
             return await RetryAsync(call, IvrPrompts.Get(IvrPrompts.CodeInvalid), IvrHandoverReasons.InvalidInput, context, cancellationToken).ConfigureAwait(false);
         }
-        // The claim: one conditional statement (a repeated or concurrent input of this turn finds the version moved on).
-        var claimed = await db.IvrCalls.Where(c => c.KasseId == call.KasseId && c.CallId == call.CallId && c.Version == call.Version)
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Step, IvrStep.Verifying).SetProperty(c => c.Version, call.Version + 1), cancellationToken).ConfigureAwait(false);
-        if (claimed != 1)
+        var check = new CodeCheck(this, call, context);
+        var request = new VerifyRequest(Common.Kvnr.Parse(call.Kvnr).Value, call.CardDigits!, code, MachineChannels.Phone, call.CallerId, call.CallId, null);
+        var outcome = await verification.SubmitAsync(new VerifyAttempt(call.KasseId, call.ClientId, request, context) { Binding = check }, cancellationToken).ConfigureAwait(false);
+        if (check.Result is { } done)
+        {
+            db.Entry(call).State = EntityState.Detached; // the batch wrote the call
+            return done.Call.State == IvrCallState.Active ? Ask(done.Call, done.Prompts) : Ended(done.Call, done.Prompts);
+        }
+        if (outcome.Error is { Code: ErrorCodes.IvrCallConflict } conflict)
         {
             db.ChangeTracker.Clear();
-            return new Error(ErrorCodes.IvrCallConflict);
+            return conflict;
         }
-        call.Step = IvrStep.Verifying;
-        call.Version++;
-        var entry = db.Entry(call); // tracked as stored now
-        entry.OriginalValues.SetValues(entry.CurrentValues);
-        entry.State = EntityState.Unchanged;
-        VerifyOutcome outcome;
-        try
-        {
-            var request = new VerifyRequest(Common.Kvnr.Parse(call.Kvnr).Value, call.CardDigits!, code, MachineChannels.Phone, call.CallerId, call.CallId, null);
-            outcome = await verification.SubmitAsync(new VerifyAttempt(call.KasseId, call.ClientId, request, context), cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            call.Step = IvrStep.Code; // the check did not happen: the caller may key the code again
-            await SaveAsync(call, [], CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
+        // Throttled (or refused by the procedure's own input rules, which the dialogue already keeps) before the batch:
+        // nothing was counted and the call was not claimed.
+        return await HandOverAsync(call, IvrHandoverReasons.Throttled, [IvrPrompts.Get(IvrPrompts.Unavailable), IvrPrompts.Get(IvrPrompts.Transfer)], context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What follows from the machine procedure's answer, applied to the call (written by the caller); the hand-over's audit event, if the call ends.</summary>
+    private (IReadOnlyList<IvrPrompt> Prompts, AuditEvent? Audit) AfterCheck(IvrCall call, VerifyOutcome outcome)
+    {
         switch (outcome.Status)
         {
             case VerifyStatus.Verified:
                 call.PersonId = outcome.Authentication!.PersonId;
                 call.AuthenticationId = outcome.Authentication.Id;
-                return await HandOverAsync(call, IvrHandoverReasons.Verified, [IvrPrompts.Get(IvrPrompts.Verified), IvrPrompts.Get(IvrPrompts.Transfer)], context, cancellationToken).ConfigureAwait(false);
+                return ([IvrPrompts.Get(IvrPrompts.Verified), IvrPrompts.Get(IvrPrompts.Transfer)], HandOver(call, IvrHandoverReasons.Verified));
             case VerifyStatus.Failed:
                 call.FailedChecks++;
                 if (call.FailedChecks >= _options.MaxFailedChecks)
                 {
-                    return await HandOverAsync(call, IvrHandoverReasons.NotVerified, [IvrPrompts.Get(IvrPrompts.Failed), IvrPrompts.Get(IvrPrompts.Transfer)], context, cancellationToken).ConfigureAwait(false);
+                    return ([IvrPrompts.Get(IvrPrompts.Failed), IvrPrompts.Get(IvrPrompts.Transfer)], HandOver(call, IvrHandoverReasons.NotVerified));
                 }
                 call.Kvnr = null;
                 call.CardDigits = null;
                 call.Step = IvrStep.Kvnr;
                 call.Tries = 0;
                 Touch(call, clock.GetUtcNow());
-                return await SaveAsync(call, [IvrPrompts.Get(IvrPrompts.Failed), IvrPrompts.Get(IvrPrompts.Again)], cancellationToken).ConfigureAwait(false);
-            default: // throttled (or refused by the procedure's own input rules, which the dialogue already keeps)
-                return await HandOverAsync(call, IvrHandoverReasons.Throttled, [IvrPrompts.Get(IvrPrompts.Unavailable), IvrPrompts.Get(IvrPrompts.Transfer)], context, cancellationToken).ConfigureAwait(false);
+                return ([IvrPrompts.Get(IvrPrompts.Failed), IvrPrompts.Get(IvrPrompts.Again)], null);
+            default:
+                return ([IvrPrompts.Get(IvrPrompts.Unavailable), IvrPrompts.Get(IvrPrompts.Transfer)], HandOver(call, IvrHandoverReasons.Throttled));
+        }
+    }
+
+    /// <summary>
+    /// The code turn's call, bound to its attempt in the verification batch (<see cref="AttemptBinding"/>). Works on a
+    /// copy of the call in the batch's context, so that a batch run again after a failure starts from the call as read.
+    /// The first run claims the call optimistically: the batch's last writes check that the call is still at the version
+    /// this turn read (a statement sent with them, on PostgreSQL after the row lock). A run after a failed one claims
+    /// first, with a statement of its own.
+    /// </summary>
+    private sealed class CodeCheck(IvrDialogue dialogue, IvrCall call, AuditContext context) : AttemptBinding
+    {
+        private const string Guard = "UPDATE ivr_calls SET version = version WHERE kasse_id = @k AND call_id = @c AND version = @v";
+        private IvrCall? _claimed;
+        private int _runs;
+        private bool _checked;
+
+        /// <summary>The call as the batch wrote it and the prompts of its next turn; null when the attempt was not applied.</summary>
+        public (IvrCall Call, IReadOnlyList<IvrPrompt> Prompts)? Result { get; private set; }
+
+        public override Error ConflictError => new(ErrorCodes.IvrCallConflict);
+
+        public override object ClaimKey => (call.KasseId, call.CallId);
+
+        public override async Task<bool> ClaimAsync(PforteDbContext db, CancellationToken cancellationToken)
+        {
+            Result = null;
+            _checked = ++_runs > 1;
+            var version = call.Version;
+            if (_checked)
+            {
+                var claimed = await db.IvrCalls.Where(c => c.KasseId == call.KasseId && c.CallId == call.CallId && c.Version == version)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.Version, version + 1), cancellationToken).ConfigureAwait(false);
+                if (claimed != 1)
+                {
+                    return false;
+                }
+            }
+            _claimed = call.Copy();
+            _claimed.Version = _checked ? version + 1 : version;
+            db.IvrCalls.Attach(_claimed); // as stored now; the batch writes what CompleteAsync changes
+            return true;
+        }
+
+        public override async Task WriteAsync(PforteDbContext db, WriteBatch? writes, CancellationToken cancellationToken)
+        {
+            if (_checked)
+            {
+                return;
+            }
+            if (writes is not null)
+            {
+                var command = writes.Add(Guard, 1, "ivr call claimed", retryable: true);
+                WriteBatch.AddParameter(command, "@k", call.KasseId);
+                WriteBatch.AddParameter(command, "@c", call.CallId);
+                WriteBatch.AddParameter(command, "@v", call.Version);
+                return;
+            }
+            var sql = await PlainSql.CreateAsync(db, Guard, cancellationToken).ConfigureAwait(false);
+            await using (sql.ConfigureAwait(false))
+            {
+                sql.With<IvrCall>("@k", nameof(IvrCall.KasseId), call.KasseId).With<IvrCall>("@c", nameof(IvrCall.CallId), call.CallId)
+                    .With<IvrCall>("@v", nameof(IvrCall.Version), call.Version);
+                if (await sql.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+                {
+                    throw new DbUpdateConcurrencyException($"ivr call {call.CallId} changed meanwhile.");
+                }
+            }
+        }
+
+        public override async Task CompleteAsync(PforteDbContext db, AuditLog audit, VerifyOutcome outcome, CancellationToken cancellationToken)
+        {
+            var claimed = _claimed ?? throw new InvalidOperationException("Completed without a claim.");
+            var (prompts, ended) = dialogue.AfterCheck(claimed, outcome);
+            claimed.Version = call.Version + 1;
+            if (ended is { } audited)
+            {
+                await audit.AppendAsync(claimed.KasseId, context, audited, cancellationToken).ConfigureAwait(false);
+            }
+            Result = (claimed, prompts);
         }
     }
 
@@ -321,31 +423,42 @@ public sealed class IvrDialogue(
         return await SaveAsync(call, [why], cancellationToken).ConfigureAwait(false);
     }
 
-    private Task<Result<IvrTurn>> HandOverAsync(IvrCall call, string reason, IReadOnlyList<IvrPrompt> prompts, AuditContext context, CancellationToken cancellationToken)
+    private Task<Result<IvrTurn>> HandOverAsync(IvrCall call, string reason, IReadOnlyList<IvrPrompt> prompts, AuditContext context, CancellationToken cancellationToken) =>
+        EndAsync(call, prompts, HandOver(call, reason), context, cancellationToken);
+
+    /// <summary>Hands the call to an agent (in memory) and returns the hand-over's audit event.</summary>
+    private AuditEvent HandOver(IvrCall call, string reason)
     {
         var step = StepId(call.Step == IvrStep.Verifying ? IvrStep.Code : call.Step);
         call.State = IvrCallState.HandedOver;
         call.HandoverReason = reason;
+        Finish(call);
         var verified = call.AuthenticationId is not null;
         var details = verified ? $"{{\"step\":\"{step}\",\"authentication\":\"{call.AuthenticationId}\"}}" : $"{{\"step\":\"{step}\"}}";
-        return EndAsync(call, prompts, new AuditEvent(AuditAction.IvrCallHandedOver, verified ? AuditOutcome.Success : AuditOutcome.Info,
-            call.PersonId, verified ? call.Kvnr : null, reason, details), context, cancellationToken);
+        return new AuditEvent(AuditAction.IvrCallHandedOver, verified ? AuditOutcome.Success : AuditOutcome.Info,
+            call.PersonId, verified ? call.Kvnr : null, reason, details);
     }
 
     private Task<Result<IvrTurn>> HangUpAsync(IvrCall call, AuditContext context, CancellationToken cancellationToken)
     {
         var step = StepId(call.Step);
         call.State = IvrCallState.HungUp;
+        Finish(call);
         return EndAsync(call, [], new AuditEvent(AuditAction.IvrCallHungUp, AuditOutcome.Info, null, null, step), context, cancellationToken);
     }
 
-    /// <summary>Ends the call: the card digits are forgotten, the end is audited in the same transaction.</summary>
-    private async Task<Result<IvrTurn>> EndAsync(IvrCall call, IReadOnlyList<IvrPrompt> prompts, AuditEvent audited, AuditContext context, CancellationToken cancellationToken)
+    /// <summary>An ending call forgets the card digits.</summary>
+    private void Finish(IvrCall call)
     {
         var now = clock.GetUtcNow();
         call.CardDigits = null;
         call.EndedAt = now;
         Touch(call, now);
+    }
+
+    /// <summary>Saves the ended call with its audit entry in one transaction.</summary>
+    private async Task<Result<IvrTurn>> EndAsync(IvrCall call, IReadOnlyList<IvrPrompt> prompts, AuditEvent audited, AuditContext context, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(call.KasseId, context with { Channel = MachineChannels.Phone, SourceCallerId = call.CallerId, SourceCallId = call.CallId },
             audited, cancellationToken).ConfigureAwait(false);

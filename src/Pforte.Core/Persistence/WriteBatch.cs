@@ -15,7 +15,7 @@ namespace Pforte.Core.Persistence;
 internal sealed class WriteBatch : IAsyncDisposable
 {
     private readonly DbBatch _batch;
-    private readonly List<(DbBatchCommand Command, int? ExpectedRows, string What)> _commands = [];
+    private readonly List<(DbBatchCommand Command, int? ExpectedRows, string What, bool Retryable)> _commands = [];
 
     private WriteBatch(DbBatch batch) => _batch = batch;
 
@@ -52,13 +52,17 @@ internal sealed class WriteBatch : IAsyncDisposable
 
     public int Count => _commands.Count;
 
-    /// <summary>Adds a statement; <paramref name="expectedRows"/>, if given, is the row count it must report.</summary>
-    public DbBatchCommand Add(string sql, int? expectedRows, string what)
+    /// <summary>
+    /// Adds a statement; <paramref name="expectedRows"/>, if given, is the row count it must report. A mismatch is a bug
+    /// (<see cref="InvalidOperationException"/>) — or, with <paramref name="retryable"/>, a row someone else changed
+    /// first (<see cref="DbUpdateConcurrencyException"/>: the group commit runs the batch again).
+    /// </summary>
+    public DbBatchCommand Add(string sql, int? expectedRows, string what, bool retryable = false)
     {
         var command = _batch.CreateBatchCommand();
         command.CommandText = sql;
         _batch.BatchCommands.Add(command);
-        _commands.Add((command, expectedRows, what));
+        _commands.Add((command, expectedRows, what, retryable));
         return command;
     }
 
@@ -84,11 +88,12 @@ internal sealed class WriteBatch : IAsyncDisposable
 
     private void CheckAndClear()
     {
-        foreach (var (command, expected, what) in _commands)
+        foreach (var (command, expected, what, retryable) in _commands)
         {
             if (expected is { } rows && command.RecordsAffected != rows)
             {
-                throw new InvalidOperationException($"{what}: {command.RecordsAffected} rows changed instead of {rows}.");
+                var message = $"{what}: {command.RecordsAffected} rows changed instead of {rows}.";
+                throw retryable ? new DbUpdateConcurrencyException(message) : new InvalidOperationException(message);
             }
         }
         _commands.Clear();

@@ -257,6 +257,7 @@ public sealed class IvrDialogueTests
         await ivr.DialogueAsync("c", person, Wrong(code));
         Assert.Equal(["wrong-code", "wrong-code", "wrong-code-locked"], (await ivr.AuditAsync(AuditAction.CodeVerificationFailed)).Select(e => e.ReasonCode));
         Assert.Equal(AuthCodeState.Pending, (await h.WithDbAsync(db => db.AuthCodes.SingleAsync(c => c.PersonId == person.Id, Ct))).State);
+        await MachineAuth.GroupCommitTests.AssertChainsIntactAsync(h);
     }
 
     [Theory]
@@ -271,10 +272,66 @@ public sealed class IvrDialogueTests
         await ivr.KeysAsync("dup", IvrDriver.Keyed(person.Kvnr));
         await ivr.KeysAsync("dup", "1");
         await ivr.KeysAsync("dup", person.Card[^10..]);
-        var answers = await Task.WhenAll(ivr.KeysAsync("dup", Wrong(code)), ivr.KeysAsync("dup", Wrong(code)));
+        // Several at once, so that some share one verification batch and others come in batches after it (four: a late one
+        // is the KVNR field's input, the third such hands the call over, and a fifth would find it ended).
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ivr.KeysAsync("dup", Wrong(code))));
+        // One is checked; the others meet the claimed call (409) or, read after that check, are the next field's input.
         Assert.Contains(answers, a => a.IsSuccess);
         Assert.Single(await ivr.AuditAsync(AuditAction.CodeVerificationFailed));
+        Assert.Equal(1, (await h.WithDbAsync(db => db.AuthCodes.SingleAsync(c => c.PersonId == person.Id, Ct))).Failures);
         Assert.All(answers.Where(a => !a.IsSuccess), a => Assert.Equal(ErrorCodes.IvrCallConflict, a.Error!.Code));
+        await MachineAuth.GroupCommitTests.AssertChainsIntactAsync(h);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task Starting_a_running_call_again_repeats_its_question_and_an_expired_call_id_starts_afresh(string provider)
+    {
+        await using var h = await MachineAuthHarness.CreateAsync(provider);
+        var ivr = new IvrDriver(h);
+        var (person, _) = await h.PersonWithCodeAsync();
+        await ivr.StartAsync("again");
+        await ivr.KeysAsync("again", IvrDriver.Keyed(person.Kvnr));
+        await ivr.KeysAsync("again", "1");
+
+        // The platform sends the start once more (a retry): the call goes on where it was.
+        var repeated = (await ivr.StartAsync("again")).Value;
+        Assert.Equal(("active", "card"), (repeated.State, repeated.Collect!.Field));
+        Assert.Equal((IvrStep.Card, person.Kvnr), ((await ivr.CallAsync("again")).Step, (await ivr.CallAsync("again")).Kvnr));
+
+        // Long after it expired, the same id is a new call that knows nothing of the old one.
+        await h.WithDbAsync(db => db.IvrCalls.Where(c => c.CallId == "again").ExecuteUpdateAsync(u => u.SetProperty(c => c.ExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)), Ct));
+        var fresh = (await ivr.StartAsync("again")).Value;
+        Assert.Equal(("active", "kvnr"), (fresh.State, fresh.Collect!.Field));
+        var call = await ivr.CallAsync("again");
+        Assert.Equal((IvrStep.Kvnr, null as string, 1), (call.Step, call.Kvnr, call.Version));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDb.Providers), MemberType = typeof(TestDb))]
+    public async Task A_throttled_caller_id_is_handed_over_at_the_code_and_nothing_is_counted(string provider)
+    {
+        await using var h = await MachineAuthHarness.CreateAsync(provider);
+        var ivr = new IvrDriver(h);
+        var (person, code) = await h.PersonWithCodeAsync();
+        await ivr.StartAsync("blocked", "+4930555000111");
+        // The caller id got blocked (by failures elsewhere) while this call was under way.
+        await h.WithDbAsync(async db =>
+        {
+            db.SourceBlocks.Add(new SourceBlock { SourceKey = SourceThrottle.KeysFor(h.Kasse.Id, "+4930555000111", null, Guid.Empty)[0], Until = DateTimeOffset.UtcNow.AddMinutes(10) });
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var turn = await ivr.DialogueAsync("blocked", person, code);
+
+        Assert.Equal(("transfer", "throttled"), (turn.Action, turn.HandoverReason));
+        Assert.Null(turn.AuthenticationId);
+        Assert.Empty(await ivr.AuditAsync(AuditAction.CodeVerified, AuditAction.CodeVerificationFailed));
+        Assert.Equal("throttled", Assert.Single(await ivr.AuditAsync(AuditAction.IvrCallHandedOver)).ReasonCode);
+        var call = await ivr.CallAsync("blocked");
+        Assert.Equal((IvrCallState.HandedOver, null, null), (call.State, call.CardDigits, call.AuthenticationId));
+        Assert.Equal(0, (await h.WithDbAsync(db => db.AuthCodes.SingleAsync(c => c.PersonId == person.Id, Ct))).Failures);
+        await MachineAuth.GroupCommitTests.AssertChainsIntactAsync(h);
     }
 
     [Theory]
