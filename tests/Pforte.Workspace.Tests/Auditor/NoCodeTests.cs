@@ -60,8 +60,16 @@ public sealed class NoCodeTests(Chromium chromium)
             {
                 Assert.DoesNotContain(f, text, StringComparison.Ordinal);
             }
-            // The code as a number of its own (not a year in a date, not part of an id).
-            Assert.False(Regex.IsMatch(text, $"(?<![0-9A-Za-z.:-]){code}(?![0-9A-Za-z.:])"), $"{where} contains the code");
+            // The code as a number of its own (not a year in a date, not part of an id, not one of the audit actions'
+            // numbers, which the audit search lists as its filter's options and in its event column, and the CSV before
+            // the event's name: a random code is one of those in about one run of seventy).
+            foreach (var action in Enum.GetValues<AuditAction>())
+            {
+                var number = ((int)action).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                text = Regex.Replace(text.Replace($"value=\"{number}\"", "", StringComparison.Ordinal), $"{number}[;, \"]*{action}\\b", "");
+            }
+            var found = Regex.Match(text, $"(?<![0-9A-Za-z.:-]){code}(?![0-9A-Za-z.:])");
+            Assert.False(found.Success, $"{where} contains the code: …{(found.Success ? text[Math.Max(0, found.Index - 120)..Math.Min(text.Length, found.Index + 60)] : "")}…");
         }
 
         var backOffice = await host.NewPageAsync();
