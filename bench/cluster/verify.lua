@@ -1,9 +1,8 @@
 -- wrk script for bench/cluster/run.sh: machine authentications through the load balancer, each with its own
 -- X-Correlation-Id (the server echoes it), every answer written to $OUT/answers-<thread>.txt as
 -- "<correlation id> <status> <content type>" — so that afterwards each answered attempt can be found in the audit
--- trail exactly once. 90 % right codes, 10 % wrong. Env: CODES (kvnr;card;code lines), KEY (scope machine-auth), OUT.
-local codes = {}
-local key = os.getenv("KEY")
+-- trail exactly once. Attempts from bench/verify/attempts.lua (90 % right codes). Env: CODES, KEY (see there), OUT.
+dofile("bench/verify/attempts.lua")
 local threads = {}
 local counter = 0
 local out
@@ -14,10 +13,7 @@ function setup(thread)
 end
 
 function init(args)
-  for line in io.lines(os.getenv("CODES")) do
-    local kvnr, card, code = line:match("([^;]+);([^;]+);([^;]+)")
-    codes[#codes + 1] = { kvnr, card, code }
-  end
+  attempts.load()
   math.randomseed(os.time() + tid * 7919)
   out = io.open(os.getenv("OUT") .. "/answers-" .. tid .. ".txt", "w")
   out:setvbuf("line")
@@ -25,17 +21,9 @@ end
 
 request = function()
   counter = counter + 1
-  local row = codes[math.random(#codes)]
-  local code = row[3]
-  if math.random(10) == 1 then
-    code = string.format("%04d", (tonumber(code) + math.random(1, 9998)) % 10000)
-  end
-  local body = string.format(
-    '{"kvnr":"%s","cardNumber":"%s","code":"%s","channel":"portal","source":{"callerId":"+49%09d","callId":"cluster"}}',
-    row[1], row[2], code, math.random(0, 999999999))
   return wrk.format("POST", "/api/v1/machine-auth/verify",
-    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. key,
-      ["X-Correlation-Id"] = string.format("cl-%d-%d", tid, counter) }, body)
+    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. attempts.key,
+      ["X-Correlation-Id"] = string.format("cl-%d-%d", tid, counter) }, attempts.body("cluster"))
 end
 
 response = function(status, headers, body)

@@ -293,8 +293,9 @@ public sealed class IvrDialogue(
             return conflict;
         }
         // Throttled (or refused by the procedure's own input rules, which the dialogue already keeps) before the batch:
-        // nothing was counted and the call was not claimed.
-        return await HandOverAsync(call, IvrHandoverReasons.Throttled, [IvrPrompts.Get(IvrPrompts.Unavailable), IvrPrompts.Get(IvrPrompts.Transfer)], context, cancellationToken).ConfigureAwait(false);
+        // nothing was counted and the call was not claimed; it is handed over here, in a transaction of its own.
+        var (prompts, handedOver) = AfterCheck(call, outcome);
+        return await EndAsync(call, prompts, handedOver!, context, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What follows from the machine procedure's answer, applied to the call (written by the caller); the hand-over's audit event, if the call ends.</summary>
@@ -318,7 +319,7 @@ public sealed class IvrDialogue(
                 call.Tries = 0;
                 Touch(call, clock.GetUtcNow());
                 return ([IvrPrompts.Get(IvrPrompts.Failed), IvrPrompts.Get(IvrPrompts.Again)], null);
-            default:
+            default: // throttled, or refused before anything was counted: not verified, and the caller should not try again now
                 return ([IvrPrompts.Get(IvrPrompts.Unavailable), IvrPrompts.Get(IvrPrompts.Transfer)], HandOver(call, IvrHandoverReasons.Throttled));
         }
     }
