@@ -8,7 +8,8 @@ namespace Pforte.Core.AuthCodes;
 /// Work that commits together with one attempt, inside the verification batch's write transaction — the phone
 /// dialogue's call (ADR 0027): the call is claimed, the attempt counted, and what follows from the outcome (the call's
 /// next state, its hand-over entry in the audit trail) is written with the count, the authentication and the attempt's
-/// audit entry. One transaction instead of three, and no state in between that a crash could leave.
+/// audit entry. One transaction instead of three, and no state in between that a crash could leave. A binding may
+/// append without a person (chain 0): a batch with bindings locks that chain up front with the persons' chains.
 /// <para>
 /// A batch that fails is run again in a fresh scope, so every step starts from the binding's own inputs each time.
 /// The claim is optimistic: the first run checks it with the batch's last writes (no round trip of its own) and a
@@ -20,9 +21,6 @@ internal abstract class AttemptBinding
 {
     /// <summary>What the binding claims (the call's key): of several attempts in one batch bound to the same thing, only the first is applied.</summary>
     public abstract object ClaimKey { get; }
-
-    /// <summary>True when the binding appends to the audit trail without a person (chain 0): the batch locks that chain up front with the others.</summary>
-    public virtual bool AppendsWithoutPerson => true;
 
     /// <summary>
     /// Before the attempt is applied, in the batch's transaction. False: the attempt is not applied (nothing counted,

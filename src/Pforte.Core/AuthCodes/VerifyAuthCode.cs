@@ -247,7 +247,7 @@ public sealed class VerifyAuthCode(
             // Chain 0 holds the attempts on unknown KVNRs.
             await audit.LockChainsAsync(kasse.Key,
                 kasse.Select(a => persons.TryGetValue((kasse.Key, a.Request.Kvnr.Value), out var p) ? AuditLog.ChainFor(p.Id) : 0)
-                    .Concat(kasse.Any(a => a.Binding is { AppendsWithoutPerson: true }) ? [0] : []),
+                    .Concat(kasse.Any(a => a.Binding is not null) ? [0] : []),
                 cancellationToken).ConfigureAwait(false);
         }
 
