@@ -23,8 +23,9 @@ public sealed class TestAccount(CodedPerson person, string userName, string pass
 
     /// <summary>
     /// What the app shows for a step the server still accepts (the current one ±1) and that is newer than the last used.
-    /// The previous step only while more than 10 s of the current one remain — near the end of a step it would expire
-    /// on its way to the server. When every usable step is taken (three codes within one step), waits for the next step
+    /// The previous step only while more than 20 s of the current one remain — near the end of a step it would expire
+    /// on its way to the server (on a loaded machine a browser test's submit can take more than 10 s: a clean-clone CI
+    /// saw a step-up refused that way). When every usable step is taken (three codes within one step), waits for the next step
     /// rather than sending a code the server must refuse.
     /// </summary>
     public string NextCode()
@@ -34,7 +35,7 @@ public sealed class TestAccount(CodedPerson person, string userName, string pass
             var now = DateTimeOffset.UtcNow;
             var current = Totp.StepAt(now);
             var remaining = (current + 1) * Totp.StepSeconds - now.ToUnixTimeSeconds();
-            for (var step = remaining > 10 ? current - 1 : current; step <= current + 1; step++)
+            for (var step = remaining > 20 ? current - 1 : current; step <= current + 1; step++)
             {
                 if (step > LastStep)
                 {
